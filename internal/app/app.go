@@ -1,0 +1,214 @@
+// Package app wires configuration, storage, the job queue and the HTTP server
+// into one running instance. The command line and the tests both start it.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/account"
+	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/jobs"
+	"github.com/talentsystems/talentsystems/internal/mail"
+	"github.com/talentsystems/talentsystems/internal/store"
+	"github.com/talentsystems/talentsystems/internal/web"
+)
+
+// App is one instance of the product.
+type App struct {
+	Config   *config.Config
+	Store    *store.Store
+	Queue    *jobs.Queue
+	Accounts *account.Service
+	Log      *slog.Logger
+	Server   *web.Server
+
+	http     *http.Server
+	listener net.Listener
+	served   chan error
+}
+
+// Options are the parts a caller may replace; zero values take the defaults.
+type Options struct {
+	Log *slog.Logger
+	Now func() time.Time
+}
+
+// New opens the database, applies migrations and builds every part; it
+// neither listens nor works jobs until Start.
+func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
+	log := opts.Log
+	if log == nil {
+		log = NewLogger(cfg, os.Stderr)
+	}
+	now := opts.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	key, err := secretKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL.Reveal(), cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Store: st, Log: log}
+	if err := a.build(ctx, now, key); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error {
+	if err := a.Store.Migrate(ctx); err != nil {
+		return err
+	}
+	q, err := jobs.New(jobs.Deps{Store: a.Store, Mail: mail.New(a.Config.SMTP, a.Log), Log: a.Log, Now: now, PollInterval: a.Config.JobPollInterval})
+	if err != nil {
+		return err
+	}
+	if err := q.Migrate(ctx); err != nil {
+		return err
+	}
+	a.Queue = q
+	a.Accounts = &account.Service{Store: a.Store, Queue: q, BaseURL: a.Config.BaseURL, Now: now}
+	a.Server, err = web.New(web.Deps{Config: a.Config, Store: a.Store, Queue: q, Accounts: a.Accounts, Log: a.Log, Now: now,
+		SecretKey: key, Ready: a.ready})
+	return err
+}
+
+// ready checks that the database answers and its schema is current.
+func (a *App) ready(ctx context.Context) error {
+	if err := a.Store.DB.PingContext(ctx); err != nil {
+		return errors.New("database unreachable")
+	}
+	n, err := a.Store.Pending(ctx)
+	if err != nil {
+		return errors.New("migration status unknown")
+	}
+	if n > 0 {
+		return fmt.Errorf("%d migrations pending", n)
+	}
+	if pending, err := a.Queue.Pending(ctx); err != nil || pending {
+		return errors.New("job queue migrations pending")
+	}
+	return nil
+}
+
+// Start listens on the configured address and starts working jobs.
+func (a *App) Start(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("app: listen on %s: %w", a.Config.Addr, err)
+	}
+	a.listener = ln
+	if err := a.Queue.Start(context.WithoutCancel(ctx)); err != nil {
+		ln.Close()
+		return err
+	}
+	a.http = &http.Server{
+		Handler:           a.Server.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	a.served = make(chan error, 1)
+	go func() { a.served <- a.http.Serve(ln) }()
+	a.Log.Info("listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL, "database", string(a.Store.Dialect))
+	return nil
+}
+
+// Addr is the address the server listens on, once started.
+func (a *App) Addr() string { return a.listener.Addr().String() }
+
+// Run starts the instance and serves until ctx ends, then shuts down gracefully.
+func (a *App) Run(ctx context.Context) error {
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-a.served:
+		return fmt.Errorf("app: serve: %w", err)
+	}
+	return a.Shutdown(context.Background())
+}
+
+// Shutdown stops taking requests, lets in-flight requests and jobs finish
+// (up to 30 seconds), then closes the database.
+func (a *App) Shutdown(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	a.Log.Info("shutting down")
+	var errs []error
+	if a.http != nil {
+		errs = append(errs, a.http.Shutdown(ctx))
+	}
+	if a.listener != nil {
+		errs = append(errs, a.Queue.Stop(ctx))
+	}
+	errs = append(errs, a.Store.Close())
+	return errors.Join(errs...)
+}
+
+// Close releases the database of an App that was never started.
+func (a *App) Close() error { return a.Store.Close() }
+
+// NewLogger returns the configured slog logger writing to w.
+func NewLogger(cfg *config.Config, w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel))
+	o := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, o))
+	}
+	return slog.New(slog.NewTextHandler(w, o))
+}
+
+// secretKey returns the configured key, or reads or creates DataDir/secret.key.
+func secretKey(cfg *config.Config) ([]byte, error) {
+	if cfg.SecretKey != "" {
+		return base64.StdEncoding.DecodeString(cfg.SecretKey.Reveal())
+	}
+	path := filepath.Join(cfg.DataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(k) != 32 {
+			return nil, fmt.Errorf("app: %s is not a base64 32-byte key; fix or remove it", path)
+		}
+		return k, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("app: read secret key: %w", err)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("app: the data folder %s cannot be created: %w", cfg.DataDir, err)
+	}
+	k := make([]byte, 32)
+	rand.Read(k)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return secretKey(cfg) // another process created it first
+	}
+	if err != nil {
+		return nil, fmt.Errorf("app: the data folder %s is not writable: %w", cfg.DataDir, err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(base64.StdEncoding.EncodeToString(k) + "\n"); err != nil {
+		return nil, fmt.Errorf("app: write secret key: %w", err)
+	}
+	return k, f.Sync()
+}

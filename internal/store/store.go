@@ -1,0 +1,191 @@
+// Package store holds every SQL statement of the application. One set of
+// queries (with $n placeholders) serves SQLite and PostgreSQL; only the schema
+// files under migrations/ differ by dialect.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect names a database engine.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the application's database.
+type Store struct {
+	DB      *sql.DB
+	Dialect Dialect
+}
+
+// Querier is what a query needs: a *sql.DB or a *sql.Tx.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Open connects to PostgreSQL when databaseURL is set, else to the SQLite file
+// talentsystems.db in dataDir (created when missing). It checks the connection.
+func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
+	var s *Store
+	if databaseURL != "" {
+		db, err := sql.Open("pgx", databaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		s = &Store{DB: db, Dialect: Postgres}
+	} else {
+		if err := os.MkdirAll(dataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("store: data folder %s cannot be created: %w", dataDir, err)
+		}
+		path := filepath.Join(dataDir, "talentsystems.db")
+		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		db, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+		}
+		s = &Store{DB: db, Dialect: SQLite}
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.DB.PingContext(pingCtx); err != nil {
+		s.DB.Close()
+		return nil, fmt.Errorf("store: connect to %s database: %w", s.Dialect, err)
+	}
+	if s.Dialect == SQLite {
+		// A read-only data folder only shows on the first write.
+		if _, err := s.DB.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS _write_check(x INTEGER); DROP TABLE _write_check"); err != nil {
+			s.DB.Close()
+			return nil, fmt.Errorf("store: the data folder %s is not writable: %w", dataDir, err)
+		}
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.DB.Close() }
+
+func (s *Store) goose() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(s.Dialect))
+	if err != nil {
+		return nil, err
+	}
+	d := goose.DialectSQLite3
+	if s.Dialect == Postgres {
+		d = goose.DialectPostgres
+	}
+	return goose.NewProvider(d, s.DB, sub, goose.WithDisableGlobalRegistry(true))
+}
+
+// Migrate applies every pending schema migration, each in a transaction.
+func (s *Store) Migrate(ctx context.Context) error {
+	p, err := s.goose()
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// Pending reports how many schema migrations are not applied yet.
+func (s *Store) Pending(ctx context.Context) (int, error) {
+	p, err := s.goose()
+	if err != nil {
+		return 0, fmt.Errorf("store: migrations: %w", err)
+	}
+	status, err := p.Status(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("store: migration status: %w", err)
+	}
+	n := 0
+	for _, m := range status {
+		if m.State == goose.StatePending {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Tx runs fn in a transaction and commits when fn returns nil.
+func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// micros converts a time to the stored form: microseconds since the Unix epoch.
+// Integers compare and sort the same on both databases.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros converts a stored time back.
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// nullMicros converts an optional stored time; the zero time means none.
+func nullMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMicros(v.Int64)
+}
+
+// isUnique reports whether err is a unique-constraint violation.
+func isUnique(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		return sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// notFound maps sql.ErrNoRows to a NotFound error naming what was missing.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperror.New(apperror.NotFound, "%s not found", what)
+	}
+	return err
+}
+
+// NormalizeEmail lower-cases and trims an address so lookups ignore case.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -1,0 +1,153 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+)
+
+// Role is what a user may do.
+type Role string
+
+// The roles. Staff operate the platform and belong to no organization.
+const (
+	RoleStaff     Role = "staff"
+	RoleAdmin     Role = "admin"
+	RoleRecruiter Role = "recruiter"
+)
+
+// User is a person who signs in.
+type User struct {
+	ID           int64
+	OrgID        int64 // 0 for staff
+	Email        string
+	Name         string
+	PasswordHash string
+	Role         Role
+	CreatedAt    time.Time
+}
+
+// CreateUser inserts a user; a taken email is a Conflict.
+func CreateUser(ctx context.Context, q Querier, u *User) error {
+	var org sql.NullInt64
+	if u.OrgID != 0 {
+		org = sql.NullInt64{Int64: u.OrgID, Valid: true}
+	}
+	u.Email = NormalizeEmail(u.Email)
+	err := q.QueryRowContext(ctx, `
+INSERT INTO users (org_id, email, name, password_hash, role, created_at)
+VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		org, u.Email, u.Name, u.PasswordHash, string(u.Role), micros(u.CreatedAt)).Scan(&u.ID)
+	if isUnique(err) {
+		return apperror.Field("email", "a user with the email %s already exists", u.Email)
+	}
+	if err != nil {
+		return fmt.Errorf("store: create user: %w", err)
+	}
+	return nil
+}
+
+const userColumns = `id, org_id, email, name, password_hash, role, created_at`
+
+func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
+	u := &User{}
+	var org sql.NullInt64
+	var created int64
+	var role string
+	if err := sc.Scan(&u.ID, &org, &u.Email, &u.Name, &u.PasswordHash, &role, &created); err != nil {
+		return nil, err
+	}
+	u.OrgID = org.Int64
+	u.Role = Role(role)
+	u.CreatedAt = fromMicros(created)
+	return u, nil
+}
+
+// UserByID returns one user.
+func UserByID(ctx context.Context, q Querier, id int64) (*User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("store: user %d: %w", id, notFound(err, "user"))
+	}
+	return u, nil
+}
+
+// UserByEmail returns one user by email, ignoring case.
+func UserByEmail(ctx context.Context, q Querier, email string) (*User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, NormalizeEmail(email)))
+	if err != nil {
+		return nil, fmt.Errorf("store: user by email: %w", notFound(err, "user"))
+	}
+	return u, nil
+}
+
+// OrgUser returns a user of the given organization; a user of another is NotFound.
+func OrgUser(ctx context.Context, q Querier, orgID, id int64) (*User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1 AND org_id = $2`, id, orgID))
+	if err != nil {
+		return nil, fmt.Errorf("store: org user %d: %w", id, notFound(err, "user"))
+	}
+	return u, nil
+}
+
+// ListOrgUsers returns the members of an organization by name.
+func ListOrgUsers(ctx context.Context, q Querier, orgID int64) ([]*User, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 ORDER BY name, id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	defer rows.Close()
+	var out []*User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// CountStaff returns how many staff users exist.
+func CountStaff(ctx context.Context, q Querier) (int, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = 'staff'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count staff: %w", err)
+	}
+	return n, nil
+}
+
+// CountOrgAdmins returns how many admins an organization has.
+func CountOrgAdmins(ctx context.Context, q Querier, orgID int64) (int, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE org_id = $1 AND role = 'admin'`, orgID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count admins: %w", err)
+	}
+	return n, nil
+}
+
+// SetUserRole changes the role of a member of orgID.
+func SetUserRole(ctx context.Context, q Querier, orgID, userID int64, role Role) error {
+	res, err := q.ExecContext(ctx, `UPDATE users SET role = $1 WHERE id = $2 AND org_id = $3`, string(role), userID, orgID)
+	if err != nil {
+		return fmt.Errorf("store: set role: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperror.New(apperror.NotFound, "user not found")
+	}
+	return nil
+}
+
+// SetUserProfile changes a user's name and, when hash is not empty, password.
+func SetUserProfile(ctx context.Context, q Querier, userID int64, name, hash string) error {
+	_, err := q.ExecContext(ctx, `
+UPDATE users SET name = $1, password_hash = CASE WHEN $2 = '' THEN password_hash ELSE $2 END WHERE id = $3`,
+		name, hash, userID)
+	if err != nil {
+		return fmt.Errorf("store: set profile: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,186 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Base is the part of every page's view that the layout reads.
+type Base struct {
+	Title string
+	User  *store.User
+	Org   *store.Org
+	CSRF  string
+	Flash string
+	// Nav is the current section, to highlight it in the navigation.
+	Nav string
+}
+
+// IsStaff reports whether the viewer operates the platform.
+func (b *Base) IsStaff() bool { return b.User != nil && b.User.Role == store.RoleStaff }
+
+// IsAdmin reports whether the viewer administers their organization.
+func (b *Base) IsAdmin() bool { return b.User != nil && b.User.Role == store.RoleAdmin }
+
+// assets maps a static file's name to its content-hashed URL.
+type assets map[string]string
+
+func loadAssets() (assets, map[string][]byte, error) {
+	urls, bodies := assets{}, map[string][]byte{}
+	err := fs.WalkDir(files, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := strings.TrimPrefix(p, "static/")
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		urls[name] = "/static/" + hashed
+		bodies[hashed] = b
+		return nil
+	})
+	return urls, bodies, err
+}
+
+var templateFuncs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.UTC().Format("2 Jan 2006 15:04 UTC")
+	},
+}
+
+// parseTemplates builds one template set per page: the layout plus the page.
+func parseTemplates(a assets) (map[string]*template.Template, error) {
+	funcs := template.FuncMap{"asset": func(name string) string { return a[name] }}
+	for k, v := range templateFuncs {
+		funcs[k] = v
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	pages, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, p := range pages {
+		name := path.Base(p)
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(files, p)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		out[strings.TrimSuffix(name, ".html")] = t
+	}
+	return out, nil
+}
+
+// render writes a page with status; view must embed Base.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, view interface{ base() *Base }) {
+	b := view.base()
+	b.User, b.Org = userFrom(r.Context()), orgFrom(r.Context())
+	b.CSRF = s.csrfToken(w, r)
+	if b.Flash == "" {
+		b.Flash = s.takeFlash(w, r)
+	}
+	t, ok := s.templates[page]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("web: no template %q", page))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", view); err != nil {
+		s.serverError(w, r, fmt.Errorf("web: render %s: %w", page, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func (b *Base) base() *Base { return b }
+
+// ErrorPage is the view of an error page.
+type ErrorPage struct {
+	Base
+	Status  int
+	Message string
+}
+
+var kindStatus = map[apperror.Kind]int{
+	apperror.Internal:     http.StatusInternalServerError,
+	apperror.Invalid:      http.StatusBadRequest,
+	apperror.NotFound:     http.StatusNotFound,
+	apperror.Conflict:     http.StatusConflict,
+	apperror.Unauthorized: http.StatusUnauthorized,
+	apperror.Forbidden:    http.StatusForbidden,
+	apperror.TooMany:      http.StatusTooManyRequests,
+	apperror.TooLarge:     http.StatusRequestEntityTooLarge,
+}
+
+// Status maps an error to its HTTP status: the one place that does.
+func Status(err error) int { return kindStatus[apperror.KindOf(err)] }
+
+// fail answers with err as an HTML page or JSON, as the client prefers. Only
+// internal errors are logged as errors, and their details are never shown.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := Status(err)
+	if status == http.StatusInternalServerError {
+		logFrom(r.Context(), s.log).Error("request failed", "err", err)
+	}
+	if wantsJSON(r) {
+		writeJSON(w, status, map[string]any{"error": apperror.Message(err), "fields": apperror.FieldsOf(err)})
+		return
+	}
+	s.render(w, r, status, "error", &ErrorPage{Base: Base{Title: http.StatusText(status)}, Status: status, Message: apperror.Message(err)})
+}
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	logFrom(r.Context(), s.log).Error("request failed", "err", err)
+	http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func logFrom(ctx interface{ Value(any) any }, fallback *slog.Logger) *slog.Logger {
+	if l, ok := ctx.Value(ctxLogger{}).(*slog.Logger); ok {
+		return l
+	}
+	return fallback
+}
