@@ -350,4 +350,6 @@ func (s *Service) UpdateProfile(ctx context.Context, u *store.User, sessionHash,
 }
 
 // IsNotFound reports whether err means a missing record.
-func IsNotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) || apperror.KindOf(err) == apperror.NotFound }
+func IsNotFound(err error) bool {
+	return errors.Is(err, sql.ErrNoRows) || apperror.KindOf(err) == apperror.NotFound
+}

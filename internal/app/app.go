@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/account"
@@ -36,6 +37,9 @@ type App struct {
 	http     *http.Server
 	listener net.Listener
 	served   chan error
+
+	shutdown    sync.Once
+	shutdownErr error
 }
 
 // Options are the parts a caller may replace; zero values take the defaults.
@@ -113,6 +117,11 @@ func (a *App) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("app: listen on %s: %w", a.Config.Addr, err)
 	}
+	return a.StartOn(ctx, ln)
+}
+
+// StartOn serves on ln (which it closes at shutdown) and starts working jobs.
+func (a *App) StartOn(ctx context.Context, ln net.Listener) error {
 	a.listener = ln
 	if err := a.Queue.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
@@ -151,6 +160,11 @@ func (a *App) Run(ctx context.Context) error {
 // Shutdown stops taking requests, lets in-flight requests and jobs finish
 // (up to 30 seconds), then closes the database.
 func (a *App) Shutdown(ctx context.Context) error {
+	a.shutdown.Do(func() { a.shutdownErr = a.stop(ctx) })
+	return a.shutdownErr
+}
+
+func (a *App) stop(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	a.Log.Info("shutting down")
@@ -192,7 +206,7 @@ func secretKey(cfg *config.Config) ([]byte, error) {
 		}
 		return k, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("app: read secret key: %w", err)
+		return nil, fmt.Errorf("app: the data folder %s is not usable: %w", cfg.DataDir, err)
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("app: the data folder %s cannot be created: %w", cfg.DataDir, err)

@@ -14,8 +14,8 @@ import (
 	"strings"
 
 	"github.com/talentsystems/talentsystems/internal/account"
-	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/app"
+	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/config"
 	"github.com/talentsystems/talentsystems/internal/store"
 )

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -16,6 +17,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/talentsystems/talentsystems/internal/mail"
 	"github.com/talentsystems/talentsystems/internal/store"
@@ -56,12 +58,24 @@ func New(d Deps) (*Queue, error) {
 		FetchPollInterval: d.PollInterval,
 		FetchCooldown:     cooldown,
 		MaxAttempts:       12,
+		RetryPolicy:       backoff{},
 		Logger:            d.Log.With("component", "jobs"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: new client: %w", err)
 	}
 	return &Queue{client: client, driver: driver, store: d.Store}, nil
+}
+
+// backoff retries after 1 s, 2 s, 4 s … up to an hour, with ±20 % jitter so
+// that jobs failing together do not retry together.
+type backoff struct{}
+
+func (backoff) NextRetry(job *rivertype.JobRow) time.Time {
+	d := time.Second << min(len(job.Errors), 12)
+	d = min(d, time.Hour)
+	jitter := time.Duration(rand.Int64N(int64(d)/5*2+1)) - d/5
+	return time.Now().Add(d + jitter)
 }
 
 // Migrate applies River's own schema.

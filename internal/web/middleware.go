@@ -246,6 +246,10 @@ func (s *Server) requireUser(h http.HandlerFunc) http.HandlerFunc {
 func (s *Server) requireOrg(h http.HandlerFunc) http.HandlerFunc {
 	return s.requireUser(func(w http.ResponseWriter, r *http.Request) {
 		if orgFrom(r.Context()) == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/staff", http.StatusSeeOther)
+				return
+			}
 			s.fail(w, r, apperror.New(apperror.Forbidden, "This page belongs to an organization; staff accounts have none. Use the staff console."))
 			return
 		}

@@ -3,8 +3,8 @@
 package web
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"html/template"
 	"log/slog"
 	"net/http"

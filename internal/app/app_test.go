@@ -1,0 +1,154 @@
+package app_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/account"
+	"github.com/talentsystems/talentsystems/internal/app"
+	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+// TestJobsSurviveRestart commits work while no worker runs, stops the
+// instance, and starts a new one that delivers it.
+func TestJobsSurviveRestart(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		box := apptest.NewMailbox(t)
+		cfg := apptest.Config(t, dbURL)
+		cfg.SMTP = box.SMTP()
+		first, err := app.New(ctx, cfg, app.Options{Log: apptest.Logger(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		org, err := first.Accounts.CreateOrg(ctx, "Acme", "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := first.Accounts.Invite(ctx, org, nil, "ann@acme.test", store.RoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+		if err := first.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(box.Messages()); n != 0 {
+			t.Fatalf("%d mails sent by an instance that never started its workers", n)
+		}
+		second := apptest.Start(t, cfg)
+		box.WaitFor(t, "ann@acme.test", 10*time.Second)
+		apptest.Eventually(t, 5*time.Second, "the outbox to record delivery", func() bool {
+			emails, _ := store.RecentEmails(ctx, second.Store.DB, 10)
+			return len(emails) == 1 && emails[0].Status == store.EmailSent
+		})
+	})
+}
+
+// TestEmailRetries lets the SMTP server refuse the first delivery.
+func TestEmailRetries(t *testing.T) {
+	ctx := context.Background()
+	box := apptest.NewMailbox(t)
+	box.FailNext(1)
+	cfg := apptest.Config(t, "")
+	cfg.SMTP = box.SMTP()
+	inst := apptest.Start(t, cfg)
+	org, _ := inst.Accounts.CreateOrg(ctx, "Acme", "", 0)
+	if _, err := inst.Accounts.Invite(ctx, org, nil, "ann@acme.test", store.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	box.WaitFor(t, "ann@acme.test", 15*time.Second)
+	apptest.Eventually(t, 5*time.Second, "the outbox to record two tries", func() bool {
+		emails, _ := store.RecentEmails(ctx, inst.Store.DB, 10)
+		return len(emails) == 1 && emails[0].Status == store.EmailSent && emails[0].Attempts == 2
+	})
+	if n := len(box.Messages()); n != 1 {
+		t.Errorf("%d mails delivered, want exactly 1", n)
+	}
+}
+
+// TestWorkRollsBackWithItsChange checks that a job enqueued in a failed
+// transaction never exists.
+func TestWorkRollsBackWithItsChange(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		inst := apptest.Start(t, apptest.Config(t, dbURL))
+		boom := errors.New("boom")
+		err := inst.Store.Tx(ctx, func(tx *sql.Tx) error {
+			if err := inst.Queue.SendEmail(ctx, tx, &store.Email{To: "x@example.test", Subject: "s", Text: "t", CreatedAt: time.Now()}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+		var n int
+		if err := inst.Store.DB.QueryRow(`SELECT COUNT(*) FROM river_job`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		emails, _ := store.RecentEmails(ctx, inst.Store.DB, 10)
+		if n != 0 || len(emails) != 0 {
+			t.Errorf("rolled back work left %d jobs and %d emails", n, len(emails))
+		}
+	})
+}
+
+// TestTwoInstancesShareSessionsAndJobs runs two instances on one PostgreSQL
+// database: a session made on one works on the other, and work enqueued by
+// one is done by the other.
+func TestTwoInstancesShareSessionsAndJobs(t *testing.T) {
+	ctx := context.Background()
+	dbURL := apptest.PostgresURL(t)
+	box := apptest.NewMailbox(t)
+	cfgA, cfgB := apptest.Config(t, dbURL), apptest.Config(t, dbURL)
+	cfgA.SMTP, cfgB.SMTP = box.SMTP(), box.SMTP()
+	a := apptest.Start(t, cfgA)
+	b := apptest.Start(t, cfgB)
+	if _, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: "staff@ts.test", Password: "correct horse battery", Role: store.RoleStaff}); err != nil {
+		t.Fatal(err)
+	}
+	// A only serves requests from now on: its workers stop.
+	if err := a.Queue.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := apptest.NewClient(t, a.URL)
+	c.SignIn("staff@ts.test", "correct horse battery")
+	r := c.Submit("/staff", "/staff/orgs", url.Values{"name": {"Acme"}, "admin_email": {"ann@acme.test"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("create org on A: %d", r.Status)
+	}
+	box.WaitFor(t, "ann@acme.test", 10*time.Second)
+
+	// The cookie jar sends A's session cookie to B (cookies ignore ports).
+	onB := apptest.NewClient(t, b.URL)
+	onB.HTTP.Jar = c.HTTP.Jar
+	if r := onB.Get("/staff"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Acme") {
+		t.Errorf("A's session on B: %d", r.Status)
+	}
+	// A form rendered by A is accepted by B (a shared secret key signs CSRF tokens).
+	r = onB.Submit("/staff", "/staff/orgs", url.Values{"name": {"Globex"}})
+	if r.Status != http.StatusSeeOther {
+		t.Errorf("form on B: %d", r.Status)
+	}
+}
+
+// TestFirstStartCreatesStaffOnce checks the first-start account.
+func TestFirstStartCreatesStaffOnce(t *testing.T) {
+	ctx := context.Background()
+	cfg := apptest.Config(t, "")
+	inst := apptest.Start(t, cfg)
+	email, pw, created, err := inst.Accounts.EnsureStaff(ctx)
+	if err != nil || !created || email == "" || len(pw) < 20 {
+		t.Fatalf("EnsureStaff = %q, %d chars, %v, %v", email, len(pw), created, err)
+	}
+	if _, _, again, err := inst.Accounts.EnsureStaff(ctx); err != nil || again {
+		t.Errorf("second EnsureStaff created=%v err=%v", again, err)
+	}
+	apptest.NewClient(t, inst.URL).SignIn(email, pw)
+}

@@ -1,0 +1,108 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/talentsystems/talentsystems/internal/cli"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := cli.Main(context.Background(), args, cli.Env{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
+		Getenv: func(k string) string { return env[k] },
+	})
+	return result{code, out.String(), errOut.String()}
+}
+
+func TestAdminCommands(t *testing.T) {
+	env := map[string]string{"TS_DATA_DIR": t.TempDir()}
+	if r := run(t, env, "", "migrate"); r.code != 0 || !strings.Contains(r.stdout, "migrations applied (sqlite)") {
+		t.Fatalf("migrate: %+v", r)
+	}
+	r := run(t, env, "", "org", "create", "--name", "Acme Corp")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "acme-corp" {
+		t.Fatalf("org create: %+v", r)
+	}
+	if r := run(t, env, "", "org", "create", "--name", "Acme Corp"); r.code == 0 || !strings.Contains(r.stderr, "already exists") {
+		t.Errorf("duplicate org: %+v", r)
+	}
+	r = run(t, env, "a very good password\n", "user", "create", "--org", "acme-corp", "--email", "ann@acme.test", "--role", "admin")
+	if r.code != 0 || !strings.Contains(r.stdout, "created ann@acme.test (admin)") || strings.Contains(r.stdout, "password:") {
+		t.Fatalf("user create with stdin password: %+v", r)
+	}
+	r = run(t, env, "", "user", "create", "--staff", "--email", "ops@ts.test")
+	if r.code != 0 || !strings.Contains(r.stdout, "password: ") {
+		t.Fatalf("user create with generated password: %+v", r)
+	}
+	if r := run(t, env, "", "org", "list"); !strings.Contains(r.stdout, "acme-corp\tAcme Corp\t1 members") {
+		t.Errorf("org list: %+v", r)
+	}
+	bad := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no org", []string{"user", "create", "--org", "nope", "--email", "x@y.test"}, `no organization has the slug "nope"`},
+		{"bad role", []string{"user", "create", "--org", "acme-corp", "--email", "x@y.test", "--role", "owner"}, "admin or recruiter"},
+		{"bad email", []string{"user", "create", "--org", "acme-corp", "--email", "nope"}, "not an email address"},
+		{"both", []string{"user", "create", "--org", "acme-corp", "--staff", "--email", "x@y.test"}, "either --org SLUG or --staff"},
+		{"no name", []string{"org", "create"}, "--name is required"},
+		{"bad slug", []string{"org", "create", "--name", "X", "--slug", "Bad Slug"}, "slug"},
+		{"unknown command", []string{"frobnicate"}, "unknown command"},
+		{"unknown flag", []string{"migrate", "--nope"}, "flag provided but not defined"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, env, "", tc.args...)
+			if r.code == 0 || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("code %d, stderr %q, want %q", r.code, r.stderr, tc.want)
+			}
+		})
+	}
+}
+
+func TestBadSettings(t *testing.T) {
+	dir := t.TempDir()
+	if r := run(t, map[string]string{"DATABASE_URL": "mysql://x/y", "TS_DATA_DIR": dir}, "", "migrate"); r.code != 2 || !strings.Contains(r.stderr, "DATABASE_URL") || strings.Contains(r.stderr, "mysql://x/y") {
+		t.Errorf("malformed DATABASE_URL: %+v", r)
+	}
+	if r := run(t, map[string]string{"DATABASE_URL": "postgres://u:secretpw@127.0.0.1:1/x?connect_timeout=2", "TS_DATA_DIR": dir}, "", "migrate"); r.code == 0 || strings.Contains(r.stderr, "secretpw") {
+		t.Errorf("unreachable PostgreSQL: %+v", r)
+	}
+	ro := filepath.Join(t.TempDir(), "ro")
+	os.Mkdir(ro, 0o500)
+	if os.Getuid() != 0 { // root writes anywhere; a file in the way works for everyone
+		if r := run(t, map[string]string{"TS_DATA_DIR": ro}, "", "migrate"); r.code == 0 || !strings.Contains(r.stderr, "not writable") {
+			t.Errorf("read-only data folder: %+v", r)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, []byte("x"), 0o600)
+	if r := run(t, map[string]string{"TS_DATA_DIR": file}, "", "migrate"); r.code == 0 || !strings.Contains(r.stderr, "data folder") {
+		t.Errorf("data folder is a file: %+v", r)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	r := run(t, nil, "", "--help")
+	for _, cmd := range []string{"serve", "migrate", "org create", "user create", "version"} {
+		if !strings.Contains(r.stdout, cmd) {
+			t.Errorf("help lacks %q", cmd)
+		}
+	}
+	if r := run(t, nil, "", "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "talentsystems ") {
+		t.Errorf("version: %+v", r)
+	}
+}

@@ -1,0 +1,98 @@
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func load(args []string, env map[string]string) (*Config, error) {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return Load(fs, args, func(k string) string { return env[k] })
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DataDir != "./data" || c.IsPostgres() || c.SMTP.Port != 587 || c.JobPollInterval != time.Second || c.CookieSecure {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	env := map[string]string{"TS_ADDR": ":1111", "TS_DATA_DIR": "/env", "TS_BASE_URL": "https://env.example"}
+	c, err := load([]string{"--addr", ":2222"}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":2222" {
+		t.Errorf("Addr = %q, want the flag's :2222", c.Addr)
+	}
+	if c.DataDir != "/env" || c.BaseURL != "https://env.example" || !c.CookieSecure {
+		t.Errorf("environment not applied: %+v", c)
+	}
+}
+
+func TestInvalidSettings(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"database url", map[string]string{"DATABASE_URL": "mysql://x"}, "DATABASE_URL"},
+		{"postgres without host", map[string]string{"DATABASE_URL": "postgres://"}, "DATABASE_URL"},
+		{"base url", map[string]string{"TS_BASE_URL": "localhost:8080"}, "TS_BASE_URL"},
+		{"smtp port", map[string]string{"TS_SMTP_PORT": "99999"}, "TS_SMTP_PORT"},
+		{"smtp tls", map[string]string{"TS_SMTP_TLS": "maybe"}, "TS_SMTP_TLS"},
+		{"log format", map[string]string{"TS_LOG_FORMAT": "xml"}, "TS_LOG_FORMAT"},
+		{"secret key", map[string]string{"TS_SECRET_KEY": "c2hvcnQ="}, "TS_SECRET_KEY"},
+		{"poll interval", map[string]string{"TS_JOB_POLL_INTERVAL": "1ms"}, "TS_JOB_POLL_INTERVAL"},
+		{"empty data dir", map[string]string{"TS_DATA_DIR": ""}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string(nil)
+			if tc.name == "empty data dir" {
+				args = []string{"--data-dir", ""}
+			}
+			_, err := load(args, tc.env)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not name %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSecretsNeverPrint(t *testing.T) {
+	env := map[string]string{
+		"DATABASE_URL":     "postgres://user:hunter2@db:5432/x",
+		"TS_SMTP_PASSWORD": "hunter3",
+		"TS_SECRET_KEY":    "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+	}
+	c, err := load(nil, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "config", c, "smtp", c.SMTP, "db", c.DatabaseURL)
+	for _, out := range []string{fmt.Sprintf("%v %+v", c, c), logged.String()} {
+		for _, secret := range []string{"hunter2", "hunter3", "MDEyMzQ1"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("secret %q printed in %s", secret, out)
+			}
+		}
+	}
+	if c.DatabaseURL.Reveal() != env["DATABASE_URL"] || !c.IsPostgres() {
+		t.Error("the secret's value was lost")
+	}
+}

@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/talentsystems/talentsystems/internal/apptest"
+)
+
+// TestBrowserSignIn signs in through the real page in Chromium, creates an
+// organization through the staff console, and reads the invitation in the outbox.
+func TestBrowserSignIn(t *testing.T) {
+	ctx := apptest.Browser(t)
+	e := start(t, "")
+	apptest.Do(t, ctx,
+		chromedp.Navigate(e.URL+"/postings"),
+		chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, "staff@ts.test"),
+		chromedp.SendKeys(`#password`, "wrong password"),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`#login-error`),
+	)
+	apptest.Screenshot(t, ctx, "login-error")
+	apptest.Do(t, ctx,
+		chromedp.SendKeys(`#password`, password),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`#org-name`),
+	)
+	if h := apptest.Get(t, ctx, chromedp.Text(`h1`)); h != "Organizations" {
+		t.Errorf("after sign-in the page says %q", h)
+	}
+	apptest.Do(t, ctx,
+		chromedp.SendKeys(`#org-name`, "Acme Corp"),
+		chromedp.SendKeys(`#org-admin`, "ann@acme.test"),
+		chromedp.Submit(`#org-name`),
+		chromedp.WaitVisible(`.flash`),
+	)
+	if flash := apptest.Get(t, ctx, chromedp.Text(`.flash`)); !strings.Contains(flash, "acme-corp") || !strings.Contains(flash, "ann@acme.test") {
+		t.Errorf("flash %q", flash)
+	}
+	apptest.Screenshot(t, ctx, "staff-org")
+	apptest.Do(t, ctx, chromedp.Navigate(e.URL+"/staff/outbox"), chromedp.WaitVisible(`table`))
+	if outbox := apptest.Get(t, ctx, chromedp.Text(`table`)); !strings.Contains(outbox, "ann@acme.test") || !strings.Contains(outbox, "invited to join Acme Corp") {
+		t.Errorf("outbox %q", outbox)
+	}
+	apptest.Screenshot(t, ctx, "outbox")
+}

@@ -1,0 +1,43 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/jba/templatecheck"
+)
+
+// TestTemplatesTypeCheck checks every page template against its view type,
+// so a misspelled field fails here instead of in front of a user.
+func TestTemplatesTypeCheck(t *testing.T) {
+	a, _, err := loadAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, err := parseTemplates(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := map[string]any{
+		"error":        ErrorPage{},
+		"login":        LoginPage{},
+		"postings":     SectionPage{},
+		"candidates":   SectionPage{},
+		"analytics":    SectionPage{},
+		"settings":     SettingsPage{},
+		"invite":       InvitePage{},
+		"staff_orgs":   StaffOrgsPage{},
+		"staff_org":    StaffOrgPage{},
+		"staff_outbox": OutboxPage{},
+		"staff_email":  EmailPage{},
+	}
+	for name, tmpl := range ts {
+		view, ok := views[name]
+		if !ok {
+			t.Errorf("template %s has no view type in this test", name)
+			continue
+		}
+		if err := templatecheck.CheckHTML(tmpl.Lookup("layout.html"), view); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
