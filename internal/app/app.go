@@ -21,6 +21,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/config"
 	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/mail"
+	"github.com/talentsystems/talentsystems/internal/postings"
 	"github.com/talentsystems/talentsystems/internal/store"
 	"github.com/talentsystems/talentsystems/internal/web"
 )
@@ -31,6 +32,7 @@ type App struct {
 	Store    *store.Store
 	Queue    *jobs.Queue
 	Accounts *account.Service
+	Postings *postings.Service
 	Log      *slog.Logger
 	Server   *web.Server
 
@@ -88,7 +90,8 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	}
 	a.Queue = q
 	a.Accounts = &account.Service{Store: a.Store, Queue: q, BaseURL: a.Config.BaseURL, Now: now}
-	a.Server, err = web.New(web.Deps{Config: a.Config, Store: a.Store, Queue: q, Accounts: a.Accounts, Log: a.Log, Now: now,
+	a.Postings = &postings.Service{Store: a.Store, Now: now}
+	a.Server, err = web.New(web.Deps{Config: a.Config, Store: a.Store, Queue: q, Accounts: a.Accounts, Postings: a.Postings, Log: a.Log, Now: now,
 		SecretKey: key, Ready: a.ready})
 	return err
 }

@@ -35,6 +35,9 @@ type Response struct {
 	Header   http.Header
 }
 
+// Base is the instance's URL.
+func (c *Client) Base() string { return c.base }
+
 // Get fetches path.
 func (c *Client) Get(path string) *Response {
 	c.t.Helper()
@@ -47,9 +50,13 @@ func (c *Client) Post(path string, form url.Values) *Response {
 	return c.do(http.MethodPost, path, form)
 }
 
-var csrfRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+var (
+	csrfRe     = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+	revisionRe = regexp.MustCompile(`name="revision" value="(\d+)"`)
+)
 
-// Submit loads page, takes its CSRF token, and posts form to action.
+// Submit loads page, takes its CSRF token (and the posting revision it shows,
+// if any), and posts form to action.
 func (c *Client) Submit(page, action string, form url.Values) *Response {
 	c.t.Helper()
 	r := c.Get(page)
@@ -62,6 +69,9 @@ func (c *Client) Submit(page, action string, form url.Values) *Response {
 		f[k] = v
 	}
 	f.Set("csrf_token", m[1])
+	if rev := revisionRe.FindStringSubmatch(r.Body); rev != nil && f.Get("revision") == "" {
+		f.Set("revision", rev[1]) // like a browser, send the revision the page was rendered at
+	}
 	return c.Post(action, f)
 }
 

@@ -41,6 +41,9 @@ Commands:
   org list      list organizations
   user create   create a user (--org SLUG --email E --role admin|recruiter, or --staff --email E);
                 reads the password from stdin, or prints a generated one
+  posting import  import a posting file (--org SLUG --file F [--publish]); prints its id and public id
+  posting export  print a posting as JSON (--org SLUG --id ID), the format posting import reads
+  posting list    list an organization's postings (--org SLUG [--status draft|active|closed])
   version       print the version
 
 Every command takes the same settings (flags win over the environment):
@@ -51,11 +54,14 @@ Every command takes the same settings (flags win over the environment):
 // Main runs the command named by args and returns the process exit code.
 func Main(ctx context.Context, args []string, env Env) int {
 	cmds := map[string]func(context.Context, Env, []string) error{
-		"serve":       serve,
-		"migrate":     migrate,
-		"org create":  orgCreate,
-		"org list":    orgList,
-		"user create": userCreate,
+		"serve":          serve,
+		"migrate":        migrate,
+		"org create":     orgCreate,
+		"org list":       orgList,
+		"user create":    userCreate,
+		"posting import": postingImport,
+		"posting export": postingExport,
+		"posting list":   postingList,
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(env.Stdout, usage)

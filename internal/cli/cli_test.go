@@ -106,3 +106,44 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("version: %+v", r)
 	}
 }
+
+func TestPostingImportExport(t *testing.T) {
+	env := map[string]string{"TS_DATA_DIR": t.TempDir()}
+	run(t, env, "", "org", "create", "--name", "Acme")
+	files, _ := filepath.Glob("../../examples/postings/*.json")
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			want, _ := os.ReadFile(file)
+			r := run(t, env, "", "posting", "import", "--org", "acme", "--file", file, "--publish")
+			fields := strings.Fields(r.stdout)
+			if r.code != 0 || len(fields) != 3 || !strings.HasPrefix(fields[1], "pst_") || fields[2] != "active" {
+				t.Fatalf("import: %+v", r)
+			}
+			exp := run(t, env, "", "posting", "export", "--org", "acme", "--id", fields[0])
+			if exp.code != 0 || exp.stdout != string(want) {
+				t.Fatalf("export differs from the file: %+v", exp.stderr)
+			}
+			// import → export → import is identity.
+			again := run(t, env, exp.stdout, "posting", "import", "--org", "acme", "--file", "-")
+			id2 := strings.Fields(again.stdout)[0]
+			if exp2 := run(t, env, "", "posting", "export", "--org", "acme", "--id", id2); exp2.stdout != exp.stdout {
+				t.Error("a re-imported export exports differently")
+			}
+		})
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(`{"format":"talentsystems.posting/v1","title":"X","competencies":[{"key":"a","name":"A","weight":0}],"questions":[{"key":"q","section":"interview","competency":"nope","kind":"numeric","prompt":"p","answer":1}]}`), 0o600)
+	r := run(t, env, "", "posting", "import", "--org", "acme", "--file", bad)
+	if r.code != 2 || !strings.Contains(r.stderr, "/competencies/0/weight") || !strings.Contains(r.stderr, "/questions/0/competency") {
+		t.Errorf("bad file: %+v", r)
+	}
+	if r := run(t, env, "", "posting", "list", "--org", "acme"); strings.Count(r.stdout, "\n") != 2*len(files) {
+		t.Errorf("posting list after the bad import: %q", r.stdout)
+	}
+	if r := run(t, env, "", "posting", "export", "--org", "acme", "--id", "999"); r.code == 0 || !strings.Contains(r.stderr, "not found") {
+		t.Errorf("unknown id: %+v", r)
+	}
+	if r := run(t, env, "", "posting", "import", "--org", "nope", "--file", bad); r.code != 2 {
+		t.Errorf("unknown org: %+v", r)
+	}
+}

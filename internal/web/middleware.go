@@ -112,6 +112,9 @@ const (
 	SessionTTL = 14 * 24 * time.Hour
 	// maxFormBytes caps every form body.
 	maxFormBytes = 1 << 20
+	// maxUploadBytes caps a form with files (multipart); each feature checks
+	// its own, smaller file limit.
+	maxUploadBytes = 11 << 20
 )
 
 // authenticate loads the signed-in user, if any, into the request context.
@@ -160,11 +163,15 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
+		limit, parse := int64(maxFormBytes), r.ParseForm
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit, parse = maxUploadBytes, func() error { return r.ParseMultipartForm(maxFormBytes) }
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if err := parse(); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				s.fail(w, r, apperror.New(apperror.TooLarge, "The form is larger than 1 MiB."))
+				s.fail(w, r, apperror.New(apperror.TooLarge, "The form is larger than %d MiB, the most this site accepts.", limit>>20))
 				return
 			}
 			s.fail(w, r, apperror.New(apperror.Invalid, "The form could not be read."))

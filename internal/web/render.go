@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -64,6 +65,12 @@ func loadAssets() (assets, map[string][]byte, error) {
 }
 
 var templateFuncs = template.FuncMap{
+	"markdown": posting.RenderMarkdown,
+	"num":      fmtNum,
+	"inc":      func(i int) int { return i + 1 },
+	"label": func(s any) string {
+		return strings.ReplaceAll(fmt.Sprint(s), "_", " ")
+	},
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"

@@ -18,6 +18,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/auth"
 	"github.com/talentsystems/talentsystems/internal/config"
 	"github.com/talentsystems/talentsystems/internal/jobs"
+	"github.com/talentsystems/talentsystems/internal/postings"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -27,6 +28,7 @@ type Server struct {
 	store     *store.Store
 	queue     *jobs.Queue
 	accounts  *account.Service
+	postings  *postings.Service
 	log       *slog.Logger
 	now       func() time.Time
 	csrf      *auth.CSRF
@@ -45,6 +47,7 @@ type Deps struct {
 	Store     *store.Store
 	Queue     *jobs.Queue
 	Accounts  *account.Service
+	Postings  *postings.Service
 	Log       *slog.Logger
 	Now       func() time.Time
 	SecretKey []byte
@@ -62,7 +65,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg: d.Config, store: d.Store, queue: d.Queue, accounts: d.Accounts, log: d.Log, now: d.Now,
+		cfg: d.Config, store: d.Store, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, log: d.Log, now: d.Now,
 		csrf: auth.NewCSRF(d.SecretKey), templates: t, assets: a, static: static,
 		limits: newLoginLimits(), ready: d.Ready,
 	}
@@ -85,7 +88,28 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /invite/{token}", s.invitePage)
 	mux.HandleFunc("POST /invite/{token}", s.acceptInvite)
 
-	mux.HandleFunc("GET /postings", s.requireOrg(s.section("postings")))
+	mux.HandleFunc("GET /postings", s.requireOrg(s.postingsList))
+	mux.HandleFunc("GET /postings/new", s.requireOrg(s.newPostingPage))
+	mux.HandleFunc("POST /postings", s.requireOrg(s.createPosting))
+	mux.HandleFunc("GET /postings/import", s.requireOrg(s.importPage))
+	mux.HandleFunc("POST /postings/import", s.requireOrg(s.importPosting))
+	mux.HandleFunc("GET /postings/{id}", s.requireOrg(s.postingPage))
+	mux.HandleFunc("GET /postings/{id}/edit", s.requireOrg(s.editPostingPage))
+	mux.HandleFunc("POST /postings/{id}/edit", s.requireOrg(s.updatePosting))
+	mux.HandleFunc("POST /postings/{id}/actions/{action}", s.requireOrg(s.postingAction))
+	mux.HandleFunc("GET /postings/{id}/export", s.requireOrg(s.exportPosting))
+	mux.HandleFunc("GET /postings/{id}/preview", s.requireOrg(s.previewPosting))
+	mux.HandleFunc("GET /postings/{id}/new-competency", s.requireOrg(s.competencyPage))
+	mux.HandleFunc("POST /postings/{id}/competencies", s.requireOrg(s.saveCompetency))
+	mux.HandleFunc("GET /postings/{id}/competencies/{key}", s.requireOrg(s.competencyPage))
+	mux.HandleFunc("POST /postings/{id}/competencies/{key}", s.requireOrg(s.saveCompetency))
+	mux.HandleFunc("POST /postings/{id}/competencies/{key}/delete", s.requireOrg(s.deleteCompetency))
+	mux.HandleFunc("GET /postings/{id}/new-question", s.requireOrg(s.questionPage))
+	mux.HandleFunc("POST /postings/{id}/questions", s.requireOrg(s.saveQuestion))
+	mux.HandleFunc("GET /postings/{id}/questions/{key}", s.requireOrg(s.questionPage))
+	mux.HandleFunc("POST /postings/{id}/questions/{key}", s.requireOrg(s.saveQuestion))
+	mux.HandleFunc("POST /postings/{id}/questions/{key}/move", s.requireOrg(s.moveQuestion))
+	mux.HandleFunc("POST /postings/{id}/questions/{key}/delete", s.requireOrg(s.deleteQuestion))
 	mux.HandleFunc("GET /candidates", s.requireOrg(s.section("candidates")))
 	mux.HandleFunc("GET /analytics", s.requireOrg(s.section("analytics")))
 	mux.HandleFunc("GET /settings", s.requireUser(s.settingsPage))

@@ -18,17 +18,23 @@ func TestTemplatesTypeCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	views := map[string]any{
-		"error":        ErrorPage{},
-		"login":        LoginPage{},
-		"postings":     SectionPage{},
-		"candidates":   SectionPage{},
-		"analytics":    SectionPage{},
-		"settings":     SettingsPage{},
-		"invite":       InvitePage{},
-		"staff_orgs":   StaffOrgsPage{},
-		"staff_org":    StaffOrgPage{},
-		"staff_outbox": OutboxPage{},
-		"staff_email":  EmailPage{},
+		"error":           ErrorPage{},
+		"login":           LoginPage{},
+		"postings":        PostingsPage{},
+		"posting":         PostingPage{},
+		"posting_basics":  BasicsPage{},
+		"posting_import":  ImportPage{},
+		"posting_preview": PreviewPage{},
+		"competency":      CompetencyPage{},
+		"question":        QuestionPage{},
+		"candidates":      SectionPage{},
+		"analytics":       SectionPage{},
+		"settings":        SettingsPage{},
+		"invite":          InvitePage{},
+		"staff_orgs":      StaffOrgsPage{},
+		"staff_org":       StaffOrgPage{},
+		"staff_outbox":    OutboxPage{},
+		"staff_email":     EmailPage{},
 	}
 	for name, tmpl := range ts {
 		view, ok := views[name]

@@ -1,0 +1,446 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/posting"
+	"github.com/talentsystems/talentsystems/internal/postings"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+// Problem is one located problem of a posting, in words.
+type Problem struct {
+	Where   string
+	Pointer string // RFC 6901 pointer into the posting's JSON document
+	Message string
+}
+
+func problemsOf(doc *posting.Posting, list []posting.FieldError) []Problem {
+	out := make([]Problem, len(list))
+	for i, p := range list {
+		out[i] = Problem{Where: describePointer(doc, p.Pointer), Pointer: p.Pointer, Message: p.Message}
+	}
+	return out
+}
+
+// PostingsPage is the view of the postings list.
+type PostingsPage struct {
+	Base
+	Postings []*store.Posting
+	Status   string
+	Counts   map[string]int
+}
+
+func (s *Server) postingsList(w http.ResponseWriter, r *http.Request) {
+	org := orgFrom(r.Context())
+	status := r.URL.Query().Get("status")
+	if status != "" && status != store.PostingDraft && status != store.PostingActive && status != store.PostingClosed {
+		status = ""
+	}
+	list, err := store.ListPostings(r.Context(), s.store.DB, org.ID, status)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	counts, err := store.CountPostings(r.Context(), s.store.DB, org.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "postings", &PostingsPage{Base: Base{Title: "Postings", Nav: "postings"}, Postings: list, Status: status, Counts: counts})
+}
+
+// postingFor loads the posting named in the path for the signed-in organization.
+func (s *Server) postingFor(w http.ResponseWriter, r *http.Request) (*postings.Posting, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, apperror.New(apperror.NotFound, "posting not found"))
+		return nil, false
+	}
+	p, err := s.postings.Get(r.Context(), orgFrom(r.Context()).ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return p, true
+}
+
+func postingURL(p *postings.Posting, rest string) string {
+	return "/postings/" + strconv.FormatInt(p.ID, 10) + rest
+}
+
+// BasicsPage is the view of the form for a posting's title, description,
+// assessment type, time limit, link validity and thresholds.
+type BasicsPage struct {
+	Base
+	Posting  *postings.Posting // nil for a new posting
+	Doc      *posting.Posting
+	Revision int
+	Action   string
+	Problems []Problem
+	TimeMode string
+}
+
+func timeMode(doc *posting.Posting) string {
+	if doc.TimeLimit != nil && doc.TimeLimit.TotalMinutes == 0 {
+		return "sections"
+	}
+	if doc.TimeLimit == nil {
+		return "none"
+	}
+	return "total"
+}
+
+func (s *Server) newPostingPage(w http.ResponseWriter, r *http.Request) {
+	doc := &posting.Posting{}
+	doc.ApplyDefaults()
+	s.render(w, r, http.StatusOK, "posting_basics", &BasicsPage{Base: Base{Title: "New posting", Nav: "postings"}, Doc: doc, Action: "/postings", TimeMode: "total"})
+}
+
+func (s *Server) createPosting(w http.ResponseWriter, r *http.Request) {
+	doc := &posting.Posting{}
+	view := &BasicsPage{Base: Base{Title: "New posting", Nav: "postings"}, Doc: doc, Action: "/postings", TimeMode: line(r.PostForm, "time_mode")}
+	err := applyBasics(doc, r.PostForm)
+	var p *postings.Posting
+	if err == nil {
+		p, err = s.postings.Create(r.Context(), userFrom(r.Context()), doc)
+	}
+	if err != nil {
+		s.formError(w, r, "posting_basics", view, &view.Base, &view.Problems, doc, err)
+		return
+	}
+	s.flash(w, "Draft created. Add competencies and questions, then publish.")
+	http.Redirect(w, r, postingURL(p, ""), http.StatusSeeOther)
+}
+
+// formError re-renders a posting form with the error's problems, or fails
+// for errors that are not about the form's content.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, page string, view interface{ base() *Base }, b *Base, problems *[]Problem, doc *posting.Posting, err error) {
+	switch apperror.KindOf(err) {
+	case apperror.Invalid, apperror.Conflict:
+	default:
+		s.fail(w, r, err)
+		return
+	}
+	if list := postings.ProblemsOf(err); list != nil {
+		*problems = problemsOf(doc, list)
+	} else if fields := apperror.FieldsOf(err); fields != nil {
+		for _, msg := range fields {
+			*problems = append(*problems, Problem{Where: "The form", Message: msg})
+		}
+	}
+	b.Flash = apperror.Message(err)
+	s.render(w, r, Status(err), page, view)
+}
+
+func (s *Server) editPostingPage(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "posting_basics", &BasicsPage{Base: Base{Title: "Edit " + p.Doc.Title, Nav: "postings"},
+		Posting: p, Doc: p.Doc, Revision: p.Revision, Action: postingURL(p, "/edit"), TimeMode: timeMode(p.Doc)})
+}
+
+// revisionOf returns the revision a form was rendered at.
+func revisionOf(f url.Values) int {
+	n, _ := strconv.Atoi(f.Get("revision"))
+	return n
+}
+
+func (s *Server) updatePosting(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	view := &BasicsPage{Base: Base{Title: "Edit " + p.Doc.Title, Nav: "postings"}, Posting: p, Doc: p.Doc, Revision: p.Revision,
+		Action: postingURL(p, "/edit"), TimeMode: line(r.PostForm, "time_mode")}
+	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(doc *posting.Posting) error {
+		view.Doc = doc
+		return applyBasics(doc, r.PostForm)
+	})
+	if err != nil {
+		s.formError(w, r, "posting_basics", view, &view.Base, &view.Problems, view.Doc, err)
+		return
+	}
+	s.flash(w, "Saved.")
+	http.Redirect(w, r, postingURL(p, ""), http.StatusSeeOther)
+}
+
+// SectionView is one section of a posting with its questions.
+type SectionView struct {
+	Name      posting.Section
+	Enabled   bool
+	Questions []QuestionRow
+}
+
+// QuestionRow is a question in the posting overview.
+type QuestionRow struct {
+	Q           posting.Question
+	First, Last bool
+	Competency  string
+}
+
+func sectionsOf(doc *posting.Posting) []SectionView {
+	var out []SectionView
+	for _, sec := range posting.Sections {
+		sv := SectionView{Name: sec, Enabled: doc.AssessmentType.Enables(sec)}
+		qs := doc.QuestionsIn(sec)
+		for i, q := range qs {
+			row := QuestionRow{Q: q, First: i == 0, Last: i == len(qs)-1, Competency: q.Competency}
+			if c := doc.Competency(q.Competency); c != nil {
+				row.Competency = c.Name
+			}
+			sv.Questions = append(sv.Questions, row)
+		}
+		if sv.Enabled || len(qs) > 0 {
+			out = append(out, sv)
+		}
+	}
+	return out
+}
+
+// PostingPage is the view of one posting: its configuration, competencies,
+// questions, and whether it can be published.
+type PostingPage struct {
+	Base
+	Posting  *postings.Posting
+	Doc      *posting.Posting
+	Sections []SectionView
+	Problems []Problem
+	Kinds    []posting.Kind
+}
+
+func (s *Server) postingPage(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	s.renderPosting(w, r, http.StatusOK, p, nil)
+}
+
+func (s *Server) renderPosting(w http.ResponseWriter, r *http.Request, status int, p *postings.Posting, problems []Problem) {
+	if problems == nil {
+		problems = problemsOf(p.Doc, p.Doc.Problems())
+	}
+	s.render(w, r, status, "posting", &PostingPage{Base: Base{Title: p.Doc.Title, Nav: "postings"}, Posting: p, Doc: p.Doc,
+		Sections: sectionsOf(p.Doc), Problems: problems, Kinds: posting.Kinds})
+}
+
+// postingAction runs a status change or other one-click action on a posting.
+func (s *Server) postingAction(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	u := userFrom(r.Context())
+	var err error
+	next, msg := postingURL(p, ""), ""
+	switch r.PathValue("action") {
+	case "publish":
+		err, msg = s.postings.Publish(r.Context(), u, p.ID), "Published. The posting now takes candidates."
+	case "close":
+		err, msg = s.postings.Close(r.Context(), u, p.ID), "Closed. The posting takes no new candidates."
+	case "reopen":
+		err, msg = s.postings.Reopen(r.Context(), u, p.ID), "Reopened. The posting takes candidates again."
+	case "duplicate":
+		var c *postings.Posting
+		if c, err = s.postings.Duplicate(r.Context(), u, p.ID); err == nil {
+			next, msg = postingURL(c, ""), "This is a copy, saved as a draft."
+		}
+	case "delete":
+		err, next, msg = s.postings.Delete(r.Context(), u, p.ID), "/postings", "Draft deleted."
+	default:
+		s.notFound(w, r)
+		return
+	}
+	s.afterEdit(w, r, p, err, msg, next)
+}
+
+func (s *Server) exportPosting(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="posting-%s.json"`, p.PublicID))
+	w.Write(p.Document)
+}
+
+// ImportPage is the view of the posting import form.
+type ImportPage struct {
+	Base
+	Problems []Problem
+}
+
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "posting_import", &ImportPage{Base: Base{Title: "Import a posting", Nav: "postings"}})
+}
+
+func (s *Server) importPosting(w http.ResponseWriter, r *http.Request) {
+	view := &ImportPage{Base: Base{Title: "Import a posting", Nav: "postings"}}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			err = apperror.New(apperror.TooLarge, "The file is larger than %d KiB, the most a posting file may be.", posting.MaxDocumentBytes>>10)
+		} else {
+			err = apperror.Field("file", "Choose a posting JSON file to import.")
+		}
+		s.formError(w, r, "posting_import", view, &view.Base, &view.Problems, nil, err)
+		return
+	}
+	defer file.Close()
+	p, err := s.postings.Import(r.Context(), userFrom(r.Context()), file, r.PostForm.Get("publish") == "on")
+	if err != nil {
+		if apperror.KindOf(err) == apperror.TooLarge {
+			view.Flash = apperror.Message(err)
+			s.render(w, r, http.StatusRequestEntityTooLarge, "posting_import", view)
+			return
+		}
+		s.formError(w, r, "posting_import", view, &view.Base, &view.Problems, nil, err)
+		return
+	}
+	s.flash(w, fmt.Sprintf("Imported as a %s posting.", p.Status))
+	http.Redirect(w, r, postingURL(p, ""), http.StatusSeeOther)
+}
+
+// PreviewPage shows a posting as candidates will see it.
+type PreviewPage struct {
+	Base
+	Posting  *postings.Posting
+	Doc      *posting.Posting
+	Sections []SectionView
+}
+
+func (s *Server) previewPosting(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	var secs []SectionView
+	for _, sv := range sectionsOf(p.Doc) {
+		if sv.Enabled {
+			secs = append(secs, sv)
+		}
+	}
+	s.render(w, r, http.StatusOK, "posting_preview", &PreviewPage{Base: Base{Title: "Preview: " + p.Doc.Title, Nav: "postings"}, Posting: p, Doc: p.Doc, Sections: secs})
+}
+
+// CompetencyPage is the view of the form for one competency.
+type CompetencyPage struct {
+	Base
+	Posting  *postings.Posting
+	C        posting.Competency
+	OldKey   string // empty for a new competency
+	Problems []Problem
+}
+
+func (s *Server) competencyPage(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	view := &CompetencyPage{Base: Base{Title: "New competency", Nav: "postings"}, Posting: p, C: posting.Competency{Weight: posting.DefaultWeight}}
+	if key := r.PathValue("key"); key != "" {
+		i := competencyIndex(p.Doc, key)
+		if i < 0 {
+			s.fail(w, r, apperror.New(apperror.NotFound, "competency not found"))
+			return
+		}
+		view.C, view.OldKey, view.Title = p.Doc.Competencies[i], key, "Edit competency"
+	}
+	s.render(w, r, http.StatusOK, "competency", view)
+}
+
+func (s *Server) saveCompetency(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	oldKey := r.PathValue("key")
+	c, err := competencyFromForm(r.PostForm)
+	view := &CompetencyPage{Base: Base{Title: "Competency", Nav: "postings"}, Posting: p, C: c, OldKey: oldKey}
+	var doc *posting.Posting
+	if err == nil {
+		_, err = s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+			doc = d
+			if oldKey == "" {
+				if c.Key == "" {
+					return apperror.Field("key", "Give the competency a key, e.g. problem_solving.")
+				}
+				d.Competencies = append(d.Competencies, c)
+				return nil
+			}
+			i := competencyIndex(d, oldKey)
+			if i < 0 {
+				return apperror.New(apperror.NotFound, "competency not found")
+			}
+			d.Competencies[i] = c
+			if c.Key != oldKey {
+				for j := range d.Questions {
+					if d.Questions[j].Competency == oldKey {
+						d.Questions[j].Competency = c.Key
+					}
+				}
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		s.formError(w, r, "competency", view, &view.Base, &view.Problems, doc, err)
+		return
+	}
+	s.flash(w, "Competency saved.")
+	http.Redirect(w, r, postingURL(p, "#competencies"), http.StatusSeeOther)
+}
+
+func (s *Server) deleteCompetency(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	key := r.PathValue("key")
+	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+		i := competencyIndex(d, key)
+		if i < 0 {
+			return apperror.New(apperror.NotFound, "competency not found")
+		}
+		if slices.ContainsFunc(d.Questions, func(q posting.Question) bool { return q.Competency == key }) {
+			return apperror.New(apperror.Conflict, "Questions still measure this competency: move or delete them first.")
+		}
+		d.Competencies = slices.Delete(d.Competencies, i, i+1)
+		return nil
+	})
+	s.afterEdit(w, r, p, err, "Competency deleted.", postingURL(p, "#competencies"))
+}
+
+// afterEdit redirects back to the posting after a one-click edit, or shows
+// why it failed there.
+func (s *Server) afterEdit(w http.ResponseWriter, r *http.Request, p *postings.Posting, err error, msg, next string) {
+	if err != nil {
+		if k := apperror.KindOf(err); k == apperror.Invalid || k == apperror.Conflict {
+			var problems []Problem
+			if list := postings.ProblemsOf(err); list != nil {
+				problems = problemsOf(p.Doc, list)
+			}
+			view := &PostingPage{Base: Base{Title: p.Doc.Title, Nav: "postings", Flash: apperror.Message(err)}, Posting: p, Doc: p.Doc,
+				Sections: sectionsOf(p.Doc), Problems: problems, Kinds: posting.Kinds}
+			if problems == nil {
+				view.Problems = problemsOf(p.Doc, p.Doc.Problems())
+			}
+			s.render(w, r, Status(err), "posting", view)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, msg)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}

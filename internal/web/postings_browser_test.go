@@ -1,0 +1,76 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+// TestBrowserCreateAndPublishPosting builds a small posting through the
+// pages in Chromium, sees the publish rules refuse it while incomplete, and
+// publishes it once complete.
+func TestBrowserCreateAndPublishPosting(t *testing.T) {
+	ctx := apptest.Browser(t)
+	e := start(t, "")
+	e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	apptest.Do(t, ctx,
+		chromedp.Navigate(e.URL+"/login"),
+		chromedp.SendKeys(`#email`, "ann@acme.test"),
+		chromedp.SendKeys(`#password`, password),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`a[href="/postings/new"]`),
+		chromedp.Click(`a[href="/postings/new"]`),
+		chromedp.WaitVisible(`#title`),
+		chromedp.SendKeys(`#title`, "Support Engineer"),
+		chromedp.SendKeys(`#description`, "Help customers **fast**."),
+		chromedp.Click(`input[name=assessment_type][value=interview]`),
+		chromedp.SendKeys(`#total_minutes`, "30"),
+	)
+	apptest.Screenshot(t, ctx, "posting-new")
+	apptest.Do(t, ctx,
+		chromedp.Submit(`#title`),
+		chromedp.WaitVisible(`.problems`),
+	)
+	apptest.Screenshot(t, ctx, "posting-draft")
+	// Publishing now lists what is missing and changes nothing.
+	apptest.Do(t, ctx,
+		chromedp.Click(`form[action$="/actions/publish"] button`),
+		chromedp.WaitVisible(`.problems`),
+	)
+	if problems := apptest.Get(t, ctx, chromedp.Text(`.problems`)); !strings.Contains(problems, "competency") {
+		t.Errorf("publish problems: %q", problems)
+	}
+	apptest.Do(t, ctx,
+		chromedp.Click(`a[href$="/new-competency"]`),
+		chromedp.WaitVisible(`#name`),
+		chromedp.SendKeys(`#name`, "Troubleshooting"),
+		chromedp.SendKeys(`#key`, "troubleshooting"),
+		chromedp.Submit(`#name`),
+		chromedp.WaitVisible(`#new-kind`),
+		chromedp.Submit(`#new-kind`),
+		chromedp.WaitVisible(`#prompt`),
+		chromedp.SendKeys(`#prompt`, "A customer cannot log in. What do you check first?"),
+		chromedp.SendKeys(`#point_text_0`, "Checks the account status"),
+		chromedp.SendKeys(`#point_phrases_0`, "account status\nlocked"),
+		chromedp.SendKeys(`#anchor_5`, "Systematic and complete"),
+	)
+	apptest.Screenshot(t, ctx, "question-form")
+	apptest.Do(t, ctx,
+		chromedp.Submit(`#prompt`),
+		chromedp.WaitVisible(`.ready`),
+		chromedp.Click(`form[action$="/actions/publish"] button`),
+		chromedp.WaitVisible(`.badge-active`),
+	)
+	apptest.Screenshot(t, ctx, "posting-active")
+	if flash := apptest.Get(t, ctx, chromedp.Text(`.flash`)); !strings.Contains(flash, "Published") {
+		t.Errorf("flash %q", flash)
+	}
+	list, err := store.ListPostings(t.Context(), e.Store.DB, 1, store.PostingActive)
+	if err != nil || len(list) != 1 || list[0].Title != "Support Engineer" || list[0].Version != 1 {
+		t.Fatalf("stored postings: %+v, %v", list, err)
+	}
+}

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/posting"
+	"github.com/talentsystems/talentsystems/internal/postings"
+)
+
+// blankRows is how many empty rows a question form offers for new rubric
+// items or options; saving with all of them filled offers more.
+const blankRows = 3
+
+// ItemRow is one rubric item row of the question form.
+type ItemRow struct {
+	N       int
+	Text    string
+	Weight  string
+	Phrases string
+}
+
+// OptionRow is one option row of the question form.
+type OptionRow struct {
+	N       int
+	Key     string
+	Text    string
+	Correct bool
+}
+
+// QuestionPage is the view of the form for one question.
+type QuestionPage struct {
+	Base
+	Posting      *postings.Posting
+	Q            posting.Question
+	OldKey       string // empty for a new question
+	Competencies []posting.Competency
+	Items        []ItemRow
+	Options      []OptionRow
+	Rows         int
+	Anchors      []AnchorRow
+	Weight       string
+	Answer       string
+	Tolerance    string
+	UploadTypes  string
+	Problems     []Problem
+}
+
+// AnchorRow is one behavioural anchor of the question form.
+type AnchorRow struct {
+	Level string
+	Text  string
+}
+
+func newQuestionPage(p *postings.Posting, q posting.Question, oldKey string) *QuestionPage {
+	v := &QuestionPage{Base: Base{Title: "Question", Nav: "postings"}, Posting: p, Q: q, OldKey: oldKey, Competencies: p.Doc.Competencies,
+		Weight: fmtNum(q.Weight)}
+	var items []posting.RubricItem
+	var anchors posting.Anchors
+	switch q.Kind {
+	case posting.KindFreeText:
+		if q.Rubric != nil {
+			items, anchors = q.Rubric.ExpectedPoints, q.Rubric.Anchors
+		}
+	case posting.KindTask:
+		items, anchors = q.Checklist, q.Anchors
+		if q.Deliverable != nil && q.Deliverable.Upload != nil {
+			v.UploadTypes = strings.Join(q.Deliverable.Upload.Types, ", ")
+		}
+	case posting.KindNumeric:
+		if q.Answer != nil {
+			v.Answer = fmtNum(*q.Answer)
+		}
+		v.Tolerance = fmtNum(q.Tolerance)
+	}
+	for i, it := range items {
+		v.Items = append(v.Items, ItemRow{N: i, Text: it.Text, Weight: fmtNum(it.Weight), Phrases: strings.Join(it.Phrases, "\n")})
+	}
+	for i, o := range q.Options {
+		v.Options = append(v.Options, OptionRow{N: i, Key: o.Key, Text: o.Text, Correct: o.Correct})
+	}
+	v.Rows = max(len(v.Items), len(v.Options)) + blankRows
+	for i := len(v.Items); i < v.Rows; i++ {
+		v.Items = append(v.Items, ItemRow{N: i})
+	}
+	for i := len(v.Options); i < v.Rows; i++ {
+		v.Options = append(v.Options, OptionRow{N: i})
+	}
+	for _, l := range posting.AnchorLevels {
+		v.Anchors = append(v.Anchors, AnchorRow{Level: l, Text: anchors[l]})
+	}
+	return v
+}
+
+func (s *Server) questionPage(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	key := r.PathValue("key")
+	if key == "" {
+		kind := posting.Kind(r.URL.Query().Get("kind"))
+		if !slices.Contains(posting.Kinds, kind) {
+			s.fail(w, r, apperror.New(apperror.Invalid, "Choose a question kind: %s.", strings.Join([]string{"free_text", "multiple_choice", "numeric", "task"}, ", ")))
+			return
+		}
+		sec := posting.Section(r.URL.Query().Get("section"))
+		if !slices.Contains(posting.Sections, sec) {
+			sec = posting.SectionInterview
+		}
+		if kind == posting.KindTask {
+			sec = posting.SectionPractical
+		}
+		q := posting.Question{Key: nextQuestionKey(p.Doc), Kind: kind, Section: sec}
+		if kind == posting.KindTask {
+			q.Deliverable = &posting.Deliverable{Format: posting.DeliverableText}
+		}
+		if len(p.Doc.Competencies) > 0 {
+			q.Competency = p.Doc.Competencies[0].Key
+		}
+		// The format's defaults (weights, answer limits, scoring mode) prefill the form.
+		tmp := posting.Posting{Questions: []posting.Question{q}}
+		tmp.ApplyDefaults()
+		q = tmp.Questions[0]
+		v := newQuestionPage(p, q, "")
+		v.Title = "New question"
+		s.render(w, r, http.StatusOK, "question", v)
+		return
+	}
+	i := questionIndex(p.Doc, key)
+	if i < 0 {
+		s.fail(w, r, apperror.New(apperror.NotFound, "question not found"))
+		return
+	}
+	v := newQuestionPage(p, p.Doc.Questions[i], key)
+	v.Title = "Edit question " + key
+	s.render(w, r, http.StatusOK, "question", v)
+}
+
+func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	oldKey := r.PathValue("key")
+	q, err := questionFromForm(r.PostForm)
+	var doc *posting.Posting
+	if err == nil {
+		_, err = s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+			doc = d
+			if q.Key == "" {
+				q.Key = nextQuestionKey(d)
+			}
+			if oldKey == "" {
+				d.Questions = append(d.Questions, q)
+			} else {
+				i := questionIndex(d, oldKey)
+				if i < 0 {
+					return apperror.New(apperror.NotFound, "question not found")
+				}
+				d.Questions[i] = q
+			}
+			sortBySection(d)
+			return nil
+		})
+	}
+	if err != nil {
+		v := newQuestionPage(p, q, oldKey)
+		// Keep what the person typed, even where it did not parse.
+		v.Weight, v.Answer, v.Tolerance = r.PostForm.Get("weight"), r.PostForm.Get("answer"), r.PostForm.Get("tolerance")
+		s.formError(w, r, "question", v, &v.Base, &v.Problems, doc, err)
+		return
+	}
+	s.flash(w, "Question "+q.Key+" saved.")
+	http.Redirect(w, r, postingURL(p, "#q-"+q.Key), http.StatusSeeOther)
+}
+
+func (s *Server) moveQuestion(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	key, dir := r.PathValue("key"), r.PostForm.Get("direction")
+	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+		i := questionIndex(d, key)
+		if i < 0 {
+			return apperror.New(apperror.NotFound, "question not found")
+		}
+		// Swap with the nearest question of the same section in that direction.
+		step := 1
+		if dir == "up" {
+			step = -1
+		} else if dir != "down" {
+			return apperror.Field("direction", "move up or down")
+		}
+		for j := i + step; j >= 0 && j < len(d.Questions); j += step {
+			if d.Questions[j].Section == d.Questions[i].Section {
+				d.Questions[i], d.Questions[j] = d.Questions[j], d.Questions[i]
+				return nil
+			}
+		}
+		return nil
+	})
+	s.afterEdit(w, r, p, err, "Question moved.", postingURL(p, "#q-"+key))
+}
+
+func (s *Server) deleteQuestion(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	key := r.PathValue("key")
+	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+		i := questionIndex(d, key)
+		if i < 0 {
+			return apperror.New(apperror.NotFound, "question not found")
+		}
+		d.Questions = slices.Delete(d.Questions, i, i+1)
+		return nil
+	})
+	s.afterEdit(w, r, p, err, "Question "+key+" deleted.", postingURL(p, "#questions"))
+}
