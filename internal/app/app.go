@@ -18,23 +18,27 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/account"
+	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
 	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/mail"
 	"github.com/talentsystems/talentsystems/internal/postings"
+	"github.com/talentsystems/talentsystems/internal/scoring"
+	"github.com/talentsystems/talentsystems/internal/secretbox"
 	"github.com/talentsystems/talentsystems/internal/store"
 	"github.com/talentsystems/talentsystems/internal/web"
 )
 
 // App is one instance of the product.
 type App struct {
-	Config   *config.Config
-	Store    *store.Store
-	Queue    *jobs.Queue
-	Accounts *account.Service
-	Postings *postings.Service
-	Log      *slog.Logger
-	Server   *web.Server
+	Config     *config.Config
+	Store      *store.Store
+	Queue      *jobs.Queue
+	Accounts   *account.Service
+	Postings   *postings.Service
+	Candidates *candidates.Service
+	Log        *slog.Logger
+	Server     *web.Server
 
 	http     *http.Server
 	listener net.Listener
@@ -91,7 +95,13 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	a.Queue = q
 	a.Accounts = &account.Service{Store: a.Store, Queue: q, BaseURL: a.Config.BaseURL, Now: now}
 	a.Postings = &postings.Service{Store: a.Store, Now: now}
-	a.Server, err = web.New(web.Deps{Config: a.Config, Store: a.Store, Queue: q, Accounts: a.Accounts, Postings: a.Postings, Log: a.Log, Now: now,
+	box, err := secretbox.New(key)
+	if err != nil {
+		return err
+	}
+	a.Candidates = &candidates.Service{Store: a.Store, Queue: q, Box: box, BaseURL: a.Config.BaseURL, Now: now, Scorer: scoring.Rules{}}
+	a.Server, err = web.New(web.Deps{Config: a.Config, Store: a.Store, Queue: q, Accounts: a.Accounts, Postings: a.Postings,
+		Candidates: a.Candidates, Log: a.Log, Now: now,
 		SecretKey: key, Ready: a.ready})
 	return err
 }

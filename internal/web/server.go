@@ -16,6 +16,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/auth"
+	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
 	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/postings"
@@ -24,34 +25,36 @@ import (
 
 // Server is the HTTP side of one instance.
 type Server struct {
-	cfg       *config.Config
-	store     *store.Store
-	queue     *jobs.Queue
-	accounts  *account.Service
-	postings  *postings.Service
-	log       *slog.Logger
-	now       func() time.Time
-	csrf      *auth.CSRF
-	templates map[string]*template.Template
-	assets    assets
-	static    map[string][]byte
-	metrics   *metrics
-	limits    *loginLimits
+	cfg        *config.Config
+	store      *store.Store
+	queue      *jobs.Queue
+	accounts   *account.Service
+	postings   *postings.Service
+	candidates *candidates.Service
+	log        *slog.Logger
+	now        func() time.Time
+	csrf       *auth.CSRF
+	templates  map[string]*template.Template
+	assets     assets
+	static     map[string][]byte
+	metrics    *metrics
+	limits     *loginLimits
 	// Ready reports whether the database is reachable and migrated.
 	ready func(context.Context) error
 }
 
 // Deps are the parts a Server is built from.
 type Deps struct {
-	Config    *config.Config
-	Store     *store.Store
-	Queue     *jobs.Queue
-	Accounts  *account.Service
-	Postings  *postings.Service
-	Log       *slog.Logger
-	Now       func() time.Time
-	SecretKey []byte
-	Ready     func(context.Context) error
+	Config     *config.Config
+	Store      *store.Store
+	Queue      *jobs.Queue
+	Accounts   *account.Service
+	Postings   *postings.Service
+	Candidates *candidates.Service
+	Log        *slog.Logger
+	Now        func() time.Time
+	SecretKey  []byte
+	Ready      func(context.Context) error
 }
 
 // New builds the server and its routes.
@@ -65,7 +68,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg: d.Config, store: d.Store, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, log: d.Log, now: d.Now,
+		cfg: d.Config, store: d.Store, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, log: d.Log, now: d.Now,
 		csrf: auth.NewCSRF(d.SecretKey), templates: t, assets: a, static: static,
 		limits: newLoginLimits(), ready: d.Ready,
 	}
@@ -123,6 +126,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /staff/orgs/{id}/invitations", s.requireStaff(s.staffInvite))
 	mux.HandleFunc("GET /staff/outbox", s.requireStaff(s.staffOutbox))
 	mux.HandleFunc("GET /staff/outbox/{id}", s.requireStaff(s.staffEmail))
+
+	s.assessmentRoutes(mux)
+	s.greenhouseRoutes(mux)
 
 	mux.HandleFunc("/", s.notFound)
 

@@ -1,0 +1,70 @@
+package candidates
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/scoring"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+// Override sets a question's level by hand with a note. The automatic score
+// is kept; the result is recomputed, audited, and reported onward (Greenhouse).
+func (s *Service) Override(ctx context.Context, actor *store.User, id int64, questionKey string, level int, note string) error {
+	note = strings.TrimSpace(note)
+	if level < 1 || level > 5 {
+		return apperror.Field("level", "choose a level from 1 to 5")
+	}
+	if note == "" || len(note) > 2000 {
+		return apperror.Field("note", "explain the override in a note (up to 2000 characters)")
+	}
+	return s.change(ctx, actor.OrgID, actor.ID, id, "score.override", func(tx *sql.Tx, c *store.Candidate) (string, error) {
+		if c.Status != store.CandidateCompleted || c.AttemptID == 0 {
+			return "", apperror.New(apperror.Conflict, "Only a completed assessment can be re-scored.")
+		}
+		a, err := store.GetAttempt(ctx, tx, c.ID, c.AttemptID)
+		if err != nil {
+			return "", err
+		}
+		var res scoring.Result
+		if err := json.Unmarshal(a.Result, &res); err != nil {
+			return "", fmt.Errorf("candidates: stored result of attempt %d: %w", a.ID, err)
+		}
+		i := slices.IndexFunc(res.Questions, func(q scoring.QuestionScore) bool { return q.Key == questionKey })
+		if i < 0 {
+			return "", apperror.New(apperror.NotFound, "question not found")
+		}
+		doc, err := s.versionDoc(ctx, tx, c, a.PostingVersion)
+		if err != nil {
+			return "", err
+		}
+		now := s.Now()
+		o := &store.Override{AttemptID: a.ID, QuestionKey: questionKey, Level: level, OriginalLevel: res.Questions[i].OriginalLevel,
+			Note: note, UserID: actor.ID, UserName: actor.Name, CreatedAt: now}
+		if err := store.CreateOverride(ctx, tx, o); err != nil {
+			return "", err
+		}
+		history, err := store.AttemptOverrides(ctx, tx, a.ID)
+		if err != nil {
+			return "", err
+		}
+		current := map[string]scoring.Override{}
+		for _, h := range history { // oldest first: the newest wins
+			current[h.QuestionKey] = scoring.Override{Level: h.Level, Note: h.Note, By: h.UserName, At: h.CreatedAt}
+		}
+		res = scoring.Rollup(doc, res.Questions, current)
+		if err := setResult(a, c, res); err != nil {
+			return "", err
+		}
+		if _, err := store.UpdateAttempt(ctx, tx, a, store.AttemptSubmitted); err != nil {
+			return "", err
+		}
+		detail := fmt.Sprintf("question %s level %d→%d; overall now %.1f (%s)", questionKey, o.OriginalLevel, level, res.Overall, res.Recommendation)
+		return detail, s.onResult(ctx, tx, c)
+	})
+}

@@ -1,0 +1,459 @@
+package candidates
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/auth"
+	"github.com/talentsystems/talentsystems/internal/posting"
+	"github.com/talentsystems/talentsystems/internal/scoring"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+// The states of an assessment link, as the candidate's page shows them.
+const (
+	StateWelcome    = "welcome"     // not started yet
+	StateInProgress = "in_progress" // started, time left
+	StateCompleted  = "completed"   // submitted (by the candidate or the clock)
+	StateExpired    = "expired"     // the link lapsed before completion
+	StateClosed     = "closed"      // the posting closed before the candidate started
+	StateReset      = "reset"       // the link was replaced by a new one
+	StateErased     = "erased"      // the candidate's data was erased
+)
+
+// Session is everything the candidate's pages need for one link.
+type Session struct {
+	State     string
+	Candidate *store.Candidate
+	Org       *store.Org
+	// Doc is the posting as the candidate takes it: the version their attempt
+	// runs on, or the current one before they start.
+	Doc       *posting.Posting
+	Attempt   *store.Attempt
+	Questions []posting.Question // in the order asked, enabled sections only
+	Answers   map[string]*store.Answer
+}
+
+// Open looks up a link. An unknown token is NotFound; a replaced or erased
+// one gives a Session with only State set. Opening a link whose time is up
+// submits the attempt as it stands.
+func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
+	hash := auth.Hash(token)
+	c, err := store.CandidateByTokenHash(ctx, s.Store.DB, hash)
+	if apperror.KindOf(err) == apperror.NotFound {
+		reason, rerr := store.RetiredTokenReason(ctx, s.Store.DB, hash)
+		if rerr != nil {
+			return nil, apperror.New(apperror.NotFound, "This assessment link is not valid. Check that you copied the whole link from your invitation.")
+		}
+		if reason == "erased" {
+			return &Session{State: StateErased}, nil
+		}
+		return &Session{State: StateReset}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.Status == store.CandidateStarted {
+		if err := s.enforceDeadline(ctx, c); err != nil {
+			return nil, err
+		}
+		if c, err = store.CandidateByTokenHash(ctx, s.Store.DB, hash); err != nil {
+			return nil, err
+		}
+	}
+	return s.session(ctx, s.Store.DB, c)
+}
+
+func (s *Service) session(ctx context.Context, q store.Querier, c *store.Candidate) (*Session, error) {
+	org, err := store.OrgByID(ctx, q, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	ss := &Session{Candidate: c, Org: org}
+	sp, err := store.OrgPosting(ctx, q, c.OrgID, c.PostingID)
+	if err != nil {
+		return nil, err
+	}
+	if c.AttemptID != 0 {
+		if ss.Attempt, err = store.GetAttempt(ctx, q, c.ID, c.AttemptID); err != nil {
+			return nil, err
+		}
+		if ss.Doc, err = s.versionDoc(ctx, q, c, ss.Attempt.PostingVersion); err != nil {
+			return nil, err
+		}
+		if ss.Answers, err = store.AttemptAnswers(ctx, q, ss.Attempt.ID); err != nil {
+			return nil, err
+		}
+	} else if ss.Doc, err = s.postingDoc(ctx, q, c); err != nil {
+		return nil, err
+	}
+	ss.Questions = askedQuestions(ss.Doc)
+	now := s.Now()
+	switch {
+	case c.Status == store.CandidateCompleted:
+		ss.State = StateCompleted
+	case !now.Before(c.ExpiresAt):
+		ss.State = StateExpired
+	case c.Status == store.CandidateStarted:
+		ss.State = StateInProgress
+	case sp.Status != store.PostingActive:
+		ss.State = StateClosed
+	default:
+		ss.State = StateWelcome
+	}
+	return ss, nil
+}
+
+// askedQuestions lists the questions of the enabled sections in the order asked.
+func askedQuestions(doc *posting.Posting) []posting.Question {
+	var out []posting.Question
+	for _, sec := range doc.AssessmentType.Sections() {
+		out = append(out, doc.QuestionsIn(sec)...)
+	}
+	return out
+}
+
+// PerSection reports whether the assessment has a time limit per section.
+func PerSection(doc *posting.Posting) bool {
+	return doc.TimeLimit != nil && doc.TimeLimit.TotalMinutes == 0
+}
+
+// Editable reports whether the question at index i may be answered now: in a
+// per-section assessment only the current section's questions are open.
+func (ss *Session) Editable(i int) bool {
+	if ss.State != StateInProgress || i < 0 || i >= len(ss.Questions) {
+		return false
+	}
+	return !PerSection(ss.Doc) || string(ss.Questions[i].Section) == ss.Attempt.Section
+}
+
+// Deadline is when the current time limit ends (zero without one).
+func (ss *Session) Deadline() time.Time {
+	if ss.Attempt == nil {
+		return time.Time{}
+	}
+	if PerSection(ss.Doc) {
+		return ss.Attempt.SectionDeadlineAt
+	}
+	return ss.Attempt.DeadlineAt
+}
+
+// Start begins the attempt on the posting's newest version, once the
+// candidate consented to the processing of their answers.
+func (s *Service) Start(ctx context.Context, token string, consent bool) error {
+	if !consent {
+		return apperror.Field("consent", "Please confirm that you agree, to start.")
+	}
+	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := store.CandidateByTokenHash(ctx, tx, auth.Hash(token))
+		if err != nil {
+			return err
+		}
+		ss, err := s.session(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		if ss.State == StateInProgress {
+			return nil // a second tab, or a double click
+		}
+		if ss.State != StateWelcome {
+			return apperror.New(apperror.Conflict, "This assessment cannot be started: it is %s.", ss.State)
+		}
+		sp, err := store.OrgPosting(ctx, tx, c.OrgID, c.PostingID)
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		a := &store.Attempt{CandidateID: c.ID, PostingVersion: sp.Version, Status: store.AttemptInProgress, StartedAt: now}
+		if tl := ss.Doc.TimeLimit; tl != nil && tl.TotalMinutes > 0 {
+			a.DeadlineAt = now.Add(extra(time.Duration(tl.TotalMinutes)*time.Minute, c.ExtraTimePct))
+		}
+		if PerSection(ss.Doc) {
+			first := ss.Doc.AssessmentType.Sections()[0]
+			a.Section = string(first)
+			a.SectionDeadlineAt = now.Add(extra(time.Duration(sectionMinutes(ss.Doc, first))*time.Minute, c.ExtraTimePct))
+		}
+		if err := store.CreateAttempt(ctx, tx, a); err != nil {
+			return err
+		}
+		c.AttemptID, c.Status, c.StartedAt = a.ID, store.CandidateStarted, now
+		if err := store.UpdateCandidate(ctx, tx, c, now); err != nil {
+			return err
+		}
+		return s.onResult(ctx, tx, c)
+	})
+}
+
+// inProgress loads a link's session in tx and checks that answers are accepted.
+func (s *Service) inProgress(ctx context.Context, tx *sql.Tx, token string) (*Session, error) {
+	c, err := store.CandidateByTokenHash(ctx, tx, auth.Hash(token))
+	if err != nil {
+		return nil, err
+	}
+	ss, err := s.session(ctx, tx, c)
+	if err != nil {
+		return nil, err
+	}
+	if ss.State != StateInProgress {
+		return nil, apperror.New(apperror.Conflict, "This assessment is %s: no more answers are accepted.", label(ss.State))
+	}
+	if d := ss.Deadline(); !d.IsZero() && !s.Now().Before(d) {
+		return nil, apperror.New(apperror.Conflict, "The time is up: no more answers are accepted.")
+	}
+	return ss, nil
+}
+
+func label(state string) string {
+	if state == StateInProgress {
+		return "in progress"
+	}
+	return state
+}
+
+// View records that the candidate is looking at question i (its clock starts).
+func (s *Service) View(ctx context.Context, token string, i int) error {
+	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
+		ss, err := s.inProgress(ctx, tx, token)
+		if err != nil || !ss.Editable(i) {
+			return err
+		}
+		if err := store.MarkViewed(ctx, tx, ss.Attempt.ID, ss.Questions[i].Key, s.Now()); err != nil {
+			return err
+		}
+		a := ss.Attempt
+		a.Position = i
+		_, err = store.UpdateAttempt(ctx, tx, a, store.AttemptInProgress)
+		return err
+	})
+}
+
+// File is a file attached to a task answer.
+type File struct {
+	Name, ContentType string
+	Data              []byte
+}
+
+// maxSpan caps the time one save adds to a question's time spent.
+const maxSpan = 2 * time.Hour
+
+// Save stores the answer to question i, checking it against the question.
+func (s *Service) Save(ctx context.Context, token string, i int, ans scoring.Answer, file *File) error {
+	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
+		ss, err := s.inProgress(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		if !ss.Editable(i) {
+			return apperror.New(apperror.Conflict, "This question is in a section that is closed.")
+		}
+		q := ss.Questions[i]
+		if err := checkAnswer(&q, &ans, file); err != nil {
+			return err
+		}
+		if file != nil {
+			if err := store.SaveUpload(ctx, tx, &store.Upload{AttemptID: ss.Attempt.ID, QuestionKey: q.Key, FileName: file.Name,
+				ContentType: file.ContentType, Size: int64(len(file.Data)), Data: file.Data, CreatedAt: s.Now()}); err != nil {
+				return err
+			}
+		} else if prev := ss.Answers[q.Key]; prev != nil && len(prev.Answer) > 0 {
+			var old scoring.Answer
+			if json.Unmarshal(prev.Answer, &old) == nil {
+				ans.FileName = old.FileName // keep the file attached earlier
+			}
+		}
+		raw, err := json.Marshal(ans)
+		if err != nil {
+			return err
+		}
+		return store.SaveAnswer(ctx, tx, ss.Attempt.ID, q.Key, raw, s.Now(), maxSpan)
+	})
+}
+
+// checkAnswer enforces a question's limits on an answer.
+func checkAnswer(q *posting.Question, a *scoring.Answer, f *File) error {
+	switch q.Kind {
+	case posting.KindFreeText:
+		if n := len([]rune(a.Text)); q.MaxChars > 0 && n > q.MaxChars {
+			return apperror.Field("answer", "The answer has %d characters; at most %d are allowed.", n, q.MaxChars)
+		}
+		a.Choices, a.Number = nil, nil
+	case posting.KindTask:
+		limit := posting.DefaultDeliverableMaxChars
+		if q.Deliverable != nil && q.Deliverable.MaxChars > 0 {
+			limit = q.Deliverable.MaxChars
+		}
+		if n := len([]rune(a.Text)); n > limit {
+			return apperror.Field("answer", "The answer has %d characters; at most %d are allowed.", n, limit)
+		}
+		if f != nil {
+			if q.Deliverable == nil || q.Deliverable.Upload == nil {
+				return apperror.Field("file", "This task does not take a file.")
+			}
+			u := q.Deliverable.Upload
+			if len(f.Data) > u.MaxBytes {
+				return apperror.New(apperror.TooLarge, "The file is %d KiB; at most %d KiB are allowed.", len(f.Data)>>10, u.MaxBytes>>10)
+			}
+			if len(u.Types) > 0 && !typeAllowed(u.Types, f.Name, f.ContentType) {
+				return apperror.Field("file", "This kind of file is not accepted here.")
+			}
+			a.FileName = f.Name
+		}
+		a.Choices, a.Number = nil, nil
+	case posting.KindMultipleChoice:
+		for _, ch := range a.Choices {
+			if !slices.ContainsFunc(q.Options, func(o posting.Option) bool { return o.Key == ch }) {
+				return apperror.Field("answer", "Choose among the options shown.")
+			}
+		}
+		if !q.Multiple && len(a.Choices) > 1 {
+			return apperror.Field("answer", "Choose one option.")
+		}
+		a.Text, a.Number = "", nil
+	case posting.KindNumeric:
+		a.Text, a.Choices = "", nil
+	}
+	return nil
+}
+
+// Submit ends the attempt and scores it, in one transaction. A second submit
+// (another tab) changes nothing.
+func (s *Service) Submit(ctx context.Context, token string) error {
+	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := store.CandidateByTokenHash(ctx, tx, auth.Hash(token))
+		if err != nil {
+			return err
+		}
+		if c.Status == store.CandidateCompleted {
+			return nil
+		}
+		if c.Status != store.CandidateStarted {
+			return apperror.New(apperror.Conflict, "This assessment has not been started.")
+		}
+		return s.finish(ctx, tx, c, "candidate")
+	})
+}
+
+// Advance closes the current section of a per-section assessment and opens
+// the next one; after the last section it submits.
+func (s *Service) Advance(ctx context.Context, token string) error {
+	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
+		ss, err := s.inProgress(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		return s.advance(ctx, tx, ss, "candidate")
+	})
+}
+
+func (s *Service) advance(ctx context.Context, tx *sql.Tx, ss *Session, reason string) error {
+	secs := ss.Doc.AssessmentType.Sections()
+	i := slices.Index(secs, posting.Section(ss.Attempt.Section))
+	if !PerSection(ss.Doc) || i < 0 || i == len(secs)-1 {
+		return s.finish(ctx, tx, ss.Candidate, reason)
+	}
+	a := ss.Attempt
+	next := secs[i+1]
+	a.Section = string(next)
+	a.SectionDeadlineAt = s.Now().Add(extra(time.Duration(sectionMinutes(ss.Doc, next))*time.Minute, ss.Candidate.ExtraTimePct))
+	for j, q := range ss.Questions {
+		if q.Section == next {
+			a.Position = j
+			break
+		}
+	}
+	_, err := store.UpdateAttempt(ctx, tx, a, store.AttemptInProgress)
+	return err
+}
+
+// enforceDeadline submits (or moves to the next section) an attempt whose
+// time is up, so no answer is accepted after the deadline and the result
+// exists even if the candidate never comes back.
+func (s *Service) enforceDeadline(ctx context.Context, c *store.Candidate) error {
+	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := store.OrgCandidate(ctx, tx, c.OrgID, c.ID)
+		if err != nil || c.Status != store.CandidateStarted {
+			return err
+		}
+		ss, err := s.session(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		for ss.State == StateInProgress {
+			d := ss.Deadline()
+			if d.IsZero() || now.Before(d) {
+				return nil
+			}
+			if !PerSection(ss.Doc) {
+				return s.finish(ctx, tx, c, "time_limit")
+			}
+			if err := s.advance(ctx, tx, ss, "time_limit"); err != nil {
+				return err
+			}
+			if c, err = store.OrgCandidate(ctx, tx, c.OrgID, c.ID); err != nil {
+				return err
+			}
+			if ss, err = s.session(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// finish submits and scores the candidate's attempt in tx.
+func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *store.Candidate, reason string) error {
+	a, err := store.GetAttempt(ctx, tx, c.ID, c.AttemptID)
+	if err != nil {
+		return err
+	}
+	doc, err := s.versionDoc(ctx, tx, c, a.PostingVersion)
+	if err != nil {
+		return err
+	}
+	stored, err := store.AttemptAnswers(ctx, tx, a.ID)
+	if err != nil {
+		return err
+	}
+	answers := map[string]scoring.Answer{}
+	for k, sa := range stored {
+		var ans scoring.Answer
+		if len(sa.Answer) > 0 && json.Unmarshal(sa.Answer, &ans) == nil {
+			answers[k] = ans
+		}
+	}
+	res := scoring.Rollup(doc, scoring.ScoreAll(s.Scorer, doc, answers), nil)
+	now := s.Now()
+	a.Status, a.SubmittedAt, a.SubmitReason = store.AttemptSubmitted, now, reason
+	if err := setResult(a, c, res); err != nil {
+		return err
+	}
+	ok, err := store.UpdateAttempt(ctx, tx, a, store.AttemptInProgress)
+	if err != nil || !ok {
+		return err // !ok: another request submitted it first
+	}
+	c.Status, c.CompletedAt = store.CandidateCompleted, now
+	if err := store.UpdateCandidate(ctx, tx, c, now); err != nil {
+		return err
+	}
+	if err := store.Audit(ctx, tx, c.OrgID, 0, "candidate.complete", fmt.Sprintf("%d scored %.1f (%s, by %s)", c.ID, res.Overall, res.Recommendation, reason), now); err != nil {
+		return err
+	}
+	return s.onResult(ctx, tx, c)
+}
+
+func setResult(a *store.Attempt, c *store.Candidate, res scoring.Result) error {
+	raw, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	score := res.Overall
+	a.Result, a.Score, a.Recommendation = raw, &score, string(res.Recommendation)
+	c.Score, c.Recommendation = &score, string(res.Recommendation)
+	return nil
+}

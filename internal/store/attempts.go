@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Attempt statuses.
+const (
+	AttemptInProgress = "in_progress"
+	AttemptSubmitted  = "submitted"
+	AttemptReset      = "reset"
+)
+
+// Attempt is one take of an assessment by a candidate, on the posting version
+// it started with. A reset keeps the old attempt, marked reset, for the audit trail.
+type Attempt struct {
+	ID                int64
+	CandidateID       int64
+	PostingVersion    int
+	Status            string
+	Position          int
+	StartedAt         time.Time
+	DeadlineAt        time.Time // zero when the limit is per section
+	Section           string
+	SectionDeadlineAt time.Time
+	SubmittedAt       time.Time
+	SubmitReason      string // candidate, time_limit
+	Result            []byte // scoring.Result as JSON, once scored
+	Score             *float64
+	Recommendation    string
+}
+
+// CreateAttempt inserts an attempt.
+func CreateAttempt(ctx context.Context, q Querier, a *Attempt) error {
+	err := q.QueryRowContext(ctx, `
+INSERT INTO attempts (candidate_id, posting_version, status, position, started_at, deadline_at, section, section_deadline_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		a.CandidateID, a.PostingVersion, a.Status, a.Position, micros(a.StartedAt), nullTime(a.DeadlineAt), a.Section, nullTime(a.SectionDeadlineAt)).Scan(&a.ID)
+	if err != nil {
+		return fmt.Errorf("store: create attempt: %w", err)
+	}
+	return nil
+}
+
+const attemptColumns = `id, candidate_id, posting_version, status, position, started_at, deadline_at, section, section_deadline_at,
+	submitted_at, submit_reason, result, score, recommendation`
+
+func scanAttempt(sc interface{ Scan(...any) error }) (*Attempt, error) {
+	a := &Attempt{}
+	var started int64
+	var deadline, secDeadline, submitted sql.NullInt64
+	var result string
+	var score sql.NullFloat64
+	if err := sc.Scan(&a.ID, &a.CandidateID, &a.PostingVersion, &a.Status, &a.Position, &started, &deadline, &a.Section, &secDeadline,
+		&submitted, &a.SubmitReason, &result, &score, &a.Recommendation); err != nil {
+		return nil, err
+	}
+	a.StartedAt, a.DeadlineAt, a.SectionDeadlineAt, a.SubmittedAt = fromMicros(started), nullMicros(deadline), nullMicros(secDeadline), nullMicros(submitted)
+	if result != "" {
+		a.Result = []byte(result)
+	}
+	if score.Valid {
+		v := score.Float64
+		a.Score = &v
+	}
+	return a, nil
+}
+
+// GetAttempt returns an attempt of a candidate.
+func GetAttempt(ctx context.Context, q Querier, candidateID, id int64) (*Attempt, error) {
+	a, err := scanAttempt(q.QueryRowContext(ctx, `SELECT `+attemptColumns+` FROM attempts WHERE id = $1 AND candidate_id = $2`, id, candidateID))
+	if err != nil {
+		return nil, fmt.Errorf("store: attempt %d: %w", id, notFound(err, "attempt"))
+	}
+	return a, nil
+}
+
+// CandidateAttempts returns every attempt of a candidate, oldest first.
+func CandidateAttempts(ctx context.Context, q Querier, candidateID int64) ([]*Attempt, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+attemptColumns+` FROM attempts WHERE candidate_id = $1 ORDER BY id`, candidateID)
+	if err != nil {
+		return nil, fmt.Errorf("store: attempts: %w", err)
+	}
+	defer rows.Close()
+	var out []*Attempt
+	for rows.Next() {
+		a, err := scanAttempt(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: attempts: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// UpdateAttempt saves an attempt's progress, status and result. It changes
+// only an attempt that is still in fromStatus, and reports whether it did:
+// two tabs submitting at once score the attempt once.
+func UpdateAttempt(ctx context.Context, q Querier, a *Attempt, fromStatus string) (bool, error) {
+	var score sql.NullFloat64
+	if a.Score != nil {
+		score = sql.NullFloat64{Float64: *a.Score, Valid: true}
+	}
+	res, err := q.ExecContext(ctx, `
+UPDATE attempts SET status = $1, position = $2, section = $3, section_deadline_at = $4, submitted_at = $5, submit_reason = $6,
+	result = $7, score = $8, recommendation = $9, deadline_at = $10
+WHERE id = $11 AND status = $12`,
+		a.Status, a.Position, a.Section, nullTime(a.SectionDeadlineAt), nullTime(a.SubmittedAt), a.SubmitReason,
+		string(a.Result), score, a.Recommendation, nullTime(a.DeadlineAt), a.ID, fromStatus)
+	if err != nil {
+		return false, fmt.Errorf("store: update attempt: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// Answer is a stored answer to one question.
+type Answer struct {
+	AttemptID   int64
+	QuestionKey string
+	Answer      []byte // scoring.Answer as JSON
+	ViewedAt    time.Time
+	AnsweredAt  time.Time
+	TimeSpentMS int64
+}
+
+// AttemptAnswers returns an attempt's answers by question key.
+func AttemptAnswers(ctx context.Context, q Querier, attemptID int64) (map[string]*Answer, error) {
+	rows, err := q.QueryContext(ctx, `SELECT question_key, answer, viewed_at, answered_at, time_spent_ms FROM answers WHERE attempt_id = $1`, attemptID)
+	if err != nil {
+		return nil, fmt.Errorf("store: answers: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]*Answer{}
+	for rows.Next() {
+		a := &Answer{AttemptID: attemptID}
+		var ans string
+		var viewed, answered sql.NullInt64
+		if err := rows.Scan(&a.QuestionKey, &ans, &viewed, &answered, &a.TimeSpentMS); err != nil {
+			return nil, fmt.Errorf("store: answers: %w", err)
+		}
+		a.Answer, a.ViewedAt, a.AnsweredAt = []byte(ans), nullMicros(viewed), nullMicros(answered)
+		out[a.QuestionKey] = a
+	}
+	return out, rows.Err()
+}
+
+// MarkViewed records that a question was shown, starting its clock, unless
+// the clock is already running.
+func MarkViewed(ctx context.Context, q Querier, attemptID int64, key string, now time.Time) error {
+	_, err := q.ExecContext(ctx, `
+INSERT INTO answers (attempt_id, question_key, viewed_at) VALUES ($1, $2, $3)
+ON CONFLICT (attempt_id, question_key) DO UPDATE SET viewed_at = COALESCE(answers.viewed_at, excluded.viewed_at)`,
+		attemptID, key, micros(now))
+	if err != nil {
+		return fmt.Errorf("store: mark viewed: %w", err)
+	}
+	return nil
+}
+
+// SaveAnswer stores an answer and adds the time since the question was
+// viewed to its time spent (capped per save, so an open tab left overnight
+// does not count as work).
+func SaveAnswer(ctx context.Context, q Querier, attemptID int64, key string, answer []byte, now time.Time, maxSpan time.Duration) error {
+	_, err := q.ExecContext(ctx, `
+INSERT INTO answers (attempt_id, question_key, answer, answered_at, viewed_at) VALUES ($1, $2, $3, $4, $4)
+ON CONFLICT (attempt_id, question_key) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at,
+	time_spent_ms = answers.time_spent_ms + CASE WHEN answers.viewed_at IS NULL THEN 0
+		WHEN ($4 - answers.viewed_at) / 1000 > $5 THEN $5 ELSE ($4 - answers.viewed_at) / 1000 END,
+	viewed_at = excluded.viewed_at`, attemptID, key, string(answer), micros(now), maxSpan.Milliseconds())
+	if err != nil {
+		return fmt.Errorf("store: save answer: %w", err)
+	}
+	return nil
+}
+
+// DeleteAttemptData removes an attempt's answers and files (erasure).
+func DeleteAttemptData(ctx context.Context, q Querier, attemptID int64) error {
+	for _, stmt := range []string{`DELETE FROM answers WHERE attempt_id = $1`, `DELETE FROM uploads WHERE attempt_id = $1`,
+		`UPDATE score_overrides SET note = '' WHERE attempt_id = $1`} {
+		if _, err := q.ExecContext(ctx, stmt, attemptID); err != nil {
+			return fmt.Errorf("store: erase attempt: %w", err)
+		}
+	}
+	return nil
+}
+
+// Upload is a file a candidate attached to a task.
+type Upload struct {
+	AttemptID   int64
+	QuestionKey string
+	FileName    string
+	ContentType string
+	Size        int64
+	Data        []byte
+	CreatedAt   time.Time
+}
+
+// SaveUpload stores (or replaces) the file of a task.
+func SaveUpload(ctx context.Context, q Querier, u *Upload) error {
+	_, err := q.ExecContext(ctx, `
+INSERT INTO uploads (attempt_id, question_key, file_name, content_type, size, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (attempt_id, question_key) DO UPDATE SET file_name = excluded.file_name, content_type = excluded.content_type,
+	size = excluded.size, data = excluded.data, created_at = excluded.created_at`,
+		u.AttemptID, u.QuestionKey, u.FileName, u.ContentType, u.Size, u.Data, micros(u.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("store: save upload: %w", err)
+	}
+	return nil
+}
+
+// GetUpload returns the file of a task in an attempt.
+func GetUpload(ctx context.Context, q Querier, attemptID int64, key string) (*Upload, error) {
+	u := &Upload{AttemptID: attemptID, QuestionKey: key}
+	var created int64
+	err := q.QueryRowContext(ctx, `SELECT file_name, content_type, size, data, created_at FROM uploads WHERE attempt_id = $1 AND question_key = $2`,
+		attemptID, key).Scan(&u.FileName, &u.ContentType, &u.Size, &u.Data, &created)
+	if err != nil {
+		return nil, fmt.Errorf("store: upload: %w", notFound(err, "file"))
+	}
+	u.CreatedAt = fromMicros(created)
+	return u, nil
+}
+
+// Override is a recruiter's change of a question's level, kept with its history.
+type Override struct {
+	ID            int64
+	AttemptID     int64
+	QuestionKey   string
+	Level         int
+	OriginalLevel int
+	Note          string
+	UserID        int64
+	UserName      string
+	CreatedAt     time.Time
+}
+
+// CreateOverride appends an override; the newest per question is in force.
+func CreateOverride(ctx context.Context, q Querier, o *Override) error {
+	err := q.QueryRowContext(ctx, `
+INSERT INTO score_overrides (attempt_id, question_key, level, original_level, note, user_id, user_name, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		o.AttemptID, o.QuestionKey, o.Level, o.OriginalLevel, o.Note, nullInt(o.UserID), o.UserName, micros(o.CreatedAt)).Scan(&o.ID)
+	if err != nil {
+		return fmt.Errorf("store: create override: %w", err)
+	}
+	return nil
+}
+
+// AttemptOverrides returns every override of an attempt, oldest first.
+func AttemptOverrides(ctx context.Context, q Querier, attemptID int64) ([]*Override, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, question_key, level, original_level, note, COALESCE(user_id, 0), user_name, created_at
+FROM score_overrides WHERE attempt_id = $1 ORDER BY id`, attemptID)
+	if err != nil {
+		return nil, fmt.Errorf("store: overrides: %w", err)
+	}
+	defer rows.Close()
+	var out []*Override
+	for rows.Next() {
+		o := &Override{AttemptID: attemptID}
+		var created int64
+		if err := rows.Scan(&o.ID, &o.QuestionKey, &o.Level, &o.OriginalLevel, &o.Note, &o.UserID, &o.UserName, &created); err != nil {
+			return nil, fmt.Errorf("store: overrides: %w", err)
+		}
+		o.CreatedAt = fromMicros(created)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

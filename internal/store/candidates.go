@@ -1,0 +1,312 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+)
+
+// Candidate sources and statuses. "expired" is not stored: it is a sent or
+// started candidate whose link expired (see EffectiveStatus).
+const (
+	SourceManual     = "manual"
+	SourceGreenhouse = "greenhouse"
+
+	CandidateSent      = "sent"
+	CandidateStarted   = "started"
+	CandidateCompleted = "completed"
+	CandidateExpired   = "expired"
+)
+
+// Candidate is a person invited to take a posting's assessment.
+type Candidate struct {
+	ID           int64
+	OrgID        int64
+	PostingID    int64
+	FirstName    string
+	LastName     string
+	Email        string
+	Phone        string
+	Source       string
+	Status       string
+	TokenHash    string
+	TokenSealed  string
+	ExpiresAt    time.Time
+	ExtraTimePct int
+	AttemptID    int64
+	// Score is nil until the assessment is scored.
+	Score          *float64
+	Recommendation string
+	StartedAt      time.Time
+	CompletedAt    time.Time
+	ErasedAt       time.Time
+	// Greenhouse fields, set for source greenhouse.
+	GHTestID        string
+	GHCandidateID   string
+	GHApplicationID string
+	GHProfileURL    string
+	GHCallbackURL   string
+	GHSentBy        string
+	CreatedBy       int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	// PostingTitle is set by listings that join the posting.
+	PostingTitle string
+}
+
+// Name is the candidate's full name.
+func (c *Candidate) Name() string {
+	if !c.ErasedAt.IsZero() {
+		return "Erased candidate"
+	}
+	return strings.TrimSpace(c.FirstName + " " + c.LastName)
+}
+
+// EffectiveStatus is the status shown to people: expired when the link
+// lapsed before completion.
+func (c *Candidate) EffectiveStatus(now time.Time) string {
+	if c.Status != CandidateCompleted && !now.Before(c.ExpiresAt) {
+		return CandidateExpired
+	}
+	return c.Status
+}
+
+func nullInt(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: v != 0} }
+
+func nullTime(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: micros(t), Valid: true}
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// CreateCandidate inserts a candidate. A Greenhouse test id already used in
+// the organization is a Conflict.
+func CreateCandidate(ctx context.Context, q Querier, c *Candidate) error {
+	err := q.QueryRowContext(ctx, `
+INSERT INTO candidates (org_id, posting_id, first_name, last_name, email, phone, source, status, token_hash, token_sealed,
+	expires_at, extra_time_pct, gh_test_id, gh_candidate_id, gh_application_id, gh_profile_url, gh_callback_url, gh_sent_by,
+	created_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING id`,
+		c.OrgID, c.PostingID, c.FirstName, c.LastName, c.Email, c.Phone, c.Source, c.Status, c.TokenHash, c.TokenSealed,
+		micros(c.ExpiresAt), c.ExtraTimePct, nullString(c.GHTestID), c.GHCandidateID, c.GHApplicationID, c.GHProfileURL, c.GHCallbackURL, c.GHSentBy,
+		nullInt(c.CreatedBy), micros(c.CreatedAt)).Scan(&c.ID)
+	if isUnique(err) {
+		return apperror.New(apperror.Conflict, "a candidate for this Greenhouse test already exists")
+	}
+	if err != nil {
+		return fmt.Errorf("store: create candidate: %w", err)
+	}
+	c.UpdatedAt = c.CreatedAt
+	return nil
+}
+
+const candidateColumns = `c.id, c.org_id, c.posting_id, c.first_name, c.last_name, c.email, c.phone, c.source, c.status,
+	COALESCE(c.token_hash, ''), c.token_sealed, c.expires_at, c.extra_time_pct, c.attempt_id, c.score, c.recommendation,
+	c.started_at, c.completed_at, c.erased_at, COALESCE(c.gh_test_id, ''), c.gh_candidate_id, c.gh_application_id,
+	c.gh_profile_url, c.gh_callback_url, c.gh_sent_by, c.created_by, c.created_at, c.updated_at, p.title`
+
+const candidateFrom = ` FROM candidates c JOIN postings p ON p.id = c.posting_id `
+
+func scanCandidate(sc interface{ Scan(...any) error }) (*Candidate, error) {
+	c := &Candidate{}
+	var attempt, started, completed, erased, by sql.NullInt64
+	var score sql.NullFloat64
+	var expires, created, updated int64
+	err := sc.Scan(&c.ID, &c.OrgID, &c.PostingID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Source, &c.Status,
+		&c.TokenHash, &c.TokenSealed, &expires, &c.ExtraTimePct, &attempt, &score, &c.Recommendation,
+		&started, &completed, &erased, &c.GHTestID, &c.GHCandidateID, &c.GHApplicationID,
+		&c.GHProfileURL, &c.GHCallbackURL, &c.GHSentBy, &by, &created, &updated, &c.PostingTitle)
+	if err != nil {
+		return nil, err
+	}
+	c.ExpiresAt, c.CreatedAt, c.UpdatedAt = fromMicros(expires), fromMicros(created), fromMicros(updated)
+	c.StartedAt, c.CompletedAt, c.ErasedAt = nullMicros(started), nullMicros(completed), nullMicros(erased)
+	c.AttemptID, c.CreatedBy = attempt.Int64, by.Int64
+	if score.Valid {
+		v := score.Float64
+		c.Score = &v
+	}
+	return c, nil
+}
+
+// OrgCandidate returns a candidate of orgID; another organization's is NotFound.
+func OrgCandidate(ctx context.Context, q Querier, orgID, id int64) (*Candidate, error) {
+	c, err := scanCandidate(q.QueryRowContext(ctx, `SELECT `+candidateColumns+candidateFrom+`WHERE c.id = $1 AND c.org_id = $2`, id, orgID))
+	if err != nil {
+		return nil, fmt.Errorf("store: candidate %d: %w", id, notFound(err, "candidate"))
+	}
+	return c, nil
+}
+
+// CandidateByTokenHash returns the candidate whose current link has this hash.
+func CandidateByTokenHash(ctx context.Context, q Querier, hash string) (*Candidate, error) {
+	c, err := scanCandidate(q.QueryRowContext(ctx, `SELECT `+candidateColumns+candidateFrom+`WHERE c.token_hash = $1`, hash))
+	if err != nil {
+		return nil, fmt.Errorf("store: candidate by token: %w", notFound(err, "candidate"))
+	}
+	return c, nil
+}
+
+// CandidateByGHTest returns an organization's candidate created for a Greenhouse test id.
+func CandidateByGHTest(ctx context.Context, q Querier, orgID int64, testID string) (*Candidate, error) {
+	c, err := scanCandidate(q.QueryRowContext(ctx, `SELECT `+candidateColumns+candidateFrom+`WHERE c.org_id = $1 AND c.gh_test_id = $2`, orgID, testID))
+	if err != nil {
+		return nil, fmt.Errorf("store: candidate by greenhouse test: %w", notFound(err, "candidate"))
+	}
+	return c, nil
+}
+
+// CandidateFilter selects and orders candidates for a list.
+type CandidateFilter struct {
+	OrgID     int64
+	PostingID int64  // 0: every posting
+	Status    string // "", sent, started, completed, expired
+	Source    string // "", manual, greenhouse
+	Search    string // in name and email, case-insensitive
+	Sort      string // created (default), name, score, status, expires
+	Desc      bool
+	Limit     int
+	Offset    int
+	Now       time.Time
+}
+
+var candidateSorts = map[string]string{
+	"created": "c.created_at", "name": "LOWER(c.last_name || ' ' || c.first_name)", "score": "COALESCE(c.score, -1)",
+	"status": "c.status", "expires": "c.expires_at", "completed": "COALESCE(c.completed_at, 0)",
+}
+
+// ListCandidates returns a page of candidates and the total that match.
+func ListCandidates(ctx context.Context, q Querier, f CandidateFilter) ([]*Candidate, int, error) {
+	where := []string{"c.org_id = $1"}
+	args := []any{f.OrgID}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.PostingID != 0 {
+		add("c.posting_id = ?", f.PostingID)
+	}
+	now := micros(f.Now)
+	switch f.Status {
+	case CandidateExpired:
+		add("c.status <> 'completed' AND c.expires_at <= ?", now)
+	case CandidateSent, CandidateStarted:
+		add("c.status = '"+f.Status+"' AND c.expires_at > ?", now)
+	case CandidateCompleted:
+		where = append(where, "c.status = 'completed'")
+	}
+	if f.Source != "" {
+		add("c.source = ?", f.Source)
+	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		s = "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(s)) + "%"
+		add(`(LOWER(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR LOWER(c.email) LIKE ? ESCAPE '\')`, s)
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM candidates c WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count candidates: %w", err)
+	}
+	order, ok := candidateSorts[f.Sort]
+	if !ok {
+		order = candidateSorts["created"]
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+candidateFrom+`WHERE `+cond+
+		` ORDER BY `+order+dir+`, c.id`+dir+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(0, f.Offset)), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list candidates: %w", err)
+	}
+	defer rows.Close()
+	var out []*Candidate
+	for rows.Next() {
+		c, err := scanCandidate(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: list candidates: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+// CandidateCounts returns a posting's candidates by effective status.
+func CandidateCounts(ctx context.Context, q Querier, orgID, postingID int64, now time.Time) (map[string]int, error) {
+	counts := map[string]int{CandidateSent: 0, CandidateStarted: 0, CandidateCompleted: 0, CandidateExpired: 0}
+	rows, err := q.QueryContext(ctx, `
+SELECT CASE WHEN status <> 'completed' AND expires_at <= $3 THEN 'expired' ELSE status END, COUNT(*)
+FROM candidates WHERE org_id = $1 AND ($2 = 0 OR posting_id = $2) GROUP BY 1`, orgID, postingID, micros(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: candidate counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("store: candidate counts: %w", err)
+		}
+		counts[s] = n
+	}
+	return counts, rows.Err()
+}
+
+// UpdateCandidate saves a candidate's mutable fields.
+func UpdateCandidate(ctx context.Context, q Querier, c *Candidate, now time.Time) error {
+	var score sql.NullFloat64
+	if c.Score != nil {
+		score = sql.NullFloat64{Float64: *c.Score, Valid: true}
+	}
+	res, err := q.ExecContext(ctx, `
+UPDATE candidates SET first_name = $1, last_name = $2, email = $3, phone = $4, status = $5, token_hash = $6, token_sealed = $7,
+	expires_at = $8, extra_time_pct = $9, attempt_id = $10, score = $11, recommendation = $12, started_at = $13,
+	completed_at = $14, erased_at = $15, updated_at = $16
+WHERE id = $17 AND org_id = $18`,
+		c.FirstName, c.LastName, c.Email, c.Phone, c.Status, nullString(c.TokenHash), c.TokenSealed,
+		micros(c.ExpiresAt), c.ExtraTimePct, nullInt(c.AttemptID), score, c.Recommendation, nullTime(c.StartedAt),
+		nullTime(c.CompletedAt), nullTime(c.ErasedAt), micros(now), c.ID, c.OrgID)
+	if err != nil {
+		return fmt.Errorf("store: update candidate: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperror.New(apperror.NotFound, "candidate not found")
+	}
+	c.UpdatedAt = now
+	return nil
+}
+
+// RetireToken remembers a replaced link so its page can say why it stopped working.
+func RetireToken(ctx context.Context, q Querier, hash string, candidateID int64, reason string, now time.Time) error {
+	if hash == "" {
+		return nil
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO retired_tokens (token_hash, candidate_id, reason, created_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (token_hash) DO NOTHING`, hash, candidateID, reason, micros(now))
+	if err != nil {
+		return fmt.Errorf("store: retire token: %w", err)
+	}
+	return nil
+}
+
+// RetiredTokenReason returns why a link was replaced, or NotFound.
+func RetiredTokenReason(ctx context.Context, q Querier, hash string) (string, error) {
+	var reason string
+	err := q.QueryRowContext(ctx, `SELECT reason FROM retired_tokens WHERE token_hash = $1`, hash).Scan(&reason)
+	if err != nil {
+		return "", fmt.Errorf("store: retired token: %w", notFound(err, "link"))
+	}
+	return reason, nil
+}
