@@ -17,6 +17,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/posting"
+	"github.com/talentsystems/talentsystems/internal/scoring"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -65,9 +66,15 @@ func loadAssets() (assets, map[string][]byte, error) {
 }
 
 var templateFuncs = template.FuncMap{
-	"markdown": posting.RenderMarkdown,
-	"num":      fmtNum,
-	"inc":      func(i int) int { return i + 1 },
+	"markdown":    posting.RenderMarkdown,
+	"num":         fmtNum,
+	"inc":         func(i int) int { return i + 1 },
+	"dec":         func(i int) int { return i - 1 },
+	"levelLabel":  scoring.LevelLabel,
+	"levels":      func() []int { return []int{1, 2, 3, 4, 5} },
+	"chartHeight": func(n int) int { return n*40 + 4 },
+	"barY":        func(i, off int) int { return i*40 + off },
+	"barW":        func(score float64, width int) float64 { return score / 100 * float64(width) },
 	"label": func(s any) string {
 		return strings.ReplaceAll(fmt.Sprint(s), "_", " ")
 	},

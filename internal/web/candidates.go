@@ -1,0 +1,529 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/candidates"
+	"github.com/talentsystems/talentsystems/internal/posting"
+	"github.com/talentsystems/talentsystems/internal/postings"
+	"github.com/talentsystems/talentsystems/internal/scoring"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+// pageSize is the number of candidates a list page shows.
+const pageSize = 50
+
+// CandidateRow is one candidate in a list.
+type CandidateRow struct {
+	*store.Candidate
+	Effective string
+	URL       string
+}
+
+// CandidateList is a filtered, sorted, paginated list of candidates.
+type CandidateList struct {
+	Rows                  []CandidateRow
+	Total                 int
+	Page, Pages           int
+	Status, Source, Query string
+	Sort                  string
+	Desc                  bool
+	// Params is the query string without the page, for pagination links.
+	Params string
+}
+
+// SortLink returns the query for sorting by col (toggling direction when it is
+// the current sort).
+func (l *CandidateList) SortLink(col string) string {
+	v := url.Values{"status": {l.Status}, "source": {l.Source}, "q": {l.Query}, "sort": {col}}
+	if l.Sort == col && !l.Desc {
+		v.Set("dir", "desc")
+	}
+	return "?" + v.Encode()
+}
+
+// SortState is the aria-sort value of a column header.
+func (l *CandidateList) SortState(col string) string {
+	switch {
+	case l.Sort != col:
+		return "none"
+	case l.Desc:
+		return "descending"
+	}
+	return "ascending"
+}
+
+func (s *Server) candidateList(r *http.Request, postingID int64) (*CandidateList, error) {
+	q := r.URL.Query()
+	l := &CandidateList{Status: q.Get("status"), Source: q.Get("source"), Query: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"), Desc: q.Get("dir") == "desc"}
+	if l.Sort == "" {
+		l.Sort, l.Desc = "created", q.Get("dir") != "asc"
+	}
+	l.Page, _ = strconv.Atoi(q.Get("page"))
+	l.Page = max(1, l.Page)
+	rows, total, err := store.ListCandidates(r.Context(), s.store.DB, store.CandidateFilter{
+		OrgID: orgFrom(r.Context()).ID, PostingID: postingID, Status: l.Status, Source: l.Source, Search: l.Query,
+		Sort: l.Sort, Desc: l.Desc, Limit: pageSize, Offset: (l.Page - 1) * pageSize, Now: s.now(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	for _, c := range rows {
+		l.Rows = append(l.Rows, CandidateRow{Candidate: c, Effective: c.EffectiveStatus(now), URL: candidateURL(c)})
+	}
+	l.Total, l.Pages = total, max(1, (total+pageSize-1)/pageSize)
+	dir := "asc"
+	if l.Desc {
+		dir = "desc"
+	}
+	l.Params = url.Values{"status": {l.Status}, "source": {l.Source}, "q": {l.Query}, "sort": {l.Sort}, "dir": {dir}}.Encode()
+	return l, nil
+}
+
+func candidateURL(c *store.Candidate) string {
+	return fmt.Sprintf("/postings/%d/candidates/%d", c.PostingID, c.ID)
+}
+
+// CandidatesPage is the view of every candidate of the organization.
+type CandidatesPage struct {
+	Base
+	List *CandidateList
+}
+
+func (s *Server) allCandidates(w http.ResponseWriter, r *http.Request) {
+	l, err := s.candidateList(r, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "candidates", &CandidatesPage{Base: Base{Title: "Candidates", Nav: "candidates"}, List: l})
+}
+
+// PostingCandidatesPage is the view of one posting's candidates with the add form.
+type PostingCandidatesPage struct {
+	Base
+	Posting *postings.Posting
+	List    *CandidateList
+	Counts  map[string]int
+	Person  candidates.Person
+	Errors  map[string]string
+}
+
+func (s *Server) postingCandidates(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	s.renderPostingCandidates(w, r, http.StatusOK, p, &PostingCandidatesPage{})
+}
+
+func (s *Server) renderPostingCandidates(w http.ResponseWriter, r *http.Request, status int, p *postings.Posting, v *PostingCandidatesPage) {
+	var err error
+	if v.List, err = s.candidateList(r, p.ID); err == nil {
+		v.Counts, err = store.CandidateCounts(r.Context(), s.store.DB, p.OrgID, p.ID, s.now())
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Title, v.Nav, v.Posting = "Candidates · "+p.Doc.Title, "postings", p
+	s.render(w, r, status, "posting_candidates", v)
+}
+
+func (s *Server) addCandidate(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	f := r.PostForm
+	person := candidates.Person{FirstName: f.Get("first_name"), LastName: f.Get("last_name"), Email: f.Get("email"), Phone: f.Get("phone")}
+	c, err := s.candidates.Add(r.Context(), p.OrgID, p.ID, person, candidates.AddOptions{Source: store.SourceManual, SendEmail: true, ActorID: userFrom(r.Context()).ID})
+	if err != nil {
+		if k := apperror.KindOf(err); k == apperror.Invalid || k == apperror.Conflict {
+			v := &PostingCandidatesPage{Person: person, Errors: apperror.FieldsOf(err)}
+			v.Flash = apperror.Message(err)
+			s.renderPostingCandidates(w, r, Status(err), p, v)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, fmt.Sprintf("%s added; the invitation is on its way to %s.", c.Name(), c.Email))
+	http.Redirect(w, r, postingURL(p, "/candidates"), http.StatusSeeOther)
+}
+
+// CSVPage is the view of the CSV import: the upload form, then a preview.
+type CSVPage struct {
+	Base
+	Posting *postings.Posting
+	Rows    []candidates.CSVRow
+	Bad     int
+	// Content is the uploaded CSV, carried to the confirmation.
+	Content string
+}
+
+func (s *Server) csvPage(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "candidates_import", &CSVPage{Base: Base{Title: "Import candidates", Nav: "postings"}, Posting: p})
+}
+
+// importCSV previews an uploaded file, or imports the previewed content when confirmed.
+func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	v := &CSVPage{Base: Base{Title: "Import candidates", Nav: "postings"}, Posting: p}
+	var content []byte
+	if r.PostForm.Get("confirm") != "" {
+		content = []byte(r.PostForm.Get("content"))
+	} else {
+		file, _, err := r.FormFile("file")
+		if err != nil {
+			v.Flash = "Choose a CSV file to import."
+			s.render(w, r, http.StatusBadRequest, "candidates_import", v)
+			return
+		}
+		defer file.Close()
+		var buf bytes.Buffer
+		if _, err := buf.ReadFrom(http.MaxBytesReader(w, file, 2<<20)); err != nil {
+			v.Flash = "The file is larger than 2 MiB; split it."
+			s.render(w, r, http.StatusRequestEntityTooLarge, "candidates_import", v)
+			return
+		}
+		content = buf.Bytes()
+	}
+	rows, err := candidates.ParseCSV(bytes.NewReader(content))
+	if err != nil {
+		v.Flash = apperror.Message(err)
+		s.render(w, r, Status(err), "candidates_import", v)
+		return
+	}
+	v.Rows, v.Content = rows, string(content)
+	for _, row := range rows {
+		if row.Error != "" {
+			v.Bad++
+		}
+	}
+	if r.PostForm.Get("confirm") == "" || v.Bad > 0 {
+		status := http.StatusOK
+		if v.Bad > 0 {
+			status = http.StatusBadRequest
+			v.Flash = fmt.Sprintf("%d of %d rows have problems. Fix the file and upload it again; nothing was imported.", v.Bad, len(rows))
+		}
+		s.render(w, r, status, "candidates_import", v)
+		return
+	}
+	added, err := s.candidates.ImportCSV(r.Context(), p.OrgID, p.ID, userFrom(r.Context()).ID, rows)
+	if err != nil {
+		if k := apperror.KindOf(err); k == apperror.Invalid || k == apperror.Conflict {
+			v.Flash = apperror.Message(err)
+			s.render(w, r, Status(err), "candidates_import", v)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, fmt.Sprintf("%d candidates imported; their invitations are on their way.", len(added)))
+	http.Redirect(w, r, postingURL(p, "/candidates"), http.StatusSeeOther)
+}
+
+// candidateFor loads the candidate in the path, checking it belongs to the
+// posting in the path and to the signed-in organization.
+func (s *Server) candidateFor(w http.ResponseWriter, r *http.Request) (*store.Candidate, bool) {
+	pid, err1 := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	cid, err2 := strconv.ParseInt(r.PathValue("cid"), 10, 64)
+	if err1 != nil || err2 != nil {
+		s.fail(w, r, apperror.New(apperror.NotFound, "candidate not found"))
+		return nil, false
+	}
+	c, err := s.candidates.Get(r.Context(), orgFrom(r.Context()).ID, cid)
+	if err == nil && c.PostingID != pid {
+		err = apperror.New(apperror.NotFound, "candidate not found")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return c, true
+}
+
+// TranscriptItem is one question of the scorecard: the question, the answer,
+// when and how long, and its score with evidence.
+type TranscriptItem struct {
+	N          int
+	Q          posting.Question
+	Answer     scoring.Answer
+	Answered   bool
+	AnsweredAt string
+	Spent      string
+	Score      *scoring.QuestionScore
+	Competency string
+	Anchors    posting.Anchors
+	History    []*store.Override
+}
+
+// ChoiceText returns the text of an option key.
+func (t TranscriptItem) ChoiceText(key string) string {
+	for _, o := range t.Q.Options {
+		if o.Key == key {
+			return o.Text
+		}
+	}
+	return key
+}
+
+// Highlight returns the answer with the evidence matches marked.
+func (t TranscriptItem) Highlight() []Span {
+	return highlight(t.Answer.Text, t.Score)
+}
+
+// Span is a piece of an answer, marked when it is evidence.
+type Span struct {
+	Text string
+	Mark bool
+}
+
+func highlight(text string, qs *scoring.QuestionScore) []Span {
+	if qs == nil {
+		return []Span{{Text: text}}
+	}
+	marks := make([]bool, len(text)+1)
+	for _, e := range qs.Evidence {
+		if e.Found && e.Start >= 0 && e.End <= len(text) && e.Start < e.End {
+			for i := e.Start; i < e.End; i++ {
+				marks[i] = true
+			}
+		}
+	}
+	var out []Span
+	start := 0
+	for i := 1; i <= len(text); i++ {
+		if i == len(text) || marks[i] != marks[start] {
+			out = append(out, Span{Text: text[start:i], Mark: marks[start]})
+			start = i
+		}
+	}
+	return out
+}
+
+// ScorecardPage is the view of one candidate: the scorecard, the transcript
+// and the recruiter's actions.
+type ScorecardPage struct {
+	Base
+	C          *store.Candidate
+	Effective  string
+	Link       string
+	Result     *scoring.Result
+	Attempt    *store.Attempt
+	Attempts   []*store.Attempt
+	Items      []TranscriptItem
+	Competency map[string]string
+	Thresholds posting.Thresholds
+	Errors     map[string]string
+}
+
+func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.candidateFor(w, r)
+	if !ok {
+		return
+	}
+	s.renderScorecard(w, r, http.StatusOK, c, nil)
+}
+
+func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status int, c *store.Candidate, errs map[string]string) {
+	ctx := r.Context()
+	v := &ScorecardPage{Base: Base{Title: c.Name() + " · " + c.PostingTitle, Nav: "candidates"}, C: c, Effective: c.EffectiveStatus(s.now()), Errors: errs}
+	if c.ErasedAt.IsZero() && c.Status != store.CandidateCompleted {
+		v.Link = s.candidates.Link(c)
+	}
+	sp, err := store.OrgPosting(ctx, s.store.DB, c.OrgID, c.PostingID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	doc, err := posting.Decode(bytes.NewReader(sp.Document))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if v.Attempts, err = store.CandidateAttempts(ctx, s.store.DB, c.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if c.AttemptID != 0 {
+		for _, a := range v.Attempts {
+			if a.ID == c.AttemptID {
+				v.Attempt = a
+			}
+		}
+		if v.Attempt != nil {
+			if ver, err := store.GetPostingVersion(ctx, s.store.DB, c.PostingID, v.Attempt.PostingVersion); err == nil {
+				if d, err := posting.Decode(bytes.NewReader(ver.Document)); err == nil {
+					doc = d
+				}
+			}
+			if err := s.transcript(r, v, doc); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+	}
+	v.Thresholds = doc.Thresholds
+	s.render(w, r, status, "candidate", v)
+}
+
+func (s *Server) transcript(r *http.Request, v *ScorecardPage, doc *posting.Posting) error {
+	a := v.Attempt
+	if len(a.Result) > 0 {
+		v.Result = &scoring.Result{}
+		if err := json.Unmarshal(a.Result, v.Result); err != nil {
+			return fmt.Errorf("web: result of attempt %d: %w", a.ID, err)
+		}
+	}
+	answers, err := store.AttemptAnswers(r.Context(), s.store.DB, a.ID)
+	if err != nil {
+		return err
+	}
+	overrides, err := store.AttemptOverrides(r.Context(), s.store.DB, a.ID)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, sec := range doc.AssessmentType.Sections() {
+		for _, q := range doc.QuestionsIn(sec) {
+			n++
+			it := TranscriptItem{N: n, Q: q, Competency: q.Competency}
+			if c := doc.Competency(q.Competency); c != nil {
+				it.Competency = c.Name
+			}
+			it.Anchors = q.Anchors
+			if q.Rubric != nil {
+				it.Anchors = q.Rubric.Anchors
+			}
+			if sa := answers[q.Key]; sa != nil {
+				if len(sa.Answer) > 0 && json.Unmarshal(sa.Answer, &it.Answer) == nil {
+					it.Answered = it.Answer.Text != "" || len(it.Answer.Choices) > 0 || it.Answer.Number != nil || it.Answer.FileName != ""
+				}
+				if !sa.AnsweredAt.IsZero() {
+					it.AnsweredAt = sa.AnsweredAt.UTC().Format("2 Jan 15:04:05 UTC")
+					it.Spent = humanDuration(sa.TimeSpentMS)
+				}
+			}
+			if v.Result != nil {
+				for i := range v.Result.Questions {
+					if v.Result.Questions[i].Key == q.Key {
+						it.Score = &v.Result.Questions[i]
+					}
+				}
+			}
+			for _, o := range overrides {
+				if o.QuestionKey == q.Key {
+					it.History = append(it.History, o)
+				}
+			}
+			v.Items = append(v.Items, it)
+		}
+	}
+	return nil
+}
+
+func humanDuration(ms int64) string {
+	sec := ms / 1000
+	if sec < 60 {
+		return fmt.Sprintf("%d s", sec)
+	}
+	return fmt.Sprintf("%d min %d s", sec/60, sec%60)
+}
+
+// candidateAction runs a recruiter's action on a candidate.
+func (s *Server) candidateAction(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.candidateFor(w, r)
+	if !ok {
+		return
+	}
+	u, f := userFrom(r.Context()), r.PostForm
+	var err error
+	var msg string
+	switch r.PathValue("action") {
+	case "reset":
+		err = s.candidates.Reset(r.Context(), u.OrgID, u.ID, c.ID)
+		msg = "A new link was issued and the old one stopped working."
+		if c.Source == store.SourceManual {
+			msg += " The candidate was mailed the new link."
+		} else {
+			msg += " No mail was sent: re-notify the candidate from Greenhouse."
+		}
+	case "extend":
+		days, perr := strconv.Atoi(strings.TrimSpace(f.Get("days")))
+		if perr != nil {
+			err = apperror.Field("days", "give the number of days as a whole number")
+		} else {
+			err, msg = s.candidates.Extend(r.Context(), u.OrgID, u.ID, c.ID, days), "The link's expiry was extended."
+		}
+	case "accommodation":
+		pct, perr := strconv.Atoi(strings.TrimSpace(f.Get("extra_time_pct")))
+		if perr != nil {
+			err = apperror.Field("extra_time_pct", "give the extra time as a whole percentage")
+		} else {
+			err, msg = s.candidates.SetAccommodation(r.Context(), u.OrgID, u.ID, c.ID, pct), fmt.Sprintf("Extra time set to %d%%.", pct)
+		}
+	case "erase":
+		if f.Get("confirm") != "erase" {
+			err = apperror.Field("confirm", "type erase to confirm that the candidate's data is to be deleted")
+		} else {
+			err, msg = s.candidates.Erase(r.Context(), u.OrgID, u.ID, c.ID), "The candidate's personal data, answers and files were erased."
+		}
+	case "override":
+		level, _ := strconv.Atoi(f.Get("level"))
+		err = s.candidates.Override(r.Context(), u, c.ID, f.Get("question"), level, f.Get("note"))
+		msg = "Score overridden; the scorecard was recomputed."
+	default:
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		if k := apperror.KindOf(err); k == apperror.Invalid || k == apperror.Conflict {
+			fields := apperror.FieldsOf(err)
+			if fields == nil {
+				fields = map[string]string{}
+			}
+			fields["_form"] = apperror.Message(err)
+			if fresh, gerr := s.candidates.Get(r.Context(), c.OrgID, c.ID); gerr == nil {
+				c = fresh
+			}
+			s.renderScorecard(w, r, Status(err), c, fields)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flash(w, msg)
+	http.Redirect(w, r, candidateURL(c), http.StatusSeeOther)
+}
+
+func (s *Server) candidateFile(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.candidateFor(w, r)
+	if !ok {
+		return
+	}
+	u, err := store.GetUpload(r.Context(), s.store.DB, c.AttemptID, r.PathValue("key"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", strings.NewReplacer(`"`, "", "\r", "", "\n", "").Replace(u.FileName)))
+	w.Write(u.Data)
+}
