@@ -3,12 +3,19 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/talentsystems/talentsystems/internal/app"
+	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/cli"
+	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 type result struct {
@@ -146,4 +153,42 @@ func TestPostingImportExport(t *testing.T) {
 	if r := run(t, env, "", "posting", "import", "--org", "nope", "--file", bad); r.code != 2 {
 		t.Errorf("unknown org: %+v", r)
 	}
+}
+
+func TestCandidateList(t *testing.T) {
+	env := map[string]string{"TS_DATA_DIR": t.TempDir()}
+	run(t, env, "", "org", "create", "--name", "Acme")
+	r := run(t, env, "", "posting", "import", "--org", "acme", "--file", "../../examples/postings/data-analyst.json", "--publish")
+	id := strings.Fields(r.stdout)[0]
+	if r := run(t, env, "", "candidate", "list", "--org", "acme", "--json"); r.code != 0 || strings.TrimSpace(r.stdout) != "[]" {
+		t.Fatalf("empty list: %+v", r)
+	}
+	// Add a candidate through the app, as the web page does.
+	a, err := app.New(context.Background(), mustConfig(t, env), app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.ParseInt(id, 10, 64)
+	org, _ := store.OrgBySlug(context.Background(), a.Store.DB, "acme")
+	if _, err := a.Candidates.Add(context.Background(), org.ID, pid, candidates.Person{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test"}, candidates.AddOptions{Source: store.SourceManual}); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	r = run(t, env, "", "candidate", "list", "--org", "acme", "--posting", id, "--json")
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) != 1 {
+		t.Fatalf("list: %v %+v", err, r)
+	}
+	if got[0]["email"] != "ada@example.test" || got[0]["status"] != "sent" || !strings.Contains(got[0]["link"].(string), "/a/") || got[0]["score"] != nil {
+		t.Errorf("candidate: %v", got[0])
+	}
+}
+
+func mustConfig(t *testing.T, env map[string]string) *config.Config {
+	t.Helper()
+	cfg, err := config.Load(flag.NewFlagSet("x", flag.ContinueOnError), nil, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }

@@ -310,3 +310,29 @@ func RetiredTokenReason(ctx context.Context, q Querier, hash string) (string, er
 	}
 	return reason, nil
 }
+
+// CandidateCountsByPosting returns an organization's candidate counts by
+// posting and effective status.
+func CandidateCountsByPosting(ctx context.Context, q Querier, orgID int64, now time.Time) (map[int64]map[string]int, error) {
+	rows, err := q.QueryContext(ctx, `
+SELECT posting_id, CASE WHEN status <> 'completed' AND expires_at <= $2 THEN 'expired' ELSE status END, COUNT(*)
+FROM candidates WHERE org_id = $1 GROUP BY 1, 2`, orgID, micros(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: candidate counts by posting: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]map[string]int{}
+	for rows.Next() {
+		var id int64
+		var s string
+		var n int
+		if err := rows.Scan(&id, &s, &n); err != nil {
+			return nil, fmt.Errorf("store: candidate counts by posting: %w", err)
+		}
+		if out[id] == nil {
+			out[id] = map[string]int{}
+		}
+		out[id][s] = n
+	}
+	return out, rows.Err()
+}

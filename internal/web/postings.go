@@ -35,6 +35,8 @@ type PostingsPage struct {
 	Postings []*store.Posting
 	Status   string
 	Counts   map[string]int
+	// Candidates counts each posting's candidates by status.
+	Candidates map[int64]map[string]int
 }
 
 func (s *Server) postingsList(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +55,12 @@ func (s *Server) postingsList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "postings", &PostingsPage{Base: Base{Title: "Postings", Nav: "postings"}, Postings: list, Status: status, Counts: counts})
+	cands, err := store.CandidateCountsByPosting(r.Context(), s.store.DB, org.ID, s.now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "postings", &PostingsPage{Base: Base{Title: "Postings", Nav: "postings"}, Postings: list, Status: status, Counts: counts, Candidates: cands})
 }
 
 // postingFor loads the posting named in the path for the signed-in organization.
