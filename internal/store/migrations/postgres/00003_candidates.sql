@@ -30,8 +30,13 @@ CREATE TABLE candidates (
     updated_at        BIGINT NOT NULL,
     UNIQUE (org_id, gh_test_id)
 );
-CREATE INDEX candidates_posting ON candidates(posting_id, status, created_at);
-CREATE INDEX candidates_org ON candidates(org_id, created_at);
+-- The list pages filter by posting and sort by one of these columns.
+CREATE INDEX candidates_posting_created ON candidates(posting_id, created_at, id);
+CREATE INDEX candidates_posting_name ON candidates(posting_id, (LOWER(last_name || ' ' || first_name)), id);
+CREATE INDEX candidates_posting_score ON candidates(posting_id, score, id);
+CREATE INDEX candidates_posting_expires ON candidates(posting_id, expires_at, id);
+CREATE INDEX candidates_posting_status ON candidates(posting_id, status, expires_at);
+CREATE INDEX candidates_org_created ON candidates(org_id, created_at, id);
 
 CREATE TABLE retired_tokens (
     token_hash   TEXT PRIMARY KEY,
