@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/account"
+	"github.com/talentsystems/talentsystems/internal/apikey"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
 	"github.com/talentsystems/talentsystems/internal/jobs"
@@ -37,6 +38,7 @@ type App struct {
 	Accounts   *account.Service
 	Postings   *postings.Service
 	Candidates *candidates.Service
+	APIKeys    *apikey.Service
 	Log        *slog.Logger
 	Server     *web.Server
 
@@ -82,24 +84,30 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 }
 
 func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error {
-	if err := a.Store.Migrate(ctx); err != nil {
-		return err
-	}
-	q, err := jobs.New(jobs.Deps{Store: a.Store, Mail: mail.New(a.Config.SMTP, a.Log), Log: a.Log, Now: now, PollInterval: a.Config.JobPollInterval})
+	box, err := secretbox.New(key)
 	if err != nil {
 		return err
 	}
-	if err := q.Migrate(ctx); err != nil {
+	q, err := jobs.New(jobs.Deps{Store: a.Store, Mail: mail.New(a.Config.SMTP, a.Log), Log: a.Log, Now: now, PollInterval: a.Config.JobPollInterval,
+		Greenhouse: greenhouseDeps(a.Config, box)})
+	if err != nil {
+		return err
+	}
+	err = a.Store.WithMigrationLock(ctx, func() error {
+		if err := a.Store.Migrate(ctx); err != nil {
+			return err
+		}
+		return q.Migrate(ctx)
+	})
+	if err != nil {
 		return err
 	}
 	a.Queue = q
 	a.Accounts = &account.Service{Store: a.Store, Queue: q, BaseURL: a.Config.BaseURL, Now: now}
 	a.Postings = &postings.Service{Store: a.Store, Now: now}
-	box, err := secretbox.New(key)
-	if err != nil {
-		return err
-	}
 	a.Candidates = &candidates.Service{Store: a.Store, Queue: q, Box: box, BaseURL: a.Config.BaseURL, Now: now, Scorer: scoring.Rules{}}
+	a.Candidates.OnResult = jobs.GreenhouseHook(q, now)
+	a.APIKeys = &apikey.Service{Store: a.Store, Box: box, Now: now}
 	a.Server, err = web.New(web.Deps{Config: a.Config, Store: a.Store, Queue: q, Accounts: a.Accounts, Postings: a.Postings,
 		Candidates: a.Candidates, Log: a.Log, Now: now,
 		SecretKey: key, Ready: a.ready})

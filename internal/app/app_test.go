@@ -152,3 +152,24 @@ func TestFirstStartCreatesStaffOnce(t *testing.T) {
 	}
 	apptest.NewClient(t, inst.URL).SignIn(email, pw)
 }
+
+// TestConcurrentStartsMigrateOnce starts three instances on one empty
+// PostgreSQL database at once; the migration lock lets each start cleanly.
+func TestConcurrentStartsMigrateOnce(t *testing.T) {
+	dbURL := apptest.PostgresURL(t)
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			a, err := app.New(context.Background(), apptest.Config(t, dbURL), app.Options{Log: apptest.Logger(t)})
+			if err == nil {
+				a.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

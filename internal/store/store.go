@@ -116,6 +116,28 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// migrationLockID is the PostgreSQL advisory lock that serializes migrations
+// of instances starting at the same time.
+const migrationLockID = 72_617_001
+
+// WithMigrationLock runs fn while holding the migration lock (PostgreSQL; on
+// SQLite one writer at a time is the database's own rule).
+func (s *Store) WithMigrationLock(ctx context.Context, fn func() error) error {
+	if s.Dialect != Postgres {
+		return fn()
+	}
+	conn, err := s.DB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migration lock: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockID); err != nil {
+		return fmt.Errorf("store: migration lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockID)
+	return fn()
+}
+
 // Pending reports how many schema migrations are not applied yet.
 func (s *Store) Pending(ctx context.Context) (int, error) {
 	p, err := s.goose()
