@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -47,8 +48,11 @@ func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
 	c, err := store.CandidateByTokenHash(ctx, s.Store.DB, hash)
 	if apperror.KindOf(err) == apperror.NotFound {
 		reason, rerr := store.RetiredTokenReason(ctx, s.Store.DB, hash)
-		if rerr != nil {
+		if apperror.KindOf(rerr) == apperror.NotFound {
 			return nil, apperror.New(apperror.NotFound, "This assessment link is not valid. Check that you copied the whole link from your invitation.")
+		}
+		if rerr != nil {
+			return nil, rerr
 		}
 		if reason == "erased" {
 			return &Session{State: StateErased}, nil
@@ -97,6 +101,10 @@ func (s *Service) session(ctx context.Context, q store.Querier, c *store.Candida
 	switch {
 	case c.Status == store.CandidateCompleted:
 		ss.State = StateCompleted
+	case c.Status == store.CandidateStarted && ss.Attempt != nil && ss.Deadline().After(now):
+		// An attempt under way runs to its time limit, even past the
+		// link's expiry: starting late must not cut the candidate's time.
+		ss.State = StateInProgress
 	case !now.Before(c.ExpiresAt):
 		ss.State = StateExpired
 	case c.Status == store.CandidateStarted:
@@ -276,6 +284,9 @@ func (s *Service) Save(ctx context.Context, token string, i int, ans scoring.Ans
 
 // checkAnswer enforces a question's limits on an answer.
 func checkAnswer(q *posting.Question, a *scoring.Answer, f *File) error {
+	if f != nil && q.Kind != posting.KindTask {
+		return apperror.Field("file", "This question does not take a file.")
+	}
 	switch q.Kind {
 	case posting.KindFreeText:
 		if n := len([]rune(a.Text)); q.MaxChars > 0 && n > q.MaxChars {
@@ -315,6 +326,9 @@ func checkAnswer(q *posting.Question, a *scoring.Answer, f *File) error {
 		}
 		a.Text, a.Number = "", nil
 	case posting.KindNumeric:
+		if a.Number != nil && (math.IsNaN(*a.Number) || math.IsInf(*a.Number, 0)) {
+			return apperror.Field("answer", "Enter a number, such as 30 or 2.5.")
+		}
 		a.Text, a.Choices = "", nil
 	}
 	return nil
@@ -384,12 +398,18 @@ func (s *Service) enforceDeadline(ctx context.Context, c *store.Candidate) error
 			return err
 		}
 		now := s.Now()
-		for ss.State == StateInProgress {
+		// Loop on the stored status, not the page state: an attempt whose
+		// time ran out and whose link has since expired must still be
+		// submitted (and scored), or it would stay started for ever.
+		for c.Status == store.CandidateStarted {
 			d := ss.Deadline()
-			if d.IsZero() || now.Before(d) {
+			linkExpired := !now.Before(c.ExpiresAt)
+			timeUp := !d.IsZero() && !now.Before(d)
+			if !timeUp && !(linkExpired && d.IsZero()) {
 				return nil
 			}
-			if !PerSection(ss.Doc) {
+			if linkExpired || !PerSection(ss.Doc) {
+				// After the link's expiry no further section opens.
 				return s.finish(ctx, tx, c, "time_limit")
 			}
 			if err := s.advance(ctx, tx, ss, "time_limit"); err != nil {
