@@ -31,6 +31,7 @@ func TestBrowserCreateAndPublishPosting(t *testing.T) {
 		chromedp.SendKeys(`#total_minutes`, "30"),
 	)
 	apptest.Screenshot(t, ctx, "posting-new")
+	apptest.Audit(t, ctx)
 	apptest.Do(t, ctx,
 		chromedp.Submit(`#title`),
 		chromedp.WaitVisible(`.problems`),
@@ -59,6 +60,7 @@ func TestBrowserCreateAndPublishPosting(t *testing.T) {
 		chromedp.SendKeys(`#anchor_5`, "Systematic and complete"),
 	)
 	apptest.Screenshot(t, ctx, "question-form")
+	apptest.Audit(t, ctx)
 	apptest.Do(t, ctx,
 		chromedp.Submit(`#prompt`),
 		chromedp.WaitVisible(`.ready`),
@@ -66,6 +68,7 @@ func TestBrowserCreateAndPublishPosting(t *testing.T) {
 		chromedp.WaitVisible(`.badge-active`),
 	)
 	apptest.Screenshot(t, ctx, "posting-active")
+	apptest.Audit(t, ctx)
 	if flash := apptest.Get(t, ctx, chromedp.Text(`.flash`)); !strings.Contains(flash, "Published") {
 		t.Errorf("flash %q", flash)
 	}

@@ -42,6 +42,7 @@ func TestBrowserScorecard(t *testing.T) {
 		chromedp.WaitVisible(`.overall`),
 	)
 	apptest.Screenshot(t, ctx, "scorecard")
+	apptest.Audit(t, ctx)
 	if got := apptest.Get(t, ctx, chromedp.Text(`.overall .big`)); got != strconv.FormatFloat(want.Overall, 'g', -1, 64) {
 		t.Errorf("overall on the page %q, want %v", got, want.Overall)
 	}
