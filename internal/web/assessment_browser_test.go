@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +14,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
-	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 	"github.com/talentsystems/talentsystems/internal/store"
@@ -33,12 +34,29 @@ func TestBrowserAssessment(t *testing.T) {
 			e := startAssess(t, "")
 			doc := example(t, "backend-engineer.json", nil)
 			pid := e.publish(t, doc)
-			cand, err := e.Candidates.Add(context.Background(), e.admin.OrgID, pid,
-				candidates.Person{FirstName: "Cleo", LastName: "Candidate", Email: "cleo@example.test"},
-				candidates.AddOptions{Source: store.SourceManual, SendEmail: true})
-			if err != nil {
-				t.Fatal(err)
+			// A recruiter adds the candidate through the posting's page.
+			apptest.Do(t, ctx,
+				chromedp.Navigate(e.URL+"/login"),
+				chromedp.SendKeys(`#email`, "ann@acme.test"),
+				chromedp.SendKeys(`#password`, password),
+				chromedp.Submit(`#password`),
+				chromedp.WaitVisible(`a[href="/postings/new"]`),
+				chromedp.Navigate(fmt.Sprintf("%s/postings/%d/candidates", e.URL, pid)),
+				chromedp.WaitVisible(`#first_name`),
+				chromedp.SendKeys(`#first_name`, "Cleo"),
+				chromedp.SendKeys(`#last_name`, "Candidate"),
+				chromedp.SendKeys(`#email`, "cleo@example.test"),
+				chromedp.Submit(`#first_name`),
+				chromedp.WaitVisible(`.flash`),
+			)
+			if tc.js {
+				apptest.Audit(t, ctx)
 			}
+			list, _, err := store.ListCandidates(context.Background(), e.Store.DB, store.CandidateFilter{OrgID: e.admin.OrgID, PostingID: pid, Now: time.Now()})
+			if err != nil || len(list) != 1 {
+				t.Fatalf("candidates after adding one: %d, %v", len(list), err)
+			}
+			cand := list[0]
 			mail := e.box.WaitFor(t, "cleo@example.test", 10*time.Second)
 			link := e.URL + "/a/" + strings.TrimSpace(strings.SplitN(strings.SplitN(mail.Text, e.URL+"/a/", 2)[1], "\n", 2)[0])
 			if link != e.Candidates.Link(cand) {
@@ -167,6 +185,15 @@ func TestBrowserAssessment(t *testing.T) {
 			if want.Recommendation == posting.RecommendStrongNo {
 				t.Errorf("the rubric answers are recommended %s", want.Recommendation)
 			}
+			// The recruiter finds the same score and recommendation on the scorecard.
+			apptest.Do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/postings/%d/candidates/%d", e.URL, pid, cand.ID)), chromedp.WaitVisible(`.overall`))
+			if got := apptest.Get(t, ctx, chromedp.Text(`.overall .big`)); got != strconv.FormatFloat(want.Overall, 'g', -1, 64) {
+				t.Errorf("scorecard overall %q, want %v", got, want.Overall)
+			}
+			if got := apptest.Get(t, ctx, chromedp.Text(`.overall .rec`)); !strings.EqualFold(got, strings.ReplaceAll(string(want.Recommendation), "_", " ")) {
+				t.Errorf("scorecard recommendation %q, want %s", got, want.Recommendation)
+			}
+			shot("scorecard")
 		})
 	}
 }
