@@ -421,3 +421,36 @@ func TestCandidateListAndWalls(t *testing.T) {
 		t.Errorf("add to a closed posting: %d", r.Status)
 	}
 }
+
+// TestCandidatesKeepTheirVersion edits an active posting's question while a
+// candidate is under way: they keep the version they started; a new
+// candidate gets the new one.
+func TestCandidatesKeepTheirVersion(t *testing.T) {
+	ctx := context.Background()
+	e := start(t, "")
+	_, ann := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	p := importExample(t, e, ann, "customer-support-lead")
+	early, _ := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Early", LastName: "Bird", Email: "early@example.test"}, candidates.AddOptions{Source: store.SourceManual})
+	if err := e.Candidates.Start(ctx, tokenOf(e, early), true); err != nil {
+		t.Fatal(err)
+	}
+	oldPrompt := p.Doc.Questions[0].Prompt
+	if _, err := e.Postings.Update(ctx, ann, p.ID, 0, func(d *posting.Posting) error {
+		d.Questions[0].Prompt = "A rewritten first question."
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	late, _ := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Late", LastName: "Comer", Email: "late@example.test"}, candidates.AddOptions{Source: store.SourceManual})
+	if err := e.Candidates.Start(ctx, tokenOf(e, late), true); err != nil {
+		t.Fatal(err)
+	}
+	ssEarly, _ := e.Candidates.Open(ctx, tokenOf(e, early))
+	ssLate, _ := e.Candidates.Open(ctx, tokenOf(e, late))
+	if ssEarly.Attempt.PostingVersion != 1 || ssEarly.Questions[0].Prompt != oldPrompt {
+		t.Errorf("the early candidate runs on version %d with prompt %q", ssEarly.Attempt.PostingVersion, ssEarly.Questions[0].Prompt)
+	}
+	if ssLate.Attempt.PostingVersion != 2 || ssLate.Questions[0].Prompt != "A rewritten first question." {
+		t.Errorf("the late candidate runs on version %d", ssLate.Attempt.PostingVersion)
+	}
+}
