@@ -44,6 +44,8 @@ Commands:
   posting import  import a posting file (--org SLUG --file F [--publish]); prints its id and public id
   posting export  print a posting as JSON (--org SLUG --id ID), the format posting import reads
   posting list    list an organization's postings (--org SLUG [--status draft|active|closed])
+  apikey generate|rotate|revoke  manage an organization's Greenhouse API key (--org SLUG);
+                generate and rotate print the new key, shown only this once
   candidate list  list candidates with status, link, score and recommendation
                 (--org SLUG [--posting ID] [--status S] [--json])
   version       print the version
@@ -64,6 +66,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		"posting import": postingImport,
 		"posting export": postingExport,
 		"posting list":   postingList,
+		"apikey":         apikeyCmd,
 		"candidate list": candidateList,
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

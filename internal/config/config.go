@@ -38,6 +38,8 @@ type Config struct {
 	JobPollInterval time.Duration
 	// CookieSecure forces the Secure flag on cookies; by default it follows BaseURL's scheme.
 	CookieSecure bool
+	// Greenhouse configures the Greenhouse Assessment Partner integration.
+	Greenhouse Greenhouse
 }
 
 // SMTP is the outgoing mail server.
@@ -122,7 +124,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config,
 func Settings(c *Config) []setting {
 	str := func(p *string) func(string) error { return func(v string) error { *p = v; return nil } }
 	sec := func(p *Secret) func(string) error { return func(v string) error { *p = Secret(v); return nil } }
-	return []setting{
+	return append([]setting{
 		{"addr", "TS_ADDR", ":8080", "listen address", str(&c.Addr)},
 		{"base-url", "TS_BASE_URL", "http://localhost:8080", "public base URL used in links", func(v string) error {
 			u, err := url.Parse(v)
@@ -187,7 +189,7 @@ func Settings(c *Config) []setting {
 			}
 			return nil
 		}},
-	}
+	}, greenhouseSettings(c)...)
 }
 
 func oneOf(p *string, allowed ...string) func(string) error {

@@ -39,6 +39,8 @@ type Deps struct {
 	Now   func() time.Time
 	// PollInterval is how often an idle instance looks for new jobs.
 	PollInterval time.Duration
+	// Greenhouse configures the Greenhouse completion callback.
+	Greenhouse GreenhouseDeps
 }
 
 // New builds the queue and its workers; it does not start working.
@@ -51,6 +53,7 @@ func New(d Deps) (*Queue, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &emailWorker{store: d.Store, sender: d.Mail, now: d.Now})
+	river.AddWorker(workers, newGreenhouseWorker(d))
 	cooldown := min(d.PollInterval, river.FetchCooldownDefault)
 	client, err := river.NewClient(driver, &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},

@@ -1,0 +1,154 @@
+package greenhouse
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/scoring"
+)
+
+// The partner_status values we answer.
+const (
+	StatusSent       = "sent"
+	StatusInProgress = "in_progress"
+	StatusComplete   = "complete"
+	StatusExpired    = "expired"
+)
+
+// TestStatus is a Test Status answer (contract §1.4). Fields that do not
+// apply are left out.
+type TestStatus struct {
+	PartnerStatus     string         `json:"partner_status"`
+	PartnerProfileURL string         `json:"partner_profile_url,omitempty"`
+	PartnerScore      *float64       `json:"partner_score,omitempty"`
+	Metadata          map[string]any `json:"metadata,omitempty"`
+}
+
+// Assessment is what test_status reports about one candidate.
+type Assessment struct {
+	CandidateID, PostingID int64
+	// Status is the stored candidate status: sent, started or completed.
+	Status         string
+	ExpiresAt      time.Time
+	Score          *float64
+	Recommendation string
+	StartedAt      time.Time
+	CompletedAt    time.Time
+	// AssessmentType is the posting's: interview, practical or both.
+	AssessmentType string
+	// Result is the scored attempt, nil before completion.
+	Result *scoring.Result
+}
+
+// PartnerStatus maps a candidate's status to Greenhouse's words. A started
+// attempt is in progress until it is submitted, even past the link's expiry:
+// the attempt runs to its own time limit. A link that lapsed before
+// completion is expired.
+func (a *Assessment) PartnerStatus(now time.Time) string {
+	switch {
+	case a.Status == "completed":
+		return StatusComplete
+	case a.Status == "started":
+		return StatusInProgress
+	case !now.Before(a.ExpiresAt):
+		return StatusExpired
+	default:
+		return StatusSent
+	}
+}
+
+// ProfileURL is the scorecard of a candidate: where partner_profile_url points.
+func ProfileURL(baseURL string, postingID, candidateID int64) string {
+	return fmt.Sprintf("%s/postings/%d/candidates/%d", strings.TrimRight(baseURL, "/"), postingID, candidateID)
+}
+
+// Metadata keys. Greenhouse shows them as labels.
+const (
+	KeyRecommendation = "Recommendation"
+	KeyAssessmentType = "Assessment Type"
+	KeyStartedAt      = "Started At"
+	KeyCompletedAt    = "Completed At"
+)
+
+// BuildStatus answers Test Status. Once complete the answer has the
+// scorecard link, the 0–100 score and flat metadata: the recommendation,
+// the assessment type, start and completion times, and each competency's
+// 0–100 score under its name.
+func BuildStatus(a Assessment, baseURL string, now time.Time) TestStatus {
+	st := TestStatus{PartnerStatus: a.PartnerStatus(now)}
+	if st.PartnerStatus != StatusComplete {
+		return st
+	}
+	st.PartnerProfileURL = ProfileURL(baseURL, a.PostingID, a.CandidateID)
+	if a.Score != nil {
+		score := math.Round(math.Max(0, math.Min(100, *a.Score))*10) / 10
+		st.PartnerScore = &score
+	}
+	md := map[string]any{}
+	if a.Recommendation != "" {
+		md[KeyRecommendation] = RecommendationLabel(a.Recommendation)
+	}
+	if t := AssessmentTypeLabel(a.AssessmentType); t != "" {
+		md[KeyAssessmentType] = t
+	}
+	if !a.StartedAt.IsZero() {
+		md[KeyStartedAt] = a.StartedAt.UTC().Format(time.RFC3339)
+	}
+	if !a.CompletedAt.IsZero() {
+		md[KeyCompletedAt] = a.CompletedAt.UTC().Format(time.RFC3339)
+	}
+	if a.Result != nil {
+		for _, comp := range a.Result.Competencies {
+			name := strings.TrimSpace(comp.Name)
+			if name == "" {
+				name = comp.Key
+			}
+			if _, taken := md[name]; taken {
+				name = "Competency: " + name
+			}
+			if _, taken := md[name]; taken {
+				name += " (" + comp.Key + ")"
+			}
+			md[name] = math.Round(comp.Score*10) / 10
+		}
+	}
+	st.Metadata = md
+	return st
+}
+
+// DecodeResult reads a stored attempt result; nil when there is none.
+func DecodeResult(raw []byte) *scoring.Result {
+	if len(raw) == 0 {
+		return nil
+	}
+	var r scoring.Result
+	if json.Unmarshal(raw, &r) != nil {
+		return nil
+	}
+	return &r
+}
+
+// RecommendationLabel is a recommendation in words: "Strong yes", "No"…
+func RecommendationLabel(r string) string {
+	s := strings.ReplaceAll(r, "_", " ")
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// AssessmentTypeLabel names an assessment type for people.
+func AssessmentTypeLabel(t string) string {
+	switch t {
+	case "interview":
+		return "Interview"
+	case "practical":
+		return "Practical"
+	case "both":
+		return "Interview and practical"
+	}
+	return ""
+}

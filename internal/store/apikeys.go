@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+)
+
+// API key statuses. An organization has at most one active key; rotation
+// and revocation end it, and the ended row stays (without its sealed copy)
+// so that a request with an old key can be recognised and explained.
+const (
+	KeyActive  = "active"
+	KeyRotated = "rotated"
+	KeyRevoked = "revoked"
+)
+
+// APIKey is an organization's Greenhouse API key, stored as its SHA-256.
+type APIKey struct {
+	ID     int64
+	OrgID  int64
+	Prefix string // the first characters of the key, for people to recognise it
+	Hash   string
+	// Sealed is the key encrypted under the server's secret key, kept while
+	// the key is active so that the completion callback can present it.
+	Sealed     string
+	Status     string
+	CreatedBy  int64
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	EndedAt    time.Time
+}
+
+// CreateAPIKey inserts a key. A second active key for the organization is a Conflict.
+func CreateAPIKey(ctx context.Context, q Querier, k *APIKey) error {
+	err := q.QueryRowContext(ctx, `
+INSERT INTO api_keys (org_id, prefix, key_hash, key_sealed, status, created_by, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		k.OrgID, k.Prefix, k.Hash, k.Sealed, k.Status, nullInt(k.CreatedBy), micros(k.CreatedAt)).Scan(&k.ID)
+	if isUnique(err) {
+		return apperror.New(apperror.Conflict, "The organization already has an active API key: rotate or revoke it instead.")
+	}
+	if err != nil {
+		return fmt.Errorf("store: create api key: %w", err)
+	}
+	return nil
+}
+
+const apiKeyColumns = `id, org_id, prefix, key_hash, key_sealed, status, created_by, created_at, last_used_at, ended_at`
+
+func scanAPIKey(sc interface{ Scan(...any) error }) (*APIKey, error) {
+	k := &APIKey{}
+	var by, used, ended sql.NullInt64
+	var created int64
+	if err := sc.Scan(&k.ID, &k.OrgID, &k.Prefix, &k.Hash, &k.Sealed, &k.Status, &by, &created, &used, &ended); err != nil {
+		return nil, err
+	}
+	k.CreatedBy, k.CreatedAt = by.Int64, fromMicros(created)
+	k.LastUsedAt, k.EndedAt = nullMicros(used), nullMicros(ended)
+	return k, nil
+}
+
+// APIKeyByHash returns the key, in any status, whose hash is hash.
+func APIKeyByHash(ctx context.Context, q Querier, hash string) (*APIKey, error) {
+	k, err := scanAPIKey(q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE key_hash = $1`, hash))
+	if err != nil {
+		return nil, fmt.Errorf("store: api key by hash: %w", notFound(err, "API key"))
+	}
+	return k, nil
+}
+
+// ActiveAPIKey returns the organization's active key, or NotFound.
+func ActiveAPIKey(ctx context.Context, q Querier, orgID int64) (*APIKey, error) {
+	k, err := scanAPIKey(q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE org_id = $1 AND status = 'active'`, orgID))
+	if err != nil {
+		return nil, fmt.Errorf("store: active api key: %w", notFound(err, "active API key"))
+	}
+	return k, nil
+}
+
+// OrgAPIKeys returns an organization's keys, newest first.
+func OrgAPIKeys(ctx context.Context, q Querier, orgID int64, limit int) ([]*APIKey, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, orgID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: org api keys: %w", err)
+	}
+	defer rows.Close()
+	var out []*APIKey
+	for rows.Next() {
+		k, err := scanAPIKey(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: org api keys: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// EndActiveAPIKey marks the organization's active key rotated or revoked and
+// forgets its sealed copy. It returns the ended key, or NotFound when there
+// was no active key.
+func EndActiveAPIKey(ctx context.Context, q Querier, orgID int64, status string, now time.Time) (*APIKey, error) {
+	k, err := ActiveAPIKey(ctx, q, orgID)
+	if err != nil {
+		return nil, err
+	}
+	res, err := q.ExecContext(ctx, `UPDATE api_keys SET status = $1, key_sealed = '', ended_at = $2 WHERE id = $3 AND status = 'active'`,
+		status, micros(now), k.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: end api key: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, apperror.New(apperror.Conflict, "The key was changed at the same time by someone else. Reload and try again.")
+	}
+	k.Status, k.Sealed, k.EndedAt = status, "", now
+	return k, nil
+}
+
+// TouchAPIKey records that a key was used. It writes at most once a minute
+// per key, so a busy integration does not turn every read into a write.
+func TouchAPIKey(ctx context.Context, q Querier, id int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
+		micros(now), id, micros(now.Add(-time.Minute)))
+	if err != nil {
+		return fmt.Errorf("store: touch api key: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,483 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+)
+
+// GreenhouseSettings are an organization's choices for the Greenhouse integration.
+type GreenhouseSettings struct {
+	OrgID int64
+	// EmailCandidates makes send_test mail the candidate their link, as a
+	// manually added candidate gets it. Off by default: Greenhouse handles
+	// candidate communication.
+	EmailCandidates bool
+	// SetupRequestedAt is when an admin asked staff for a key; zero when no
+	// request is pending.
+	SetupRequestedAt time.Time
+	SetupRequestedBy int64
+	UpdatedAt        time.Time
+}
+
+// OrgGreenhouseSettings returns an organization's settings (the defaults when
+// it never changed any).
+func OrgGreenhouseSettings(ctx context.Context, q Querier, orgID int64) (*GreenhouseSettings, error) {
+	s := &GreenhouseSettings{OrgID: orgID}
+	var requested, by sql.NullInt64
+	var updated int64
+	err := q.QueryRowContext(ctx, `SELECT email_candidates, setup_requested_at, setup_requested_by, updated_at
+FROM greenhouse_settings WHERE org_id = $1`, orgID).Scan(&s.EmailCandidates, &requested, &by, &updated)
+	if err == sql.ErrNoRows {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: greenhouse settings: %w", err)
+	}
+	s.SetupRequestedAt, s.SetupRequestedBy, s.UpdatedAt = nullMicros(requested), by.Int64, fromMicros(updated)
+	return s, nil
+}
+
+// SetGreenhouseEmailCandidates turns the invitation mail for Greenhouse candidates on or off.
+func SetGreenhouseEmailCandidates(ctx context.Context, q Querier, orgID int64, on bool, now time.Time) error {
+	_, err := q.ExecContext(ctx, `
+INSERT INTO greenhouse_settings (org_id, email_candidates, updated_at) VALUES ($1, $2, $3)
+ON CONFLICT (org_id) DO UPDATE SET email_candidates = excluded.email_candidates, updated_at = excluded.updated_at`, orgID, on, micros(now))
+	if err != nil {
+		return fmt.Errorf("store: set greenhouse email: %w", err)
+	}
+	return nil
+}
+
+// RequestGreenhouseSetup records a pending setup request. It reports false
+// when one was already pending, so that staff are told once, not per click.
+func RequestGreenhouseSetup(ctx context.Context, q Querier, orgID, userID int64, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, `
+INSERT INTO greenhouse_settings (org_id, setup_requested_at, setup_requested_by, updated_at) VALUES ($1, $2, $3, $2)
+ON CONFLICT (org_id) DO UPDATE SET setup_requested_at = excluded.setup_requested_at,
+	setup_requested_by = excluded.setup_requested_by, updated_at = excluded.updated_at
+WHERE greenhouse_settings.setup_requested_at IS NULL`, orgID, micros(now), nullInt(userID))
+	if err != nil {
+		return false, fmt.Errorf("store: request greenhouse setup: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: request greenhouse setup: %w", err)
+	}
+	return n > 0, nil
+}
+
+// ClearGreenhouseSetupRequest marks a pending request handled.
+func ClearGreenhouseSetupRequest(ctx context.Context, q Querier, orgID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE greenhouse_settings SET setup_requested_at = NULL, setup_requested_by = NULL, updated_at = $1
+WHERE org_id = $2 AND setup_requested_at IS NOT NULL`, micros(now), orgID)
+	if err != nil {
+		return fmt.Errorf("store: clear greenhouse setup request: %w", err)
+	}
+	return nil
+}
+
+// GreenhouseOrg is one organization's integration state, for the staff console.
+type GreenhouseOrg struct {
+	Org              *Org
+	KeyPrefix        string // of the active key; empty without one
+	KeyCreatedAt     time.Time
+	KeyLastUsedAt    time.Time
+	SetupRequestedAt time.Time
+	// EndedKeys counts rotated and revoked keys.
+	EndedKeys int
+	Revoked   bool // the newest key is revoked
+}
+
+// GreenhouseOrgs returns every organization with its key and request state,
+// pending setup requests first (oldest first), then by name.
+func GreenhouseOrgs(ctx context.Context, q Querier) ([]*GreenhouseOrg, error) {
+	rows, err := q.QueryContext(ctx, `
+SELECT o.id, o.slug, o.name, o.created_at,
+	COALESCE(k.prefix, ''), COALESCE(k.created_at, 0), k.last_used_at, s.setup_requested_at,
+	(SELECT COUNT(*) FROM api_keys e WHERE e.org_id = o.id AND e.status <> 'active'),
+	COALESCE((SELECT e.status FROM api_keys e WHERE e.org_id = o.id ORDER BY e.created_at DESC, e.id DESC LIMIT 1), '')
+FROM organizations o
+LEFT JOIN api_keys k ON k.org_id = o.id AND k.status = 'active'
+LEFT JOIN greenhouse_settings s ON s.org_id = o.id
+ORDER BY CASE WHEN s.setup_requested_at IS NULL THEN 1 ELSE 0 END, s.setup_requested_at, o.name, o.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: greenhouse orgs: %w", err)
+	}
+	defer rows.Close()
+	var out []*GreenhouseOrg
+	for rows.Next() {
+		g := &GreenhouseOrg{Org: &Org{}}
+		var created, keyCreated int64
+		var used, requested sql.NullInt64
+		var newest string
+		if err := rows.Scan(&g.Org.ID, &g.Org.Slug, &g.Org.Name, &created, &g.KeyPrefix, &keyCreated, &used, &requested, &g.EndedKeys, &newest); err != nil {
+			return nil, fmt.Errorf("store: greenhouse orgs: %w", err)
+		}
+		g.Org.CreatedAt = fromMicros(created)
+		if g.KeyPrefix != "" {
+			g.KeyCreatedAt = fromMicros(keyCreated)
+		}
+		g.KeyLastUsedAt, g.SetupRequestedAt = nullMicros(used), nullMicros(requested)
+		g.Revoked = newest == KeyRevoked
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// StaffEmails returns the addresses of every staff user.
+func StaffEmails(ctx context.Context, q Querier) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT email FROM users WHERE role = 'staff' ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: staff emails: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, fmt.Errorf("store: staff emails: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// GreenhouseCandidateCounts returns an organization's Greenhouse candidates by
+// effective status (sent, started, completed, expired).
+func GreenhouseCandidateCounts(ctx context.Context, q Querier, orgID int64, now time.Time) (map[string]int, error) {
+	counts := map[string]int{CandidateSent: 0, CandidateStarted: 0, CandidateCompleted: 0, CandidateExpired: 0}
+	rows, err := q.QueryContext(ctx, `
+SELECT CASE WHEN status <> 'completed' AND expires_at <= $2 THEN 'expired' ELSE status END, COUNT(*)
+FROM candidates WHERE org_id = $1 AND source = 'greenhouse' AND erased_at IS NULL GROUP BY 1`, orgID, micros(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: greenhouse candidate counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("store: greenhouse candidate counts: %w", err)
+		}
+		counts[s] = n
+	}
+	return counts, rows.Err()
+}
+
+// Callback statuses and reasons.
+const (
+	CallbackPending    = "pending"
+	CallbackRetrying   = "retrying"
+	CallbackDelivered  = "delivered"
+	CallbackFailed     = "failed"
+	CallbackSuperseded = "superseded"
+
+	CallbackCompleted = "completed" // the first result
+	CallbackRescored  = "rescored"  // a later change of the result (override)
+	CallbackReset     = "reset"     // a reported result was withdrawn by a reset
+)
+
+// GreenhouseCallback is one completion notification to Greenhouse: the empty
+// PATCH to the url Greenhouse gave in send_test, with its delivery record.
+type GreenhouseCallback struct {
+	ID          int64
+	OrgID       int64
+	CandidateID int64
+	URL         string
+	Reason      string
+	Status      string
+	Tries       int
+	LastCode    int
+	LastError   string
+	NextTryAt   time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	DeliveredAt time.Time
+	// OrgName and CandidateName are set by listings.
+	OrgName       string
+	CandidateName string
+	PostingID     int64
+}
+
+// CreateGreenhouseCallback inserts a callback.
+func CreateGreenhouseCallback(ctx context.Context, q Querier, cb *GreenhouseCallback) error {
+	err := q.QueryRowContext(ctx, `
+INSERT INTO greenhouse_callbacks (org_id, candidate_id, url, reason, status, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, cb.OrgID, cb.CandidateID, cb.URL, cb.Reason, cb.Status, micros(cb.CreatedAt)).Scan(&cb.ID)
+	if err != nil {
+		return fmt.Errorf("store: create greenhouse callback: %w", err)
+	}
+	cb.UpdatedAt = cb.CreatedAt
+	return nil
+}
+
+const callbackColumns = `cb.id, cb.org_id, cb.candidate_id, cb.url, cb.reason, cb.status, cb.tries, cb.last_code, cb.last_error,
+	cb.next_try_at, cb.created_at, cb.updated_at, cb.delivered_at, o.name,
+	CASE WHEN c.erased_at IS NULL THEN c.first_name || ' ' || c.last_name ELSE 'Erased candidate' END, c.posting_id`
+
+const callbackFrom = ` FROM greenhouse_callbacks cb JOIN organizations o ON o.id = cb.org_id JOIN candidates c ON c.id = cb.candidate_id `
+
+func scanCallback(sc interface{ Scan(...any) error }) (*GreenhouseCallback, error) {
+	cb := &GreenhouseCallback{}
+	var next, delivered sql.NullInt64
+	var created, updated int64
+	if err := sc.Scan(&cb.ID, &cb.OrgID, &cb.CandidateID, &cb.URL, &cb.Reason, &cb.Status, &cb.Tries, &cb.LastCode, &cb.LastError,
+		&next, &created, &updated, &delivered, &cb.OrgName, &cb.CandidateName, &cb.PostingID); err != nil {
+		return nil, err
+	}
+	cb.NextTryAt, cb.DeliveredAt = nullMicros(next), nullMicros(delivered)
+	cb.CreatedAt, cb.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return cb, nil
+}
+
+// GreenhouseCallbackByID returns one callback.
+func GreenhouseCallbackByID(ctx context.Context, q Querier, id int64) (*GreenhouseCallback, error) {
+	cb, err := scanCallback(q.QueryRowContext(ctx, `SELECT `+callbackColumns+callbackFrom+`WHERE cb.id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("store: greenhouse callback %d: %w", id, notFound(err, "callback"))
+	}
+	return cb, nil
+}
+
+// LastGreenhouseCallback returns the newest callback of a candidate, or nil.
+func LastGreenhouseCallback(ctx context.Context, q Querier, candidateID int64) (*GreenhouseCallback, error) {
+	cb, err := scanCallback(q.QueryRowContext(ctx, `SELECT `+callbackColumns+callbackFrom+`WHERE cb.candidate_id = $1 ORDER BY cb.id DESC LIMIT 1`, candidateID))
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: last greenhouse callback: %w", err)
+	}
+	return cb, nil
+}
+
+// SupersedeGreenhouseCallbacks marks a candidate's undelivered callbacks
+// superseded: a newer one carries the news.
+func SupersedeGreenhouseCallbacks(ctx context.Context, q Querier, candidateID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE greenhouse_callbacks SET status = 'superseded', next_try_at = NULL, updated_at = $1
+WHERE candidate_id = $2 AND status IN ('pending', 'retrying')`, micros(now), candidateID)
+	if err != nil {
+		return fmt.Errorf("store: supersede greenhouse callbacks: %w", err)
+	}
+	return nil
+}
+
+// SaveGreenhouseCallback stores a callback's delivery state if it is still in
+// one of the statuses from; it reports whether it was.
+func SaveGreenhouseCallback(ctx context.Context, q Querier, cb *GreenhouseCallback, now time.Time, from ...string) (bool, error) {
+	if len(from) == 0 {
+		from = []string{cb.Status}
+	}
+	args := []any{cb.Status, cb.Tries, cb.LastCode, cb.LastError, nullTime(cb.NextTryAt), micros(now), nullTime(cb.DeliveredAt), cb.ID}
+	cond := ""
+	for i, s := range from {
+		if i > 0 {
+			cond += ", "
+		}
+		args = append(args, s)
+		cond += fmt.Sprintf("$%d", len(args))
+	}
+	res, err := q.ExecContext(ctx, `UPDATE greenhouse_callbacks SET status = $1, tries = $2, last_code = $3, last_error = $4,
+	next_try_at = $5, updated_at = $6, delivered_at = $7 WHERE id = $8 AND status IN (`+cond+`)`, args...)
+	if err != nil {
+		return false, fmt.Errorf("store: save greenhouse callback: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	cb.UpdatedAt = now
+	return n > 0, nil
+}
+
+// CallbackFilter selects callbacks for a list.
+type CallbackFilter struct {
+	OrgID  int64  // 0: every organization
+	Status string // "": every status
+	Limit  int
+}
+
+// ListGreenhouseCallbacks returns callbacks, newest first.
+func ListGreenhouseCallbacks(ctx context.Context, q Querier, f CallbackFilter) ([]*GreenhouseCallback, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+callbackColumns+callbackFrom+`
+WHERE ($1 = 0 OR cb.org_id = $1) AND ($2 = '' OR cb.status = $2) ORDER BY cb.id DESC LIMIT $3`, f.OrgID, f.Status, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: list greenhouse callbacks: %w", err)
+	}
+	defer rows.Close()
+	var out []*GreenhouseCallback
+	for rows.Next() {
+		cb, err := scanCallback(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list greenhouse callbacks: %w", err)
+		}
+		out = append(out, cb)
+	}
+	return out, rows.Err()
+}
+
+// GreenhouseCallbackCounts returns callbacks by status, for one organization or all (0).
+func GreenhouseCallbackCounts(ctx context.Context, q Querier, orgID int64) (map[string]int, error) {
+	counts := map[string]int{CallbackPending: 0, CallbackRetrying: 0, CallbackDelivered: 0, CallbackFailed: 0, CallbackSuperseded: 0}
+	rows, err := q.QueryContext(ctx, `SELECT status, COUNT(*) FROM greenhouse_callbacks WHERE ($1 = 0 OR org_id = $1) GROUP BY status`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("store: greenhouse callback counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("store: greenhouse callback counts: %w", err)
+		}
+		counts[s] = n
+	}
+	return counts, rows.Err()
+}
+
+// GreenhouseEvent is one thing that happened between Greenhouse and an
+// organization: an API call, a refused request, a callback outcome.
+type GreenhouseEvent struct {
+	ID        int64
+	OrgID     int64
+	Kind      string // list_tests, send_test, test_status, response_errors, auth, callback, key
+	OK        bool
+	Detail    string
+	CreatedAt time.Time
+}
+
+// greenhouseRetention is how long events and reported errors are kept.
+const greenhouseRetention = 90 * 24 * time.Hour
+
+// AddGreenhouseEvent records an event and drops the organization's events
+// older than the retention period.
+func AddGreenhouseEvent(ctx context.Context, q Querier, e *GreenhouseEvent) error {
+	if len(e.Detail) > 1000 {
+		e.Detail = e.Detail[:1000]
+	}
+	err := q.QueryRowContext(ctx, `INSERT INTO greenhouse_events (org_id, kind, ok, detail, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		e.OrgID, e.Kind, e.OK, e.Detail, micros(e.CreatedAt)).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("store: add greenhouse event: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM greenhouse_events WHERE org_id = $1 AND created_at < $2`, e.OrgID, micros(e.CreatedAt.Add(-greenhouseRetention))); err != nil {
+		return fmt.Errorf("store: prune greenhouse events: %w", err)
+	}
+	return nil
+}
+
+// RecentGreenhouseEvents returns an organization's newest events first; with
+// failedOnly, only those that did not succeed. since bounds their age (zero: any).
+func RecentGreenhouseEvents(ctx context.Context, q Querier, orgID int64, failedOnly bool, since time.Time, limit int) ([]*GreenhouseEvent, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, org_id, kind, ok, detail, created_at FROM greenhouse_events
+WHERE org_id = $1 AND ($2 = 0 OR ok = $3) AND created_at >= $4 ORDER BY created_at DESC, id DESC LIMIT $5`,
+		orgID, boolInt(failedOnly), false, micros(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: greenhouse events: %w", err)
+	}
+	defer rows.Close()
+	var out []*GreenhouseEvent
+	for rows.Next() {
+		e := &GreenhouseEvent{}
+		var created int64
+		if err := rows.Scan(&e.ID, &e.OrgID, &e.Kind, &e.OK, &e.Detail, &created); err != nil {
+			return nil, fmt.Errorf("store: greenhouse events: %w", err)
+		}
+		e.CreatedAt = fromMicros(created)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ResponseError is a report from Greenhouse that one of our responses was malformed.
+type ResponseError struct {
+	ID                 int64
+	OrgID              int64
+	APICall            string
+	Errors             []string
+	PartnerTestID      string
+	PartnerTestName    string
+	PartnerInterviewID string
+	CandidateEmail     string
+	CreatedAt          time.Time
+	// OrgName is set by listings.
+	OrgName string
+}
+
+// CreateResponseError stores a report and drops the organization's reports
+// older than the retention period.
+func CreateResponseError(ctx context.Context, q Querier, e *ResponseError) error {
+	errs, err := json.Marshal(e.Errors)
+	if err != nil {
+		return fmt.Errorf("store: response error: %w", err)
+	}
+	err = q.QueryRowContext(ctx, `
+INSERT INTO greenhouse_response_errors (org_id, api_call, errors, partner_test_id, partner_test_name, partner_interview_id, candidate_email, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		e.OrgID, e.APICall, string(errs), e.PartnerTestID, e.PartnerTestName, e.PartnerInterviewID, e.CandidateEmail, micros(e.CreatedAt)).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("store: create response error: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM greenhouse_response_errors WHERE org_id = $1 AND created_at < $2`, e.OrgID, micros(e.CreatedAt.Add(-greenhouseRetention))); err != nil {
+		return fmt.Errorf("store: prune response errors: %w", err)
+	}
+	return nil
+}
+
+// ListResponseErrors returns reports for one organization (or all: 0), newest first.
+func ListResponseErrors(ctx context.Context, q Querier, orgID int64, since time.Time, limit int) ([]*ResponseError, error) {
+	rows, err := q.QueryContext(ctx, `
+SELECT r.id, r.org_id, r.api_call, r.errors, r.partner_test_id, r.partner_test_name, r.partner_interview_id, r.candidate_email, r.created_at, o.name
+FROM greenhouse_response_errors r JOIN organizations o ON o.id = r.org_id
+WHERE ($1 = 0 OR r.org_id = $1) AND r.created_at >= $2 ORDER BY r.created_at DESC, r.id DESC LIMIT $3`, orgID, micros(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: list response errors: %w", err)
+	}
+	defer rows.Close()
+	var out []*ResponseError
+	for rows.Next() {
+		e := &ResponseError{}
+		var errs string
+		var created int64
+		if err := rows.Scan(&e.ID, &e.OrgID, &e.APICall, &errs, &e.PartnerTestID, &e.PartnerTestName, &e.PartnerInterviewID,
+			&e.CandidateEmail, &created, &e.OrgName); err != nil {
+			return nil, fmt.Errorf("store: list response errors: %w", err)
+		}
+		if err := json.Unmarshal([]byte(errs), &e.Errors); err != nil {
+			e.Errors = []string{errs}
+		}
+		e.CreatedAt = fromMicros(created)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// errNotRetryable is returned when a callback is not in a state to retry.
+var errNotRetryable = apperror.New(apperror.Conflict, "Only a failed callback can be retried.")
+
+// RetryGreenhouseCallback puts a failed callback back to pending with a fresh
+// budget of tries; the caller enqueues its job in the same transaction.
+func RetryGreenhouseCallback(ctx context.Context, q Querier, id int64, now time.Time) error {
+	res, err := q.ExecContext(ctx, `UPDATE greenhouse_callbacks SET status = 'pending', tries = 0, next_try_at = NULL, updated_at = $1
+WHERE id = $2 AND status = 'failed'`, micros(now), id)
+	if err != nil {
+		return fmt.Errorf("store: retry greenhouse callback: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errNotRetryable
+	}
+	return nil
+}
