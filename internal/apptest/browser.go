@@ -79,3 +79,22 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 		t.Error(err)
 	}
 }
+
+// Load runs a step that leaves the page (a click on a link or button, a form
+// submission) and waits until the next page has loaded, so that later steps
+// never act on the page being left.
+func Load(t testing.TB, ctx context.Context, step chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	Do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.documentElement.dataset.stale = "1"`), step)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.documentElement.dataset.stale && document.readyState === "complete"`))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no new page loaded (%v)", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

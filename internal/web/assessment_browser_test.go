@@ -39,16 +39,16 @@ func TestBrowserAssessment(t *testing.T) {
 				chromedp.Navigate(e.URL+"/login"),
 				chromedp.SendKeys(`#email`, "ann@acme.test"),
 				chromedp.SendKeys(`#password`, password),
-				chromedp.Submit(`#password`),
-				chromedp.WaitVisible(`a[href="/postings/new"]`),
+			)
+			apptest.Load(t, ctx, chromedp.Submit(`#password`))
+			apptest.Do(t, ctx,
 				chromedp.Navigate(fmt.Sprintf("%s/postings/%d/candidates", e.URL, pid)),
 				chromedp.WaitVisible(`#first_name`),
 				chromedp.SendKeys(`#first_name`, "Cleo"),
 				chromedp.SendKeys(`#last_name`, "Candidate"),
 				chromedp.SendKeys(`#email`, "cleo@example.test"),
-				chromedp.Submit(`#first_name`),
-				chromedp.WaitVisible(`.flash`),
 			)
+			apptest.Load(t, ctx, chromedp.Submit(`#first_name`))
 			if tc.js {
 				apptest.Audit(t, ctx)
 			}
@@ -264,16 +264,5 @@ func TestBrowserLoginAudit(t *testing.T) {
 // from Go, so it works with the page's JavaScript disabled too.
 func clickAndWait(t *testing.T, ctx context.Context, sel string) {
 	t.Helper()
-	apptest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.documentElement.dataset.stale = "1"`), chromedp.Click(sel))
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.documentElement.dataset.stale && document.readyState === "complete"`))
-		if err == nil && ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("clicking %s loaded no new page (%v)", sel, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	apptest.Load(t, ctx, chromedp.Click(sel))
 }

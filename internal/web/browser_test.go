@@ -19,24 +19,20 @@ func TestBrowserSignIn(t *testing.T) {
 		chromedp.WaitVisible(`#email`),
 		chromedp.SendKeys(`#email`, "staff@ts.test"),
 		chromedp.SendKeys(`#password`, "wrong password"),
-		chromedp.Submit(`#password`),
-		chromedp.WaitVisible(`#login-error`),
 	)
+	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	apptest.Do(t, ctx, chromedp.WaitVisible(`#login-error`))
 	apptest.Screenshot(t, ctx, "login-error")
-	apptest.Do(t, ctx,
-		chromedp.SendKeys(`#password`, password),
-		chromedp.Submit(`#password`),
-		chromedp.WaitVisible(`#org-name`),
-	)
+	apptest.Do(t, ctx, chromedp.SendKeys(`#password`, password))
+	apptest.Load(t, ctx, chromedp.Submit(`#password`))
 	if h := apptest.Get(t, ctx, chromedp.Text(`h1`)); h != "Organizations" {
 		t.Errorf("after sign-in the page says %q", h)
 	}
 	apptest.Do(t, ctx,
 		chromedp.SendKeys(`#org-name`, "Acme Corp"),
 		chromedp.SendKeys(`#org-admin`, "ann@acme.test"),
-		chromedp.Submit(`#org-name`),
-		chromedp.WaitVisible(`.flash`),
 	)
+	apptest.Load(t, ctx, chromedp.Submit(`#org-name`))
 	if flash := apptest.Get(t, ctx, chromedp.Text(`.flash`)); !strings.Contains(flash, "acme-corp") || !strings.Contains(flash, "ann@acme.test") {
 		t.Errorf("flash %q", flash)
 	}

@@ -22,12 +22,10 @@ func TestBrowserIntegrationsCard(t *testing.T) {
 		chromedp.WaitVisible(`#email`),
 		chromedp.SendKeys(`#email`, "ann@acme.test"),
 		chromedp.SendKeys(`#password`, password),
-		chromedp.Submit(`#password`),
-		chromedp.WaitNotPresent(`#password`),
-		chromedp.Navigate(e.URL+"/settings"),
-		chromedp.Click(`a[href="/settings/integrations"]`),
-		chromedp.WaitVisible(`#gh-status`),
 	)
+	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	apptest.Do(t, ctx, chromedp.Navigate(e.URL+"/settings"))
+	apptest.Load(t, ctx, chromedp.Click(`a[href="/settings/integrations"]`))
 	if s := apptest.Get(t, ctx, chromedp.Text(`#gh-status`)); s != "Not configured" {
 		t.Errorf("badge %q", s)
 	}
@@ -36,10 +34,7 @@ func TestBrowserIntegrationsCard(t *testing.T) {
 	}
 	apptest.Audit(t, ctx)
 	apptest.Screenshot(t, ctx, "integrations-not-configured")
-	apptest.Do(t, ctx,
-		chromedp.Click(`#gh-request`),
-		chromedp.WaitVisible(`.flash`),
-	)
+	apptest.Load(t, ctx, chromedp.Click(`#gh-request`))
 	if s := apptest.Get(t, ctx, chromedp.Text(`#gh-status`)); s != "Requested" {
 		t.Errorf("badge after Request Setup %q", s)
 	}

@@ -21,10 +21,10 @@ func TestBrowserCreateAndPublishPosting(t *testing.T) {
 		chromedp.Navigate(e.URL+"/login"),
 		chromedp.SendKeys(`#email`, "ann@acme.test"),
 		chromedp.SendKeys(`#password`, password),
-		chromedp.Submit(`#password`),
-		chromedp.WaitVisible(`a[href="/postings/new"]`),
-		chromedp.Click(`a[href="/postings/new"]`),
-		chromedp.WaitVisible(`#title`),
+	)
+	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	apptest.Load(t, ctx, chromedp.Click(`a[href="/postings/new"]`))
+	apptest.Do(t, ctx,
 		chromedp.SendKeys(`#title`, "Support Engineer"),
 		chromedp.SendKeys(`#description`, "Help customers **fast**."),
 		chromedp.Click(`input[name=assessment_type][value=interview]`),
@@ -32,28 +32,21 @@ func TestBrowserCreateAndPublishPosting(t *testing.T) {
 	)
 	apptest.Screenshot(t, ctx, "posting-new")
 	apptest.Audit(t, ctx)
-	apptest.Do(t, ctx,
-		chromedp.Submit(`#title`),
-		chromedp.WaitVisible(`.problems`),
-	)
+	apptest.Load(t, ctx, chromedp.Submit(`#title`))
 	apptest.Screenshot(t, ctx, "posting-draft")
 	// Publishing now lists what is missing and changes nothing.
-	apptest.Do(t, ctx,
-		chromedp.Click(`form[action$="/actions/publish"] button`),
-		chromedp.WaitVisible(`.problems`),
-	)
+	apptest.Load(t, ctx, chromedp.Click(`form[action$="/actions/publish"] button`))
 	if problems := apptest.Get(t, ctx, chromedp.Text(`.problems`)); !strings.Contains(problems, "competency") {
 		t.Errorf("publish problems: %q", problems)
 	}
+	apptest.Load(t, ctx, chromedp.Click(`a[href$="/new-competency"]`))
 	apptest.Do(t, ctx,
-		chromedp.Click(`a[href$="/new-competency"]`),
-		chromedp.WaitVisible(`#name`),
 		chromedp.SendKeys(`#name`, "Troubleshooting"),
 		chromedp.SendKeys(`#key`, "troubleshooting"),
-		chromedp.Submit(`#name`),
-		chromedp.WaitVisible(`#new-kind`),
-		chromedp.Submit(`#new-kind`),
-		chromedp.WaitVisible(`#prompt`),
+	)
+	apptest.Load(t, ctx, chromedp.Submit(`#name`))
+	apptest.Load(t, ctx, chromedp.Submit(`#new-kind`))
+	apptest.Do(t, ctx,
 		chromedp.SendKeys(`#prompt`, "A customer cannot log in. What do you check first?"),
 		chromedp.SendKeys(`#point_text_0`, "Checks the account status"),
 		chromedp.SendKeys(`#point_phrases_0`, "account status\nlocked"),
@@ -61,12 +54,10 @@ func TestBrowserCreateAndPublishPosting(t *testing.T) {
 	)
 	apptest.Screenshot(t, ctx, "question-form")
 	apptest.Audit(t, ctx)
-	apptest.Do(t, ctx,
-		chromedp.Submit(`#prompt`),
-		chromedp.WaitVisible(`.ready`),
-		chromedp.Click(`form[action$="/actions/publish"] button`),
-		chromedp.WaitVisible(`.badge-active`),
-	)
+	apptest.Load(t, ctx, chromedp.Submit(`#prompt`))
+	apptest.Do(t, ctx, chromedp.WaitVisible(`.ready`))
+	apptest.Load(t, ctx, chromedp.Click(`form[action$="/actions/publish"] button`))
+	apptest.Do(t, ctx, chromedp.WaitVisible(`.badge-active`))
 	apptest.Screenshot(t, ctx, "posting-active")
 	apptest.Audit(t, ctx)
 	if flash := apptest.Get(t, ctx, chromedp.Text(`.flash`)); !strings.Contains(flash, "Published") {

@@ -36,8 +36,9 @@ func TestBrowserScorecard(t *testing.T) {
 		chromedp.Navigate(e.URL+"/login"),
 		chromedp.SendKeys(`#email`, "ann@acme.test"),
 		chromedp.SendKeys(`#password`, password),
-		chromedp.Submit(`#password`),
-		chromedp.WaitVisible(`a[href="/postings/new"]`),
+	)
+	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	apptest.Do(t, ctx,
 		chromedp.Navigate(card),
 		chromedp.WaitVisible(`.overall`),
 	)
@@ -54,9 +55,8 @@ func TestBrowserScorecard(t *testing.T) {
 		chromedp.Click(sel+` details.noprint summary`),
 		chromedp.Click(sel+` input[name=level][value="5"]`),
 		chromedp.SendKeys(sel+` textarea[name=note]`, "Strong answer given in the phone screen."),
-		chromedp.Submit(sel+` textarea[name=note]`),
-		chromedp.WaitVisible(`.flash`),
 	)
+	apptest.Load(t, ctx, chromedp.Submit(sel+` textarea[name=note]`))
 	after := scoring.Rollup(p.Doc, want.Questions, map[string]scoring.Override{first: {Level: 5}})
 	if got := apptest.Get(t, ctx, chromedp.Text(`.overall .big`)); got != strconv.FormatFloat(after.Overall, 'g', -1, 64) {
 		t.Errorf("overall after the override %q, want %v", got, after.Overall)
