@@ -4,13 +4,11 @@
 package apptest
 
 import (
-	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
 	"flag"
 	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -94,21 +92,7 @@ type Instance struct {
 // test ends. It sets cfg.BaseURL to the instance's address.
 func Start(t testing.TB, cfg *config.Config) *Instance {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.BaseURL = "http://" + ln.Addr().String()
-	a, err := app.New(context.Background(), cfg, app.Options{Log: Logger(t)})
-	if err != nil {
-		ln.Close()
-		t.Fatalf("app.New: %v", err)
-	}
-	if err := a.StartOn(context.Background(), ln); err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	t.Cleanup(func() { a.Shutdown(context.Background()) })
-	return &Instance{App: a, URL: cfg.BaseURL}
+	return StartWith(t, cfg, app.Options{})
 }
 
 // Logger returns a logger that writes warnings and errors to the test log.

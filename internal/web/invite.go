@@ -63,13 +63,9 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	token := auth.NewToken()
-	now := s.now()
-	if err := store.CreateSession(r.Context(), s.store.DB, auth.Hash(token), u.ID, now, now.Add(SessionTTL)); err != nil {
-		s.fail(w, r, err)
+	if !s.startSession(w, r, u) {
 		return
 	}
-	s.setSession(w, token)
 	s.flash(w, "Welcome to "+org.Name+"!")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -58,18 +58,26 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, "login", view)
 		return
 	}
-	token := auth.NewToken()
-	now := s.now()
-	if err := store.CreateSession(r.Context(), s.store.DB, auth.Hash(token), u.ID, now, now.Add(SessionTTL)); err != nil {
-		s.fail(w, r, err)
+	if !s.startSession(w, r, u) {
 		return
 	}
-	s.setSession(w, token)
 	next := view.Next
 	if next == "" {
 		next = "/"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// startSession signs u in on this browser; it answers the request itself on failure.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *store.User) bool {
+	token := auth.NewToken()
+	now := s.now()
+	if err := store.CreateSession(r.Context(), s.store.DB, auth.Hash(token), u.ID, now, now.Add(SessionTTL)); err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	s.setSession(w, token)
+	return true
 }
 
 func (s *Server) setSession(w http.ResponseWriter, token string) {

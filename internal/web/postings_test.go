@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -176,27 +175,11 @@ func firstDiff(a, b string) string {
 
 func upload(t *testing.T, c *apptest.Client, content []byte, publish bool) *apptest.Response {
 	t.Helper()
-	page := c.Get("/postings/import")
-	token := regexpCSRF(t, page.Body)
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("csrf_token", token)
+	var extra url.Values
 	if publish {
-		mw.WriteField("publish", "on")
+		extra = url.Values{"publish": {"on"}}
 	}
-	fw, _ := mw.CreateFormFile("file", "posting.json")
-	fw.Write(content)
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, strings.TrimSuffix(c.Base(), "/")+"/postings/import", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	b.ReadFrom(resp.Body)
-	return &apptest.Response{Status: resp.StatusCode, Body: b.String(), Location: resp.Header.Get("Location")}
+	return uploadTo(t, c, "/postings/import", "/postings/import", "file", "posting.json", content, extra)
 }
 
 func regexpCSRF(t *testing.T, page string) string {
