@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"io"
 	"database/sql"
 	"errors"
 	"net/http"
@@ -171,5 +172,51 @@ func TestConcurrentStartsMigrateOnce(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestShutdownFinishesInFlightRequests begins a request, shuts the instance
+// down while the request body is still arriving, and gets a whole answer.
+func TestShutdownFinishesInFlightRequests(t *testing.T) {
+	cfg := apptest.Config(t, "")
+	inst := apptest.Start(t, cfg)
+	body, w := io.Pipe()
+	req, _ := http.NewRequest(http.MethodPost, inst.URL+"/login", body)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	type result struct {
+		status int
+		err    error
+	}
+	got := make(chan result, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		resp.Body.Close()
+		got <- result{status: resp.StatusCode}
+	}()
+	io.WriteString(w, "email=ann%40example.test&")
+	time.Sleep(100 * time.Millisecond) // the request is in the handler, reading its body
+	stopped := make(chan error, 1)
+	go func() { stopped <- inst.Shutdown(context.Background()) }()
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case err := <-stopped:
+		t.Fatalf("shutdown returned before the request finished: %v", err)
+	default:
+	}
+	io.WriteString(w, "password=x")
+	w.Close()
+	r := <-got
+	if r.err != nil || r.status != http.StatusForbidden { // no CSRF token: a whole, proper answer
+		t.Errorf("in-flight request: status %d, err %v", r.status, r.err)
+	}
+	if err := <-stopped; err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	if _, err := http.Get(inst.URL + "/healthz"); err == nil {
+		t.Error("the server still answers after shutdown")
 	}
 }
