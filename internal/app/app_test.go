@@ -1,12 +1,14 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
-	"io"
 	"database/sql"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,8 @@ import (
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/app"
 	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/candidates"
+	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -218,5 +222,45 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	}
 	if _, err := http.Get(inst.URL + "/healthz"); err == nil {
 		t.Error("the server still answers after shutdown")
+	}
+}
+
+// TestSweepSubmitsOverdueAttempts lets a candidate's time run out while
+// nobody has the page open: the periodic sweep submits and scores it.
+func TestSweepSubmitsOverdueAttempts(t *testing.T) {
+	ctx := context.Background()
+	clock := apptest.NewClock(time.Now())
+	inst := apptest.StartWith(t, apptest.Config(t, ""), app.Options{Now: clock.Now})
+	org, _ := inst.Accounts.CreateOrg(ctx, "Acme", "", 0)
+	u := &store.User{OrgID: org.ID, Name: "test"}
+	doc, _ := os.ReadFile("../../examples/postings/customer-support-lead.json") // 40 minutes in all
+	p, err := inst.Postings.Import(ctx, u, bytes.NewReader(doc), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := inst.Candidates.Add(ctx, org.ID, p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: store.SourceManual})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := inst.Candidates.Link(c)
+	if err := inst.Candidates.Start(ctx, link[strings.LastIndex(link, "/")+1:], true); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := inst.Candidates.SubmitOverdue(ctx); err != nil || n != 0 {
+		t.Fatalf("before the deadline the sweep submitted %d (%v)", n, err)
+	}
+	clock.Advance(41 * time.Minute)
+	// The sweep runs as a job, here enqueued by hand instead of waiting a minute.
+	if err := inst.Store.Tx(ctx, func(tx *sql.Tx) error { return inst.Queue.Insert(ctx, tx, jobs.SweepArgs{}) }); err != nil {
+		t.Fatal(err)
+	}
+	apptest.Eventually(t, 10*time.Second, "the sweep to submit the attempt", func() bool {
+		got, _ := store.OrgCandidate(ctx, inst.Store.DB, org.ID, c.ID)
+		return got.Status == store.CandidateCompleted && got.Score != nil
+	})
+	got, _ := store.OrgCandidate(ctx, inst.Store.DB, org.ID, c.ID)
+	a, _ := store.GetAttempt(ctx, inst.Store.DB, c.ID, got.AttemptID)
+	if a.SubmitReason != "time_limit" || got.Recommendation != "strong_no" {
+		t.Errorf("submitted by %q, recommendation %q", a.SubmitReason, got.Recommendation)
 	}
 }

@@ -477,3 +477,20 @@ func setResult(a *store.Attempt, c *store.Candidate, res scoring.Result) error {
 	c.Score, c.Recommendation = &score, string(res.Recommendation)
 	return nil
 }
+
+// SubmitOverdue submits (or moves on a section of) every attempt whose time
+// ran out, without waiting for the candidate to come back, and returns how
+// many it handled. The job queue's sweep calls it every minute.
+func (s *Service) SubmitOverdue(ctx context.Context) (int, error) {
+	// One bounded batch per sweep; the next sweep takes the rest.
+	batch, err := store.OverdueCandidates(ctx, s.Store.DB, s.Now(), 500)
+	if err != nil {
+		return 0, err
+	}
+	for i, c := range batch {
+		if err := s.enforceDeadline(ctx, c); err != nil {
+			return i, fmt.Errorf("candidates: submit overdue %d: %w", c.ID, err)
+		}
+	}
+	return len(batch), nil
+}

@@ -29,6 +29,9 @@ type Queue struct {
 	client *river.Client[*sql.Tx]
 	driver riverdriver.Driver[*sql.Tx]
 	store  *store.Store
+	// overdue is shared with the sweep worker, which is built before the
+	// services that can submit attempts.
+	overdue *Overdue
 }
 
 // Deps are what the workers need.
@@ -54,9 +57,13 @@ func New(d Deps) (*Queue, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &emailWorker{store: d.Store, sender: d.Mail, now: d.Now})
 	river.AddWorker(workers, newGreenhouseWorker(d))
+	overdue := new(Overdue)
+	river.AddWorker(workers, &sweepWorker{store: d.Store, now: d.Now, overdue: overdue})
 	cooldown := min(d.PollInterval, river.FetchCooldownDefault)
 	client, err := river.NewClient(driver, &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(SweepInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})},
 		Workers:           workers,
 		FetchPollInterval: d.PollInterval,
 		FetchCooldown:     cooldown,
@@ -67,7 +74,7 @@ func New(d Deps) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: new client: %w", err)
 	}
-	return &Queue{client: client, driver: driver, store: d.Store}, nil
+	return &Queue{client: client, driver: driver, store: d.Store, overdue: overdue}, nil
 }
 
 // backoff retries after 1 s, 2 s, 4 s … up to an hour, with ±20 % jitter so

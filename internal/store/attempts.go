@@ -270,3 +270,26 @@ FROM score_overrides WHERE attempt_id = $1 ORDER BY id`, attemptID)
 	}
 	return out, rows.Err()
 }
+
+// OverdueCandidates returns started candidates whose attempt's time (whole
+// or section) ran out before now, oldest deadline first.
+func OverdueCandidates(ctx context.Context, q Querier, now time.Time, limit int) ([]*Candidate, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+candidateFrom+`
+JOIN attempts a ON a.id = c.attempt_id
+WHERE c.status = 'started' AND a.status = 'in_progress'
+	AND ((a.deadline_at IS NOT NULL AND a.deadline_at <= $1) OR (a.section_deadline_at IS NOT NULL AND a.section_deadline_at <= $1))
+ORDER BY a.id LIMIT $2`, micros(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: overdue candidates: %w", err)
+	}
+	defer rows.Close()
+	var out []*Candidate
+	for rows.Next() {
+		c, err := scanCandidate(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: overdue candidates: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

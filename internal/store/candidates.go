@@ -67,9 +67,10 @@ func (c *Candidate) Name() string {
 }
 
 // EffectiveStatus is the status shown to people: expired when the link
-// lapsed before completion.
+// lapsed before the candidate started. A started attempt runs to its own
+// time limit (the sweep submits it then), even past the link's expiry.
 func (c *Candidate) EffectiveStatus(now time.Time) string {
-	if c.Status != CandidateCompleted && !now.Before(c.ExpiresAt) {
+	if c.Status == CandidateSent && !now.Before(c.ExpiresAt) {
 		return CandidateExpired
 	}
 	return c.Status
@@ -196,11 +197,11 @@ func ListCandidates(ctx context.Context, q Querier, f CandidateFilter) ([]*Candi
 	now := micros(f.Now)
 	switch f.Status {
 	case CandidateExpired:
-		add("c.status <> 'completed' AND c.expires_at <= ?", now)
-	case CandidateSent, CandidateStarted:
-		add("c.status = '"+f.Status+"' AND c.expires_at > ?", now)
-	case CandidateCompleted:
-		where = append(where, "c.status = 'completed'")
+		add("c.status = 'sent' AND c.expires_at <= ?", now)
+	case CandidateSent:
+		add("c.status = 'sent' AND c.expires_at > ?", now)
+	case CandidateStarted, CandidateCompleted:
+		where = append(where, "c.status = '"+f.Status+"'")
 	}
 	if f.Source != "" {
 		add("c.source = ?", f.Source)
@@ -247,7 +248,7 @@ func ListCandidates(ctx context.Context, q Querier, f CandidateFilter) ([]*Candi
 func CandidateCounts(ctx context.Context, q Querier, orgID, postingID int64, now time.Time) (map[string]int, error) {
 	counts := map[string]int{CandidateSent: 0, CandidateStarted: 0, CandidateCompleted: 0, CandidateExpired: 0}
 	rows, err := q.QueryContext(ctx, `
-SELECT CASE WHEN status <> 'completed' AND expires_at <= $3 THEN 'expired' ELSE status END, COUNT(*)
+SELECT CASE WHEN status = 'sent' AND expires_at <= $3 THEN 'expired' ELSE status END, COUNT(*)
 FROM candidates WHERE org_id = $1 AND ($2 = 0 OR posting_id = $2) GROUP BY 1`, orgID, postingID, micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: candidate counts: %w", err)
@@ -315,7 +316,7 @@ func RetiredTokenReason(ctx context.Context, q Querier, hash string) (string, er
 // posting and effective status.
 func CandidateCountsByPosting(ctx context.Context, q Querier, orgID int64, now time.Time) (map[int64]map[string]int, error) {
 	rows, err := q.QueryContext(ctx, `
-SELECT posting_id, CASE WHEN status <> 'completed' AND expires_at <= $2 THEN 'expired' ELSE status END, COUNT(*)
+SELECT posting_id, CASE WHEN status = 'sent' AND expires_at <= $2 THEN 'expired' ELSE status END, COUNT(*)
 FROM candidates WHERE org_id = $1 GROUP BY 1, 2`, orgID, micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: candidate counts by posting: %w", err)

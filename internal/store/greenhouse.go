@@ -152,7 +152,7 @@ func StaffEmails(ctx context.Context, q Querier) ([]string, error) {
 func GreenhouseCandidateCounts(ctx context.Context, q Querier, orgID int64, now time.Time) (map[string]int, error) {
 	counts := map[string]int{CandidateSent: 0, CandidateStarted: 0, CandidateCompleted: 0, CandidateExpired: 0}
 	rows, err := q.QueryContext(ctx, `
-SELECT CASE WHEN status <> 'completed' AND expires_at <= $2 THEN 'expired' ELSE status END, COUNT(*)
+SELECT CASE WHEN status = 'sent' AND expires_at <= $2 THEN 'expired' ELSE status END, COUNT(*)
 FROM candidates WHERE org_id = $1 AND source = 'greenhouse' AND erased_at IS NULL GROUP BY 1`, orgID, micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: greenhouse candidate counts: %w", err)
