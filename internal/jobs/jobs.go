@@ -61,7 +61,7 @@ func New(d Deps) (*Queue, error) {
 	river.AddWorker(workers, &sweepWorker{store: d.Store, now: d.Now, overdue: overdue})
 	cooldown := min(d.PollInterval, river.FetchCooldownDefault)
 	client, err := river.NewClient(driver, &river.Config{
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(SweepInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})},
 		Workers:           workers,
