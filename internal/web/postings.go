@@ -428,6 +428,33 @@ func (s *Server) deleteCompetency(w http.ResponseWriter, r *http.Request) {
 	s.afterEdit(w, r, p, err, "Competency deleted.", postingURL(p, "#competencies"))
 }
 
+func (s *Server) moveCompetency(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	key := r.PathValue("key")
+	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+		i := competencyIndex(d, key)
+		if i < 0 {
+			return apperror.New(apperror.NotFound, "competency not found")
+		}
+		j := i + 1
+		switch r.PostForm.Get("direction") {
+		case "up":
+			j = i - 1
+		case "down":
+		default:
+			return apperror.Field("direction", "move up or down")
+		}
+		if j >= 0 && j < len(d.Competencies) {
+			d.Competencies[i], d.Competencies[j] = d.Competencies[j], d.Competencies[i]
+		}
+		return nil
+	})
+	s.afterEdit(w, r, p, err, "Competency moved.", postingURL(p, "#competencies"))
+}
+
 // afterEdit redirects back to the posting after a one-click edit, or shows
 // why it failed there.
 func (s *Server) afterEdit(w http.ResponseWriter, r *http.Request, p *postings.Posting, err error, msg, next string) {

@@ -276,6 +276,12 @@ func TestPostingLifecycle(t *testing.T) {
 		t.Errorf("move down: question %s is now at %s", q.Key, got.Doc.Questions[1].Key)
 	}
 
+	firstComp, version := got.Doc.Competencies[0].Key, got.Version
+	mustStatus(t, "move competency", c.Submit(base, base+"/competencies/"+firstComp+"/move", url.Values{"direction": {"down"}}), http.StatusSeeOther)
+	got, _ = e.Postings.Get(context.Background(), ann.OrgID, p.ID)
+	if got.Doc.Competencies[1].Key != firstComp || got.Version != version {
+		t.Errorf("move competency down: %s is now second? version %d (a reorder of competencies is cosmetic)", got.Doc.Competencies[1].Key, got.Version)
+	}
 	mustStatus(t, "close", c.Submit(base, base+"/actions/close", nil), http.StatusSeeOther)
 	mustStatus(t, "reopen", c.Submit(base, base+"/actions/reopen", nil), http.StatusSeeOther)
 	mustStatus(t, "delete active", c.Submit(base, base+"/actions/delete", nil), http.StatusConflict)

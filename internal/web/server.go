@@ -107,6 +107,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /postings/{id}/competencies/{key}", s.requireOrg(s.competencyPage))
 	mux.HandleFunc("POST /postings/{id}/competencies/{key}", s.requireOrg(s.saveCompetency))
 	mux.HandleFunc("POST /postings/{id}/competencies/{key}/delete", s.requireOrg(s.deleteCompetency))
+	mux.HandleFunc("POST /postings/{id}/competencies/{key}/move", s.requireOrg(s.moveCompetency))
 	mux.HandleFunc("GET /postings/{id}/new-question", s.requireOrg(s.questionPage))
 	mux.HandleFunc("POST /postings/{id}/questions", s.requireOrg(s.saveQuestion))
 	mux.HandleFunc("GET /postings/{id}/questions/{key}", s.requireOrg(s.questionPage))
