@@ -40,7 +40,7 @@ func apikeyCmd(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		fmt.Fprintln(env.Stdout, issued.Key)
-		fmt.Fprintf(env.Stderr, "The key %s… stopped working. The new key above is shown once: it cannot be shown again.\n", issued.Replaced.Prefix)
+		fmt.Fprintf(env.Stderr, "The key %s… stopped working. The new key above is shown once and never again.\n", issued.Replaced.Prefix)
 		return nil
 	default:
 		issued, err := a.APIKeys.Generate(ctx, actor.OrgID, 0)
@@ -48,7 +48,7 @@ func apikeyCmd(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		fmt.Fprintln(env.Stdout, issued.Key)
-		fmt.Fprintln(env.Stderr, "The key above is shown once: it cannot be shown again. Give it to Greenhouse with the four URLs (see docs/greenhouse.md).")
+		fmt.Fprintln(env.Stderr, "The key above is shown once and never again. Give it to Greenhouse with the four URLs (see docs/greenhouse.md).")
 		return nil
 	}
 }
