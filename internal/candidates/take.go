@@ -480,7 +480,9 @@ func setResult(a *store.Attempt, c *store.Candidate, res scoring.Result) error {
 
 // SubmitOverdue submits (or moves on a section of) every attempt whose time
 // ran out, without waiting for the candidate to come back, and returns how
-// many it handled. The job queue's sweep calls it every minute.
+// many it handled. It also reports unstarted links that lapsed through
+// OnResult (Greenhouse is told "expired"). The job queue's sweep calls it
+// every minute.
 func (s *Service) SubmitOverdue(ctx context.Context) (int, error) {
 	// One bounded batch per sweep; the next sweep takes the rest.
 	batch, err := store.OverdueCandidates(ctx, s.Store.DB, s.Now(), 500)
@@ -490,6 +492,17 @@ func (s *Service) SubmitOverdue(ctx context.Context) (int, error) {
 	for i, c := range batch {
 		if err := s.enforceDeadline(ctx, c); err != nil {
 			return i, fmt.Errorf("candidates: submit overdue %d: %w", c.ID, err)
+		}
+	}
+	// Links that lapsed unstarted: the OnResult hook tells Greenhouse.
+	expired, err := store.ExpiredUnreportedGreenhouse(ctx, s.Store.DB, s.Now(), 500)
+	if err != nil || s.OnResult == nil {
+		return len(batch), err
+	}
+	for _, c := range expired {
+		err := s.Store.Tx(ctx, func(tx *sql.Tx) error { return s.OnResult(ctx, tx, c) })
+		if err != nil {
+			return len(batch), fmt.Errorf("candidates: report expiry of %d: %w", c.ID, err)
 		}
 	}
 	return len(batch), nil

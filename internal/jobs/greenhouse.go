@@ -93,7 +93,9 @@ func GreenhouseHook(q *Queue, now func() time.Time) func(ctx context.Context, tx
 		if err != nil {
 			return err
 		}
-		reported := last != nil && last.Reason != store.CallbackReset
+		t := now()
+		// reported: Greenhouse was told of a result that still stands.
+		reported := last != nil && (last.Reason == store.CallbackCompleted || last.Reason == store.CallbackRescored)
 		var reason string
 		switch {
 		case c.Status == store.CandidateCompleted && !reported:
@@ -102,10 +104,12 @@ func GreenhouseHook(q *Queue, now func() time.Time) func(ctx context.Context, tx
 			reason = store.CallbackRescored
 		case reported:
 			reason = store.CallbackReset
+		case c.Status == store.CandidateSent && !t.Before(c.ExpiresAt) &&
+			!(last != nil && last.Reason == store.CallbackExpired && !last.CreatedAt.Before(c.ExpiresAt)):
+			reason = store.CallbackExpired // the link lapsed unstarted: Greenhouse reads "expired"
 		default:
 			return nil
 		}
-		t := now()
 		if err := store.SupersedeGreenhouseCallbacks(ctx, tx, c.ID, t); err != nil {
 			return err
 		}

@@ -180,6 +180,7 @@ const (
 	CallbackCompleted = "completed" // the first result
 	CallbackRescored  = "rescored"  // a later change of the result (override)
 	CallbackReset     = "reset"     // a reported result was withdrawn by a reset
+	CallbackExpired   = "expired"   // the link lapsed before the candidate started
 )
 
 // GreenhouseCallback is one completion notification to Greenhouse: the empty
@@ -480,4 +481,26 @@ WHERE id = $2 AND status = 'failed'`, micros(now), id)
 		return errNotRetryable
 	}
 	return nil
+}
+
+// ExpiredUnreportedGreenhouse returns Greenhouse candidates whose link lapsed
+// unstarted and whose expiry Greenhouse has not been told of yet.
+func ExpiredUnreportedGreenhouse(ctx context.Context, q Querier, now time.Time, limit int) ([]*Candidate, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+candidateFrom+`
+WHERE c.source = 'greenhouse' AND c.status = 'sent' AND c.expires_at <= $1 AND c.gh_callback_url <> '' AND c.erased_at IS NULL
+	AND NOT EXISTS (SELECT 1 FROM greenhouse_callbacks cb WHERE cb.candidate_id = c.id AND cb.reason = 'expired' AND cb.created_at >= c.expires_at)
+ORDER BY c.expires_at LIMIT $2`, micros(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: expired greenhouse candidates: %w", err)
+	}
+	defer rows.Close()
+	var out []*Candidate
+	for rows.Next() {
+		c, err := scanCandidate(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: expired greenhouse candidates: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

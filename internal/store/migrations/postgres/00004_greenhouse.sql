@@ -32,7 +32,7 @@ CREATE TABLE greenhouse_callbacks (
     org_id       BIGINT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
     candidate_id BIGINT NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
     url          TEXT NOT NULL,
-    reason       TEXT NOT NULL CHECK (reason IN ('completed', 'rescored', 'reset')),
+    reason       TEXT NOT NULL CHECK (reason IN ('completed', 'rescored', 'reset', 'expired')),
     status       TEXT NOT NULL CHECK (status IN ('pending', 'retrying', 'delivered', 'failed', 'superseded')),
     tries        BIGINT NOT NULL DEFAULT 0,
     last_code    BIGINT NOT NULL DEFAULT 0,
