@@ -25,6 +25,8 @@ var templateViews = map[string]any{
 	"analytics":          SectionPage{},
 	"settings":           SettingsPage{},
 	"invite":             InvitePage{},
+	"password_forgot":    ForgotPage{},
+	"password_reset":     ResetPage{},
 	"staff_orgs":         StaffOrgsPage{},
 	"staff_org":          StaffOrgPage{},
 	"staff_outbox":       OutboxPage{},

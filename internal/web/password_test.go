@@ -1,0 +1,77 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+var resetLinkRe = regexp.MustCompile(`http://[^\s"]+/password/reset/[A-Za-z0-9_-]+`)
+
+func TestPasswordReset(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		e := start(t, dbURL)
+		signedIn, _ := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+		c := apptest.NewClient(t, e.URL)
+		for _, email := range []string{"nobody@acme.test", "ANN@acme.test"} {
+			r := c.Submit("/password/forgot", "/password/forgot", url.Values{"email": {email}})
+			if r.Status != http.StatusOK || !strings.Contains(r.Body, "If an account with") {
+				t.Fatalf("forgot %s: %d", email, r.Status)
+			}
+		}
+		mail := e.box.WaitFor(t, "ann@acme.test", 10*time.Second)
+		link := resetLinkRe.FindString(mail.Text)
+		if link == "" {
+			t.Fatalf("no reset link in %q", mail.Text)
+		}
+		time.Sleep(200 * time.Millisecond)
+		for _, m := range e.box.Messages() {
+			if m.To == "nobody@acme.test" {
+				t.Error("a reset mail went to an address with no account")
+			}
+		}
+		path := strings.TrimPrefix(link, e.URL)
+		if r := c.Submit(path, path, url.Values{"password": {"short"}, "password_confirm": {"short"}}); r.Status != http.StatusBadRequest {
+			t.Errorf("short password: %d", r.Status)
+		}
+		if r := c.Submit(path, path, url.Values{"password": {"a new long password"}, "password_confirm": {"another one"}}); r.Status != http.StatusBadRequest {
+			t.Errorf("mismatched passwords: %d", r.Status)
+		}
+		r := c.Submit(path, path, url.Values{"password": {"a new long password"}, "password_confirm": {"a new long password"}})
+		mustStatus(t, "reset", r, http.StatusSeeOther)
+		if r := c.Get("/settings"); r.Status != http.StatusOK {
+			t.Errorf("not signed in after the reset: %d", r.Status)
+		}
+		if r := signedIn.Get("/settings"); r.Status != http.StatusSeeOther {
+			t.Errorf("an old session survived the reset: %d", r.Status)
+		}
+		if r := apptest.NewClient(t, e.URL).Get(path); r.Status != http.StatusNotFound {
+			t.Errorf("a used reset link answers %d", r.Status)
+		}
+		apptest.NewClient(t, e.URL).SignIn("ann@acme.test", "a new long password")
+		if r := apptest.NewClient(t, e.URL).Submit("/login", "/login", url.Values{"email": {"ann@acme.test"}, "password": {password}}); r.Status != http.StatusUnauthorized {
+			t.Errorf("the old password still works: %d", r.Status)
+		}
+	})
+}
+
+func TestPasswordResetMailsAreLimited(t *testing.T) {
+	e := start(t, "")
+	e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	for range 5 {
+		c := apptest.NewClient(t, e.URL)
+		c.Submit("/password/forgot", "/password/forgot", url.Values{"email": {"ann@acme.test"}})
+	}
+	time.Sleep(500 * time.Millisecond)
+	apptest.Eventually(t, 10*time.Second, "three reset mails", func() bool { return len(e.box.Messages()) >= 3 })
+	time.Sleep(300 * time.Millisecond)
+	if n := len(e.box.Messages()); n != 3 {
+		t.Errorf("%d reset mails in an hour, want at most 3", n)
+	}
+}
