@@ -51,6 +51,7 @@ func TestBrowserAssessment(t *testing.T) {
 			apptest.Load(t, ctx, chromedp.Submit(`#first_name`))
 			if tc.js {
 				apptest.Audit(t, ctx)
+				apptest.Screenshot(t, ctx, "posting-candidates")
 			}
 			list, _, err := store.ListCandidates(context.Background(), e.Store.DB, store.CandidateFilter{OrgID: e.admin.OrgID, PostingID: pid, Now: time.Now()})
 			if err != nil || len(list) != 1 {
