@@ -126,7 +126,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /postings/{id}/candidates/{cid}", s.requireOrg(s.scorecard))
 	mux.HandleFunc("POST /postings/{id}/candidates/{cid}/{action}", s.requireOrg(s.candidateAction))
 	mux.HandleFunc("GET /postings/{id}/candidates/{cid}/files/{key}", s.requireOrg(s.candidateFile))
-	mux.HandleFunc("GET /analytics", s.requireOrg(s.section("analytics")))
+	mux.HandleFunc("GET /analytics", s.requireOrg(s.analytics))
 	mux.HandleFunc("GET /settings", s.requireUser(s.settingsPage))
 	mux.HandleFunc("POST /settings/profile", s.requireUser(s.updateProfile))
 	mux.HandleFunc("POST /settings/teammates", s.requireAdmin(s.inviteTeammate))
@@ -198,11 +198,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 // SectionPage is the view of a dashboard section that has no content yet.
 type SectionPage struct{ Base }
 
-func (s *Server) section(name string) http.HandlerFunc {
-	titles := map[string]string{"postings": "Postings", "candidates": "Candidates", "analytics": "Analytics"}
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, r, http.StatusOK, name, &SectionPage{Base: Base{Title: titles[name], Nav: name}})
-	}
+// analytics is the Analytics section, which has no content yet.
+func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "analytics", &SectionPage{Base: Base{Title: "Analytics", Nav: "analytics"}})
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
