@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -126,7 +127,10 @@ func Settings(c *Config) []setting {
 	sec := func(p *Secret) func(string) error { return func(v string) error { *p = Secret(v); return nil } }
 	return append([]setting{
 		{"addr", "TS_ADDR", ":8080", "listen address", str(&c.Addr)},
-		{"base-url", "TS_BASE_URL", "http://localhost:8080", "public base URL used in links", func(v string) error {
+		{"base-url", "TS_BASE_URL", "", "public base URL used in links (default: http://localhost and the listen port)", func(v string) error {
+			if v == "" {
+				v = localURL(c.Addr)
+			}
 			u, err := url.Parse(v)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				return fmt.Errorf("must be an absolute http(s) URL, got %q", v)
@@ -190,6 +194,18 @@ func Settings(c *Config) []setting {
 			return nil
 		}},
 	}, greenhouseSettings(c)...)
+}
+
+// localURL is the address a browser on this machine reaches addr at.
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func oneOf(p *string, allowed ...string) func(string) error {

@@ -96,3 +96,16 @@ func TestSecretsNeverPrint(t *testing.T) {
 		t.Error("the secret's value was lost")
 	}
 }
+
+func TestBaseURLFollowsTheListenAddress(t *testing.T) {
+	cases := map[string]string{":8080": "http://localhost:8080", "127.0.0.1:9000": "http://127.0.0.1:9000", "0.0.0.0:80": "http://localhost:80"}
+	for addr, want := range cases {
+		c, err := load([]string{"--addr", addr}, nil)
+		if err != nil || c.BaseURL != want {
+			t.Errorf("--addr %s: base URL %q (%v), want %q", addr, c.BaseURL, err, want)
+		}
+	}
+	if c, _ := load([]string{"--addr", ":9000", "--base-url", "https://assess.example.com/"}, nil); c.BaseURL != "https://assess.example.com" {
+		t.Errorf("an explicit base URL: %q", c.BaseURL)
+	}
+}

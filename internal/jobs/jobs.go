@@ -69,7 +69,9 @@ func New(d Deps) (*Queue, error) {
 		FetchCooldown:     cooldown,
 		MaxAttempts:       12,
 		RetryPolicy:       backoff{},
-		Logger:            d.Log.With("component", "jobs"),
+		// River reports its routine (job counts, leadership) at info; only its
+		// warnings belong in the product's log.
+		Logger: slog.New(quiet{d.Log.Handler()}).With("component", "jobs"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: new client: %w", err)
@@ -141,3 +143,14 @@ func (q *Queue) SendEmail(ctx context.Context, tx *sql.Tx, e *store.Email) error
 	}
 	return q.Insert(ctx, tx, EmailArgs{EmailID: e.ID})
 }
+
+// quiet passes on only warnings and errors.
+type quiet struct{ slog.Handler }
+
+func (q quiet) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && q.Handler.Enabled(ctx, l)
+}
+
+func (q quiet) WithAttrs(attrs []slog.Attr) slog.Handler { return quiet{q.Handler.WithAttrs(attrs)} }
+
+func (q quiet) WithGroup(name string) slog.Handler { return quiet{q.Handler.WithGroup(name)} }
