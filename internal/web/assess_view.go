@@ -97,6 +97,9 @@ type AssessQuestionPage struct {
 	EndOfSection bool
 	PerSection   bool
 	NextSection  string
+	// Preview is the posting's preview address when a recruiter looks at
+	// the page: nothing is saved and the buttons only move between questions.
+	Preview string
 }
 
 // Answered reports whether the page shows an answer.

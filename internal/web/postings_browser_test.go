@@ -63,6 +63,13 @@ func TestBrowserCreateAndPublishPosting(t *testing.T) {
 	if flash := apptest.Get(t, ctx, chromedp.Text(`.flash`)); !strings.Contains(flash, "Published") {
 		t.Errorf("flash %q", flash)
 	}
+	apptest.Load(t, ctx, chromedp.Click(`a[href$="/preview"]`))
+	apptest.Load(t, ctx, chromedp.Click(`a[href$="/preview/q/1"]`))
+	if h := apptest.Get(t, ctx, chromedp.Text(`h1`)); h != "Question 1 of 1" {
+		t.Errorf("preview heading %q", h)
+	}
+	apptest.Audit(t, ctx)
+	apptest.Screenshot(t, ctx, "preview-question")
 	list, err := store.ListPostings(t.Context(), e.Store.DB, 1, store.PostingActive)
 	if err != nil || len(list) != 1 || list[0].Title != "Support Engineer" || list[0].Version != 1 {
 		t.Fatalf("stored postings: %+v, %v", list, err)

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/posting"
@@ -307,5 +308,42 @@ func TestPostingLifecycle(t *testing.T) {
 	}
 	if r := c.Get(base + "/preview"); r.Status != http.StatusOK || !strings.Contains(r.Body, "what candidates see") {
 		t.Errorf("preview: %d", r.Status)
+	}
+}
+
+// TestPreviewQuestionPages steps through a posting's questions as candidates
+// see them, with nothing stored.
+func TestPreviewQuestionPages(t *testing.T) {
+	e := start(t, "")
+	c, ann := e.member(t, "acme", "ann@acme.test", store.RoleRecruiter)
+	p := importExample(t, e, ann, "backend-engineer")
+	base := "/postings/" + strconv.FormatInt(p.ID, 10) + "/preview"
+	if r := c.Get(base); !strings.Contains(r.Body, base+"/q/1") {
+		t.Error("the overview does not link to the question pages")
+	}
+	n := 0
+	for _, sec := range p.Doc.AssessmentType.Sections() {
+		for _, q := range p.Doc.QuestionsIn(sec) {
+			n++
+			r := c.Get(base + "/q/" + strconv.Itoa(n))
+			if r.Status != http.StatusOK || !strings.Contains(r.Body, "Nothing is saved") || !strings.Contains(r.Body, "Question "+strconv.Itoa(n)+" of") {
+				t.Errorf("question %d (%s): %d", n, q.Key, r.Status)
+			}
+			if strings.Contains(r.Body, `method="post"`) && strings.Contains(r.Body, "/a/") {
+				t.Errorf("question %d posts to a candidate address", n)
+			}
+		}
+	}
+	for _, bad := range []string{"0", strconv.Itoa(n + 1), "x"} {
+		if r := c.Get(base + "/q/" + bad); r.Status != http.StatusNotFound {
+			t.Errorf("question %s: %d", bad, r.Status)
+		}
+	}
+	other, _ := e.member(t, "globex", "gus@globex.test", store.RoleAdmin)
+	if r := other.Get(base + "/q/1"); r.Status != http.StatusNotFound {
+		t.Errorf("another organization previews: %d", r.Status)
+	}
+	if list, total, _ := store.ListCandidates(context.Background(), e.Store.DB, store.CandidateFilter{OrgID: ann.OrgID, Now: time.Now()}); total != 0 || len(list) != 0 {
+		t.Error("the preview created a candidate")
 	}
 }
