@@ -4,7 +4,6 @@
 package candidates
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -34,6 +33,8 @@ type Service struct {
 	// status (scoring, override, reset, erasure). The Greenhouse integration
 	// enqueues its callback there, so the change and the callback commit together.
 	OnResult func(ctx context.Context, tx *sql.Tx, c *store.Candidate) error
+
+	docs docCache
 }
 
 // tokenContext binds sealed link tokens to their use.
@@ -105,7 +106,7 @@ func (s *Service) AddTx(ctx context.Context, tx *sql.Tx, orgID, postingID int64,
 	if sp.Status != store.PostingActive {
 		return nil, apperror.New(apperror.Conflict, "The posting %q is %s: only an active posting takes candidates.", sp.Title, sp.Status)
 	}
-	doc, err := posting.Decode(bytes.NewReader(sp.Document))
+	doc, err := s.docs.decode(sp.Document)
 	if err != nil {
 		return nil, fmt.Errorf("candidates: posting %d: %w", sp.ID, err)
 	}
@@ -177,7 +178,7 @@ func (s *Service) postingDoc(ctx context.Context, q store.Querier, c *store.Cand
 	if err != nil {
 		return nil, err
 	}
-	return posting.Decode(bytes.NewReader(sp.Document))
+	return s.docs.decode(sp.Document)
 }
 
 // Reset gives the candidate a new link and a fresh start: the old link stops
@@ -342,7 +343,7 @@ func (s *Service) versionDoc(ctx context.Context, q store.Querier, c *store.Cand
 	if err != nil {
 		return nil, err
 	}
-	return posting.Decode(bytes.NewReader(v.Document))
+	return s.docs.decode(v.Document)
 }
 
 func sectionMinutes(doc *posting.Posting, sec posting.Section) int {

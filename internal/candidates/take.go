@@ -33,7 +33,8 @@ type Session struct {
 	Candidate *store.Candidate
 	Org       *store.Org
 	// Doc is the posting as the candidate takes it: the version their attempt
-	// runs on, or the current one before they start.
+	// runs on, or the current one before they start. It is shared between
+	// requests: read it, never modify it.
 	Doc       *posting.Posting
 	Attempt   *store.Attempt
 	Questions []posting.Question // in the order asked, enabled sections only
@@ -62,15 +63,30 @@ func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.Status == store.CandidateStarted {
-		if err := s.enforceDeadline(ctx, c); err != nil {
-			return nil, err
-		}
-		if c, err = store.CandidateByTokenHash(ctx, s.Store.DB, hash); err != nil {
-			return nil, err
-		}
+	ss, err := s.session(ctx, s.Store.DB, c)
+	if err != nil || c.Status != store.CandidateStarted || !overdue(ss, s.Now()) {
+		return ss, err
+	}
+	// The time is up: submit (or move on a section) in a write transaction,
+	// taken only then, and show the result.
+	if err := s.enforceDeadline(ctx, c); err != nil {
+		return nil, err
+	}
+	if c, err = store.CandidateByTokenHash(ctx, s.Store.DB, hash); err != nil {
+		return nil, err
 	}
 	return s.session(ctx, s.Store.DB, c)
+}
+
+// overdue reports whether a started attempt must be submitted, or moved on
+// to its next section, now: its time is up, or it has no time limit and its
+// link has lapsed.
+func overdue(ss *Session, now time.Time) bool {
+	d := ss.Deadline()
+	if d.IsZero() {
+		return !now.Before(ss.Candidate.ExpiresAt)
+	}
+	return !now.Before(d)
 }
 
 func (s *Service) session(ctx context.Context, q store.Querier, c *store.Candidate) (*Session, error) {
@@ -402,13 +418,10 @@ func (s *Service) enforceDeadline(ctx context.Context, c *store.Candidate) error
 		// time ran out and whose link has since expired must still be
 		// submitted (and scored), or it would stay started for ever.
 		for c.Status == store.CandidateStarted {
-			d := ss.Deadline()
-			linkExpired := !now.Before(c.ExpiresAt)
-			timeUp := !d.IsZero() && !now.Before(d)
-			if !timeUp && !(linkExpired && d.IsZero()) {
+			if !overdue(ss, now) {
 				return nil
 			}
-			if linkExpired || !PerSection(ss.Doc) {
+			if !now.Before(c.ExpiresAt) || !PerSection(ss.Doc) {
 				// After the link's expiry no further section opens.
 				return s.finish(ctx, tx, c, "time_limit")
 			}
