@@ -360,3 +360,12 @@ func sectionMinutes(doc *posting.Posting, sec posting.Section) int {
 func extra(d time.Duration, pct int) time.Duration {
 	return d + d*time.Duration(pct)/100
 }
+
+// PostingOf returns the posting as candidate c takes or took it: the version
+// attempt a runs on, or the current posting when there is no attempt.
+func (s *Service) PostingOf(ctx context.Context, c *store.Candidate, a *store.Attempt) (*posting.Posting, error) {
+	if a != nil {
+		return s.versionDoc(ctx, s.Store.DB, c, a.PostingVersion)
+	}
+	return s.postingDoc(ctx, s.Store.DB, c)
+}

@@ -242,14 +242,8 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) {
 // candidateFor loads the candidate in the path, checking it belongs to the
 // posting in the path and to the signed-in organization.
 func (s *Server) candidateFor(w http.ResponseWriter, r *http.Request) (*store.Candidate, bool) {
-	pid, err1 := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	cid, err2 := strconv.ParseInt(r.PathValue("cid"), 10, 64)
-	if err1 != nil || err2 != nil {
-		s.fail(w, r, apperror.New(apperror.NotFound, "candidate not found"))
-		return nil, false
-	}
-	c, err := s.candidates.Get(r.Context(), orgFrom(r.Context()).ID, cid)
-	if err == nil && c.PostingID != pid {
+	c, err := s.candidates.Get(r.Context(), orgFrom(r.Context()).ID, pathID(r, "cid"))
+	if err == nil && c.PostingID != pathID(r, "id") {
 		err = apperror.New(apperror.NotFound, "candidate not found")
 	}
 	if err != nil {
@@ -329,7 +323,6 @@ type ScorecardPage struct {
 	Attempt    *store.Attempt
 	Attempts   []*store.Attempt
 	Items      []TranscriptItem
-	Competency map[string]string
 	Thresholds posting.Thresholds
 	Errors     map[string]string
 }
@@ -348,36 +341,25 @@ func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status 
 	if c.ErasedAt.IsZero() && c.Status != store.CandidateCompleted {
 		v.Link = s.candidates.Link(c)
 	}
-	sp, err := store.OrgPosting(ctx, s.store.DB, c.OrgID, c.PostingID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	doc, err := posting.Decode(bytes.NewReader(sp.Document))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	var err error
 	if v.Attempts, err = store.CandidateAttempts(ctx, s.store.DB, c.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if c.AttemptID != 0 {
-		for _, a := range v.Attempts {
-			if a.ID == c.AttemptID {
-				v.Attempt = a
-			}
+	for _, a := range v.Attempts {
+		if a.ID == c.AttemptID {
+			v.Attempt = a
 		}
-		if v.Attempt != nil {
-			if ver, err := store.GetPostingVersion(ctx, s.store.DB, c.PostingID, v.Attempt.PostingVersion); err == nil {
-				if d, err := posting.Decode(bytes.NewReader(ver.Document)); err == nil {
-					doc = d
-				}
-			}
-			if err := s.transcript(r, v, doc); err != nil {
-				s.fail(w, r, err)
-				return
-			}
+	}
+	doc, err := s.candidates.PostingOf(ctx, c, v.Attempt)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if v.Attempt != nil {
+		if err := s.transcript(r, v, doc); err != nil {
+			s.fail(w, r, err)
+			return
 		}
 	}
 	v.Thresholds = doc.Thresholds

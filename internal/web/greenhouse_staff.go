@@ -93,11 +93,8 @@ func (g *greenhouseHandlers) staffOrgPage(w http.ResponseWriter, r *http.Request
 
 func (g *greenhouseHandlers) renderStaffOrgPage(w http.ResponseWriter, r *http.Request, status int, v *StaffGreenhouseOrgPage) {
 	ctx := r.Context()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		g.fail(w, r, apperror.New(apperror.NotFound, "organization not found"))
-		return
-	}
+	id := pathID(r, "id")
+	var err error
 	if v.Target, err = store.OrgByID(ctx, g.store.DB, id); err != nil {
 		g.fail(w, r, err)
 		return
@@ -124,11 +121,7 @@ func (g *greenhouseHandlers) renderStaffOrgPage(w http.ResponseWriter, r *http.R
 // key is shown in the response to this request and never again.
 func (g *greenhouseHandlers) staffKeyAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		g.fail(w, r, apperror.New(apperror.NotFound, "organization not found"))
-		return
-	}
+	id := pathID(r, "id")
 	org, err := store.OrgByID(ctx, g.store.DB, id)
 	if err != nil {
 		g.fail(w, r, err)
@@ -172,11 +165,7 @@ func (g *greenhouseHandlers) staffKeyAction(w http.ResponseWriter, r *http.Reque
 // staffRetryCallback gives a failed callback a fresh set of tries.
 func (g *greenhouseHandlers) staffRetryCallback(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		g.fail(w, r, apperror.New(apperror.NotFound, "callback not found"))
-		return
-	}
+	id := pathID(r, "id")
 	cb, err := store.GreenhouseCallbackByID(ctx, g.store.DB, id)
 	if err != nil {
 		g.fail(w, r, err)

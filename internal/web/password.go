@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // ForgotPage is the view of the form that asks for a password reset link.
@@ -44,13 +45,23 @@ type ResetPage struct {
 
 var invalidReset = apperror.New(apperror.NotFound, "This reset link is not valid: it has expired, has been used already, or was mistyped. Ask for a new one.")
 
-func (s *Server) resetPage(w http.ResponseWriter, r *http.Request) {
+// resetUser finds the account of the reset link in the path; it answers
+// the request itself when there is none.
+func (s *Server) resetUser(w http.ResponseWriter, r *http.Request) (*store.User, bool) {
 	u, err := s.accounts.ResetUser(r.Context(), r.PathValue("token"))
 	if apperror.KindOf(err) == apperror.NotFound {
 		err = invalidReset
 	}
 	if err != nil {
 		s.fail(w, r, err)
+		return nil, false
+	}
+	return u, true
+}
+
+func (s *Server) resetPage(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.resetUser(w, r)
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "password_reset", &ResetPage{Base: Base{Title: "Set a new password"}, Email: u.Email})
@@ -58,22 +69,17 @@ func (s *Server) resetPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
-	view := &ResetPage{Base: Base{Title: "Set a new password"}}
-	u, err := s.accounts.ResetUser(r.Context(), r.PathValue("token"))
-	if apperror.KindOf(err) == apperror.NotFound {
-		err = invalidReset
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	u, ok := s.resetUser(w, r)
+	if !ok {
 		return
 	}
-	view.Email = u.Email
+	view := &ResetPage{Base: Base{Title: "Set a new password"}, Email: u.Email}
 	if f.Get("password") != f.Get("password_confirm") {
 		view.Errors = map[string]string{"password_confirm": "the two passwords differ"}
 		s.render(w, r, http.StatusBadRequest, "password_reset", view)
 		return
 	}
-	u, err = s.accounts.ResetPassword(r.Context(), r.PathValue("token"), f.Get("password"))
+	u, err := s.accounts.ResetPassword(r.Context(), r.PathValue("token"), f.Get("password"))
 	if err != nil {
 		if apperror.KindOf(err) == apperror.Invalid {
 			view.Errors = apperror.FieldsOf(err)

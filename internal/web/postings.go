@@ -65,11 +65,7 @@ func (s *Server) postingsList(w http.ResponseWriter, r *http.Request) {
 
 // postingFor loads the posting named in the path for the signed-in organization.
 func (s *Server) postingFor(w http.ResponseWriter, r *http.Request) (*postings.Posting, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, apperror.New(apperror.NotFound, "posting not found"))
-		return nil, false
-	}
+	id := pathID(r, "id")
 	p, err := s.postings.Get(r.Context(), orgFrom(r.Context()).ID, id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -409,12 +405,8 @@ func (s *Server) saveCompetency(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteCompetency(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
-	}
 	key := r.PathValue("key")
-	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+	s.editPosting(w, r, "Competency deleted.", "#competencies", func(d *posting.Posting) error {
 		i := competencyIndex(d, key)
 		if i < 0 {
 			return apperror.New(apperror.NotFound, "competency not found")
@@ -425,34 +417,44 @@ func (s *Server) deleteCompetency(w http.ResponseWriter, r *http.Request) {
 		d.Competencies = slices.Delete(d.Competencies, i, i+1)
 		return nil
 	})
-	s.afterEdit(w, r, p, err, "Competency deleted.", postingURL(p, "#competencies"))
 }
 
 func (s *Server) moveCompetency(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
-	}
 	key := r.PathValue("key")
-	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+	s.editPosting(w, r, "Competency moved.", "#competencies", func(d *posting.Posting) error {
 		i := competencyIndex(d, key)
 		if i < 0 {
 			return apperror.New(apperror.NotFound, "competency not found")
 		}
-		j := i + 1
-		switch r.PostForm.Get("direction") {
-		case "up":
-			j = i - 1
-		case "down":
-		default:
-			return apperror.Field("direction", "move up or down")
-		}
-		if j >= 0 && j < len(d.Competencies) {
+		step, err := direction(r)
+		if j := i + step; err == nil && j >= 0 && j < len(d.Competencies) {
 			d.Competencies[i], d.Competencies[j] = d.Competencies[j], d.Competencies[i]
 		}
-		return nil
+		return err
 	})
-	s.afterEdit(w, r, p, err, "Competency moved.", postingURL(p, "#competencies"))
+}
+
+// direction reads the form's move direction as a step: -1 up, +1 down.
+func direction(r *http.Request) (int, error) {
+	switch r.PostForm.Get("direction") {
+	case "up":
+		return -1, nil
+	case "down":
+		return 1, nil
+	}
+	return 0, apperror.Field("direction", "move up or down")
+}
+
+// editPosting applies a one-click edit to the posting in the path, at the
+// revision the form was rendered at, then goes back to the posting (at
+// anchor) or shows why the edit was refused.
+func (s *Server) editPosting(w http.ResponseWriter, r *http.Request, msg, anchor string, edit func(d *posting.Posting) error) {
+	p, ok := s.postingFor(w, r)
+	if !ok {
+		return
+	}
+	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), edit)
+	s.afterEdit(w, r, p, err, msg, postingURL(p, anchor))
 }
 
 // afterEdit redirects back to the posting after a one-click edit, or shows

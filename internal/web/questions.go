@@ -178,23 +178,17 @@ func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) moveQuestion(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
-	}
-	key, dir := r.PathValue("key"), r.PostForm.Get("direction")
-	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+	key := r.PathValue("key")
+	s.editPosting(w, r, "Question moved.", "#q-"+key, func(d *posting.Posting) error {
 		i := questionIndex(d, key)
 		if i < 0 {
 			return apperror.New(apperror.NotFound, "question not found")
 		}
-		// Swap with the nearest question of the same section in that direction.
-		step := 1
-		if dir == "up" {
-			step = -1
-		} else if dir != "down" {
-			return apperror.Field("direction", "move up or down")
+		step, err := direction(r)
+		if err != nil {
+			return err
 		}
+		// Swap with the nearest question of the same section in that direction.
 		for j := i + step; j >= 0 && j < len(d.Questions); j += step {
 			if d.Questions[j].Section == d.Questions[i].Section {
 				d.Questions[i], d.Questions[j] = d.Questions[j], d.Questions[i]
@@ -203,16 +197,11 @@ func (s *Server) moveQuestion(w http.ResponseWriter, r *http.Request) {
 		}
 		return nil
 	})
-	s.afterEdit(w, r, p, err, "Question moved.", postingURL(p, "#q-"+key))
 }
 
 func (s *Server) deleteQuestion(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
-	}
 	key := r.PathValue("key")
-	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+	s.editPosting(w, r, "Question "+key+" deleted.", "#questions", func(d *posting.Posting) error {
 		i := questionIndex(d, key)
 		if i < 0 {
 			return apperror.New(apperror.NotFound, "question not found")
@@ -220,5 +209,4 @@ func (s *Server) deleteQuestion(w http.ResponseWriter, r *http.Request) {
 		d.Questions = slices.Delete(d.Questions, i, i+1)
 		return nil
 	})
-	s.afterEdit(w, r, p, err, "Question "+key+" deleted.", postingURL(p, "#questions"))
 }

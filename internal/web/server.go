@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -201,6 +202,16 @@ type SectionPage struct{ Base }
 // analytics is the Analytics section, which has no content yet.
 func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "analytics", &SectionPage{Base: Base{Title: "Analytics", Nav: "analytics"}})
+}
+
+// pathID reads a numeric id from the request path; a malformed one is 0,
+// which no record has, so looking it up answers "not found" like any unknown id.
+func pathID(r *http.Request, name string) int64 {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return id
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apperror"
@@ -92,11 +91,7 @@ func (s *Server) inviteTeammate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, apperror.New(apperror.NotFound, "user not found"))
-		return
-	}
+	id := pathID(r, "id")
 	role, err := account.ParseRole(r.PostForm.Get("role"))
 	if err == nil {
 		err = s.accounts.SetRole(r.Context(), userFrom(r.Context()), id, role)

@@ -90,11 +90,8 @@ func (s *Server) staffOrg(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderStaffOrg(w http.ResponseWriter, r *http.Request, status int, v *StaffOrgPage) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, apperror.New(apperror.NotFound, "organization not found"))
-		return
-	}
+	id := pathID(r, "id")
+	var err error
 	ctx := r.Context()
 	if v.Target, err = store.OrgByID(ctx, s.store.DB, id); err != nil {
 		s.fail(w, r, err)
@@ -114,11 +111,7 @@ func (s *Server) renderStaffOrg(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) staffInvite(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, apperror.New(apperror.NotFound, "organization not found"))
-		return
-	}
+	id := pathID(r, "id")
 	org, err := store.OrgByID(r.Context(), s.store.DB, id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -169,11 +162,7 @@ type EmailPage struct {
 }
 
 func (s *Server) staffEmail(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, apperror.New(apperror.NotFound, "email not found"))
-		return
-	}
+	id := pathID(r, "id")
 	e, err := store.EmailByID(r.Context(), s.store.DB, id)
 	if err != nil {
 		s.fail(w, r, err)
