@@ -428,7 +428,7 @@ func TestCandidateListAndWalls(t *testing.T) {
 func TestCandidatesKeepTheirVersion(t *testing.T) {
 	ctx := context.Background()
 	e := start(t, "")
-	_, ann := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	c, ann := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
 	p := importExample(t, e, ann, "customer-support-lead")
 	early, _ := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Early", LastName: "Bird", Email: "early@example.test"}, candidates.AddOptions{Source: store.SourceManual})
 	if err := e.Candidates.Start(ctx, tokenOf(e, early), true); err != nil {
@@ -452,5 +452,14 @@ func TestCandidatesKeepTheirVersion(t *testing.T) {
 	}
 	if ssLate.Attempt.PostingVersion != 2 || ssLate.Questions[0].Prompt != "A rewritten first question." {
 		t.Errorf("the late candidate runs on version %d", ssLate.Attempt.PostingVersion)
+	}
+	// The early candidate's scorecard shows the questions they were asked.
+	if err := e.Candidates.Submit(ctx, tokenOf(e, early)); err != nil {
+		t.Fatal(err)
+	}
+	page := c.Get(fmt.Sprintf("/postings/%d/candidates/%d", p.ID, early.ID))
+	firstLine := strings.SplitN(oldPrompt, "\n", 2)[0]
+	if page.Status != http.StatusOK || !strings.Contains(page.Body, html.EscapeString(firstLine)[:40]) || strings.Contains(page.Body, "A rewritten first question.") {
+		t.Errorf("the early candidate's scorecard does not show version 1 (%d)", page.Status)
 	}
 }
