@@ -10,7 +10,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/candidates"
-	"github.com/talentsystems/talentsystems/internal/store"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
 // BenchmarkCandidatePages measures the candidate's hot path: showing a
@@ -21,11 +21,11 @@ func BenchmarkCandidatePages(b *testing.B) {
 	inst := apptest.Start(b, apptest.Config(b, ""))
 	org, _ := inst.Accounts.CreateOrg(ctx, "Bench", "bench", 0)
 	doc, _ := os.ReadFile("../examples/postings/backend-engineer.json")
-	p, err := inst.Postings.Import(ctx, &store.User{OrgID: org.ID, Name: "bench"}, bytesReader(doc), true)
+	p, err := inst.Postings.Import(ctx, &model.User{OrgID: org.ID, Name: "bench"}, bytesReader(doc), true)
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := inst.Candidates.Add(ctx, org.ID, p.ID, candidates.Person{FirstName: "B", LastName: "C", Email: "b@example.test"}, candidates.AddOptions{Source: store.SourceManual})
+	c, err := inst.Candidates.Add(ctx, org.ID, p.ID, candidates.Person{FirstName: "B", LastName: "C", Email: "b@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err != nil {
 		b.Fatal(err)
 	}

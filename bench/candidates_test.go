@@ -14,6 +14,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/auth"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -28,7 +29,7 @@ func seed(b *testing.B, inst *apptest.Instance, n int) (orgID, postingID int64) 
 	if err != nil {
 		b.Fatal(err)
 	}
-	u := &store.User{OrgID: org.ID, Name: "bench"}
+	u := &model.User{OrgID: org.ID, Name: "bench"}
 	doc, _ := os.ReadFile("../examples/postings/customer-support-lead.json")
 	p, err := inst.Postings.Import(ctx, u, bytesReader(doc), true)
 	if err != nil {
@@ -76,7 +77,7 @@ func BenchmarkCandidateList(b *testing.B) {
 			}
 			inst := apptest.Start(b, apptest.Config(b, url))
 			orgID, postingID := seed(b, inst, seeded)
-			cases := []store.CandidateFilter{
+			cases := []model.CandidateFilter{
 				{Sort: "created", Desc: true},
 				{Sort: "name", Offset: 50_000},
 				{Sort: "score", Desc: true, Status: "completed"},

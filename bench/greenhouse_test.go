@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
-	"github.com/talentsystems/talentsystems/internal/store"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
 // BenchmarkGreenhouseAPI measures the Assessment Partner endpoints as
@@ -33,7 +33,7 @@ func BenchmarkGreenhouseAPI(b *testing.B) {
 				b.Fatal(err)
 			}
 			doc, _ := os.ReadFile("../examples/postings/backend-engineer.json")
-			p, err := inst.Postings.Import(ctx, &store.User{OrgID: org.ID, Name: "bench"}, bytesReader(doc), true)
+			p, err := inst.Postings.Import(ctx, &model.User{OrgID: org.ID, Name: "bench"}, bytesReader(doc), true)
 			if err != nil {
 				b.Fatal(err)
 			}

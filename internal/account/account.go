@@ -18,6 +18,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/auth"
 	"github.com/talentsystems/talentsystems/internal/jobs"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -56,7 +57,7 @@ func Slugify(name string) string {
 }
 
 // CreateOrg validates and creates an organization; an empty slug is derived from the name.
-func (s *Service) CreateOrg(ctx context.Context, name, slug string, actorID int64) (*store.Org, error) {
+func (s *Service) CreateOrg(ctx context.Context, name, slug string, actorID int64) (*model.Org, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 200 {
 		return nil, apperror.Field("name", "the organization's name must have 1 to 200 characters")
@@ -67,7 +68,7 @@ func (s *Service) CreateOrg(ctx context.Context, name, slug string, actorID int6
 	if !slugRe.MatchString(slug) {
 		return nil, apperror.Field("slug", "the slug %q must be 2 to 63 lower-case letters, digits or dashes, starting with a letter or digit", slug)
 	}
-	var org *store.Org
+	var org *model.Org
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if org, err = store.CreateOrg(ctx, tx, slug, name, s.Now()); err != nil {
@@ -84,13 +85,13 @@ type NewUser struct {
 	Email    string
 	Name     string
 	Password string
-	Role     store.Role
+	Role     model.Role
 }
 
 // ParseRole validates a role name for an organization member.
-func ParseRole(s string) (store.Role, error) {
-	switch r := store.Role(s); r {
-	case store.RoleAdmin, store.RoleRecruiter:
+func ParseRole(s string) (model.Role, error) {
+	switch r := model.Role(s); r {
+	case model.RoleAdmin, model.RoleRecruiter:
 		return r, nil
 	}
 	return "", apperror.Field("role", "the role must be admin or recruiter, not %q", s)
@@ -106,7 +107,7 @@ func ParseEmail(s string) (string, error) {
 }
 
 // CreateUser validates and creates a user.
-func (s *Service) CreateUser(ctx context.Context, in NewUser) (*store.User, error) {
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, error) {
 	u, err := s.newUser(in)
 	if err != nil {
 		return nil, err
@@ -120,12 +121,12 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*store.User, erro
 	return u, err
 }
 
-func (s *Service) newUser(in NewUser) (*store.User, error) {
+func (s *Service) newUser(in NewUser) (*model.User, error) {
 	email, err := ParseEmail(in.Email)
 	if err != nil {
 		return nil, err
 	}
-	if (in.Role == store.RoleStaff) != (in.OrgID == 0) {
+	if (in.Role == model.RoleStaff) != (in.OrgID == 0) {
 		return nil, apperror.Field("role", "staff belong to no organization; every other user belongs to one")
 	}
 	name := strings.TrimSpace(in.Name)
@@ -142,7 +143,7 @@ func (s *Service) newUser(in NewUser) (*store.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &store.User{OrgID: in.OrgID, Email: email, Name: name, PasswordHash: hash, Role: in.Role, CreatedAt: s.Now()}, nil
+	return &model.User{OrgID: in.OrgID, Email: email, Name: name, PasswordHash: hash, Role: in.Role, CreatedAt: s.Now()}, nil
 }
 
 // GeneratePassword returns a random password of 20 letters and digits.
@@ -164,7 +165,7 @@ func (s *Service) EnsureStaff(ctx context.Context) (email, password string, crea
 		return "", "", false, err
 	}
 	password = GeneratePassword()
-	u, err := s.CreateUser(ctx, NewUser{Email: "admin@localhost.localdomain", Name: "Administrator", Password: password, Role: store.RoleStaff})
+	u, err := s.CreateUser(ctx, NewUser{Email: "admin@localhost.localdomain", Name: "Administrator", Password: password, Role: model.RoleStaff})
 	if apperror.KindOf(err) == apperror.Invalid {
 		// Another instance created it at the same instant.
 		return "", "", false, nil
@@ -179,7 +180,7 @@ func (s *Service) EnsureStaff(ctx context.Context) (email, password string, crea
 var ErrBadLogin = apperror.New(apperror.Unauthorized, "Wrong email or password.")
 
 // Authenticate returns the user whose email and password match.
-func (s *Service) Authenticate(ctx context.Context, email, password string) (*store.User, error) {
+func (s *Service) Authenticate(ctx context.Context, email, password string) (*model.User, error) {
 	u, err := store.UserByEmail(ctx, s.Store.DB, email)
 	if apperror.KindOf(err) == apperror.NotFound {
 		auth.CheckNoUser(password)
@@ -196,12 +197,12 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*st
 
 // Invite creates an invitation for email to join org with role and queues
 // its email, in one transaction. It returns the invitation link.
-func (s *Service) Invite(ctx context.Context, org *store.Org, inviter *store.User, email string, role store.Role) (string, error) {
+func (s *Service) Invite(ctx context.Context, org *model.Org, inviter *model.User, email string, role model.Role) (string, error) {
 	email, err := ParseEmail(email)
 	if err != nil {
 		return "", err
 	}
-	if role != store.RoleAdmin && role != store.RoleRecruiter {
+	if role != model.RoleAdmin && role != model.RoleRecruiter {
 		return "", apperror.Field("role", "the role must be admin or recruiter")
 	}
 	if u, err := store.UserByEmail(ctx, s.Store.DB, email); err == nil {
@@ -215,7 +216,7 @@ func (s *Service) Invite(ctx context.Context, org *store.Org, inviter *store.Use
 	token := auth.NewToken()
 	link := s.BaseURL + "/invite/" + token
 	now := s.Now()
-	inv := &store.Invitation{OrgID: org.ID, Email: email, Role: role, TokenHash: auth.Hash(token), CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
+	inv := &model.Invitation{OrgID: org.ID, Email: email, Role: role, TokenHash: auth.Hash(token), CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
 	inviterName := "The Talent Systems team"
 	if inviter != nil {
 		inv.InvitedBy = inviter.ID
@@ -249,9 +250,9 @@ var invitationHTML = template.Must(template.New("invite").Parse(`<!doctype html>
 <p style="color:#52606d;font-size:14px">The link works once, until {{.Expires}}. If you did not expect this mail, ignore it.</p>
 </body></html>`))
 
-func invitationMail(inviter, org string, role store.Role, link string, expires time.Time) (*store.Email, error) {
+func invitationMail(inviter, org string, role model.Role, link string, expires time.Time) (*model.Email, error) {
 	data := map[string]string{"Inviter": inviter, "Org": org, "Role": "an " + string(role), "Link": link, "Expires": expires.Format("2 January 2006 15:04 MST")}
-	if role == store.RoleRecruiter {
+	if role == model.RoleRecruiter {
 		data["Role"] = "a recruiter"
 	}
 	var html strings.Builder
@@ -260,12 +261,12 @@ func invitationMail(inviter, org string, role store.Role, link string, expires t
 	}
 	text := fmt.Sprintf("%s invited you to join %s on Talent Systems as %s.\n\nSet your password here (the link works once, until %s):\n%s\n\nIf you did not expect this mail, ignore it.\n",
 		inviter, org, data["Role"], data["Expires"], link)
-	return &store.Email{Subject: "You're invited to join " + org + " on Talent Systems", Text: text, HTML: html.String()}, nil
+	return &model.Email{Subject: "You're invited to join " + org + " on Talent Systems", Text: text, HTML: html.String()}, nil
 }
 
 // AcceptInvitation creates the invited user with name and password and marks
 // the invitation used, in one transaction.
-func (s *Service) AcceptInvitation(ctx context.Context, token, name, password string) (*store.User, error) {
+func (s *Service) AcceptInvitation(ctx context.Context, token, name, password string) (*model.User, error) {
 	inv, err := store.OpenInvitation(ctx, s.Store.DB, auth.Hash(token), s.Now())
 	if err != nil {
 		return nil, err
@@ -287,8 +288,8 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password st
 }
 
 // SetRole changes a member's role. An organization keeps at least one admin.
-func (s *Service) SetRole(ctx context.Context, actor *store.User, userID int64, role store.Role) error {
-	if role != store.RoleAdmin && role != store.RoleRecruiter {
+func (s *Service) SetRole(ctx context.Context, actor *model.User, userID int64, role model.Role) error {
+	if role != model.RoleAdmin && role != model.RoleRecruiter {
 		return apperror.Field("role", "the role must be admin or recruiter")
 	}
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
@@ -299,7 +300,7 @@ func (s *Service) SetRole(ctx context.Context, actor *store.User, userID int64, 
 		if u.Role == role {
 			return nil
 		}
-		if u.Role == store.RoleAdmin {
+		if u.Role == model.RoleAdmin {
 			n, err := store.CountOrgAdmins(ctx, tx, actor.OrgID)
 			if err != nil {
 				return err
@@ -317,7 +318,7 @@ func (s *Service) SetRole(ctx context.Context, actor *store.User, userID int64, 
 
 // UpdateProfile changes the user's name and, if newPassword is set, the
 // password, which needs the current one. Other sessions end on a password change.
-func (s *Service) UpdateProfile(ctx context.Context, u *store.User, sessionHash, name, current, newPassword string) error {
+func (s *Service) UpdateProfile(ctx context.Context, u *model.User, sessionHash, name, current, newPassword string) error {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 200 {
 		return apperror.Field("name", "the name must have 1 to 200 characters")

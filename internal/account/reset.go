@@ -9,6 +9,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/auth"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -48,18 +49,18 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 		if err := store.Audit(ctx, tx, u.OrgID, u.ID, "user.password_reset_requested", u.Email, now); err != nil {
 			return err
 		}
-		return s.Queue.SendEmail(ctx, tx, &store.Email{OrgID: u.OrgID, To: u.Email, Subject: "Reset your Talent Systems password", Text: text, HTML: html, CreatedAt: now})
+		return s.Queue.SendEmail(ctx, tx, &model.Email{OrgID: u.OrgID, To: u.Email, Subject: "Reset your Talent Systems password", Text: text, HTML: html, CreatedAt: now})
 	})
 }
 
 // ResetUser returns the account a reset link is for, or NotFound.
-func (s *Service) ResetUser(ctx context.Context, token string) (*store.User, error) {
+func (s *Service) ResetUser(ctx context.Context, token string) (*model.User, error) {
 	return store.PasswordResetUser(ctx, s.Store.DB, auth.Hash(token), s.Now())
 }
 
 // ResetPassword sets a new password through a reset link, once, and ends
 // every session of the account.
-func (s *Service) ResetPassword(ctx context.Context, token, password string) (*store.User, error) {
+func (s *Service) ResetPassword(ctx context.Context, token, password string) (*model.User, error) {
 	u, err := s.ResetUser(ctx, token)
 	if err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/auth"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/secretbox"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -90,9 +91,9 @@ type Service struct {
 // Issued is a key just created: the only time its value is known.
 type Issued struct {
 	Key    string
-	Record *store.APIKey
+	Record *model.APIKey
 	// Replaced is the key that a rotation ended, if any.
-	Replaced *store.APIKey
+	Replaced *model.APIKey
 }
 
 // Generate gives an organization its first (or, after a revocation, a new)
@@ -115,7 +116,7 @@ func (s *Service) Generate(ctx context.Context, orgID, actorID int64) (*Issued, 
 func (s *Service) Rotate(ctx context.Context, orgID, actorID int64) (*Issued, error) {
 	var out *Issued
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := store.EndActiveAPIKey(ctx, tx, orgID, store.KeyRotated, s.Now())
+		old, err := store.EndActiveAPIKey(ctx, tx, orgID, model.KeyRotated, s.Now())
 		if apperror.KindOf(err) == apperror.NotFound {
 			return apperror.New(apperror.Conflict, "The organization has no active key to rotate: generate one.")
 		}
@@ -132,11 +133,11 @@ func (s *Service) Rotate(ctx context.Context, orgID, actorID int64) (*Issued, er
 }
 
 // Revoke ends the organization's active key without a replacement.
-func (s *Service) Revoke(ctx context.Context, orgID, actorID int64) (*store.APIKey, error) {
-	var out *store.APIKey
+func (s *Service) Revoke(ctx context.Context, orgID, actorID int64) (*model.APIKey, error) {
+	var out *model.APIKey
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = store.EndActiveAPIKey(ctx, tx, orgID, store.KeyRevoked, s.Now())
+		out, err = store.EndActiveAPIKey(ctx, tx, orgID, model.KeyRevoked, s.Now())
 		if apperror.KindOf(err) == apperror.NotFound {
 			return apperror.New(apperror.Conflict, "The organization has no active key to revoke.")
 		}
@@ -154,8 +155,8 @@ func (s *Service) issue(ctx context.Context, tx *sql.Tx, orgID, actorID int64) (
 	}
 	key := New()
 	h := Hash(key)
-	k := &store.APIKey{OrgID: orgID, Prefix: ShownPrefix(key), Hash: h, Sealed: s.Box.Seal(key, sealContext(h)),
-		Status: store.KeyActive, CreatedBy: actorID, CreatedAt: s.Now()}
+	k := &model.APIKey{OrgID: orgID, Prefix: ShownPrefix(key), Hash: h, Sealed: s.Box.Seal(key, sealContext(h)),
+		Status: model.KeyActive, CreatedBy: actorID, CreatedAt: s.Now()}
 	if err := store.CreateAPIKey(ctx, tx, k); err != nil {
 		return nil, err
 	}
@@ -170,7 +171,7 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, orgID, actorID int64, 
 	if err := store.Audit(ctx, tx, orgID, actorID, action, detail, s.Now()); err != nil {
 		return err
 	}
-	return store.AddGreenhouseEvent(ctx, tx, &store.GreenhouseEvent{OrgID: orgID, Kind: "key", OK: true, Detail: "API " + detail, CreatedAt: s.Now()})
+	return store.AddGreenhouseEvent(ctx, tx, &model.GreenhouseEvent{OrgID: orgID, Kind: "key", OK: true, Detail: "API " + detail, CreatedAt: s.Now()})
 }
 
 // ErrEnded is wrapped by Authenticate's error for a rotated or revoked key,
@@ -180,7 +181,7 @@ var ErrEnded = errors.New("apikey: the key was rotated or revoked")
 // Authenticate returns the active key that key is. A malformed or unknown key
 // is Unauthorized; a rotated or revoked one is Unauthorized too, wrapping
 // ErrEnded, and the returned record says which organization it belonged to.
-func (s *Service) Authenticate(ctx context.Context, key string) (*store.APIKey, error) {
+func (s *Service) Authenticate(ctx context.Context, key string) (*model.APIKey, error) {
 	if !WellFormed(key) {
 		return nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
 	}
@@ -197,15 +198,17 @@ func (s *Service) Authenticate(ctx context.Context, key string) (*store.APIKey, 
 	if subtle.ConstantTimeCompare([]byte(k.Hash), []byte(h)) != 1 {
 		return nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
 	}
-	if k.Status != store.KeyActive {
+	if k.Status != model.KeyActive {
 		return k, &endedError{status: k.Status}
 	}
 	return k, nil
 }
 
-type endedError struct{ status string }
+type endedError struct{ status model.KeyStatus }
 
-func (e *endedError) Error() string { return "The API key was " + e.status + " and no longer works." }
+func (e *endedError) Error() string {
+	return "The API key was " + string(e.status) + " and no longer works."
+}
 func (e *endedError) Unwrap() []error {
 	return []error{ErrEnded, apperror.New(apperror.Unauthorized, "The API key was %s and no longer works.", e.status)}
 }
@@ -221,7 +224,7 @@ func (s *Service) Credential(ctx context.Context, q store.Querier, orgID int64) 
 }
 
 // Open unseals a key record's stored copy.
-func Open(box *secretbox.Box, k *store.APIKey) (string, error) {
+func Open(box *secretbox.Box, k *model.APIKey) (string, error) {
 	if k.Sealed == "" {
 		return "", apperror.New(apperror.NotFound, "the key %s… is not kept (rotated or revoked)", k.Prefix)
 	}

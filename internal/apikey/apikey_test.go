@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/secretbox"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -90,7 +91,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("rotate: %v", err)
 	}
 	k, err = s.Authenticate(ctx, first.Key)
-	if !errors.Is(err, ErrEnded) || apperror.KindOf(err) != apperror.Unauthorized || k.OrgID != orgID || k.Status != store.KeyRotated {
+	if !errors.Is(err, ErrEnded) || apperror.KindOf(err) != apperror.Unauthorized || k.OrgID != orgID || k.Status != model.KeyRotated {
 		t.Errorf("old key after rotation: %v %+v", err, k)
 	}
 	if !strings.Contains(apperror.Message(err), "rotated") {

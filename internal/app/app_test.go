@@ -18,6 +18,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/jobs"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -37,7 +38,7 @@ func TestJobsSurviveRestart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := first.Accounts.Invite(ctx, org, nil, "ann@acme.test", store.RoleAdmin); err != nil {
+		if _, err := first.Accounts.Invite(ctx, org, nil, "ann@acme.test", model.RoleAdmin); err != nil {
 			t.Fatal(err)
 		}
 		if err := first.Close(); err != nil {
@@ -50,7 +51,7 @@ func TestJobsSurviveRestart(t *testing.T) {
 		box.WaitFor(t, "ann@acme.test", 10*time.Second)
 		apptest.Eventually(t, 5*time.Second, "the outbox to record delivery", func() bool {
 			emails, _ := store.RecentEmails(ctx, second.Store.DB, 10)
-			return len(emails) == 1 && emails[0].Status == store.EmailSent
+			return len(emails) == 1 && emails[0].Status == model.EmailSent
 		})
 	})
 }
@@ -64,13 +65,13 @@ func TestEmailRetries(t *testing.T) {
 	cfg.SMTP = box.SMTP()
 	inst := apptest.Start(t, cfg)
 	org, _ := inst.Accounts.CreateOrg(ctx, "Acme", "", 0)
-	if _, err := inst.Accounts.Invite(ctx, org, nil, "ann@acme.test", store.RoleAdmin); err != nil {
+	if _, err := inst.Accounts.Invite(ctx, org, nil, "ann@acme.test", model.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
 	box.WaitFor(t, "ann@acme.test", 15*time.Second)
 	apptest.Eventually(t, 5*time.Second, "the outbox to record two tries", func() bool {
 		emails, _ := store.RecentEmails(ctx, inst.Store.DB, 10)
-		return len(emails) == 1 && emails[0].Status == store.EmailSent && emails[0].Attempts == 2
+		return len(emails) == 1 && emails[0].Status == model.EmailSent && emails[0].Attempts == 2
 	})
 	if n := len(box.Messages()); n != 1 {
 		t.Errorf("%d mails delivered, want exactly 1", n)
@@ -85,7 +86,7 @@ func TestWorkRollsBackWithItsChange(t *testing.T) {
 		inst := apptest.Start(t, apptest.Config(t, dbURL))
 		boom := errors.New("boom")
 		err := inst.Store.Tx(ctx, func(tx *sql.Tx) error {
-			if err := inst.Queue.SendEmail(ctx, tx, &store.Email{To: "x@example.test", Subject: "s", Text: "t", CreatedAt: time.Now()}); err != nil {
+			if err := inst.Queue.SendEmail(ctx, tx, &model.Email{To: "x@example.test", Subject: "s", Text: "t", CreatedAt: time.Now()}); err != nil {
 				return err
 			}
 			return boom
@@ -115,7 +116,7 @@ func TestTwoInstancesShareSessionsAndJobs(t *testing.T) {
 	cfgA.SMTP, cfgB.SMTP = box.SMTP(), box.SMTP()
 	a := apptest.Start(t, cfgA)
 	b := apptest.Start(t, cfgB)
-	if _, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: "staff@ts.test", Password: "correct horse battery", Role: store.RoleStaff}); err != nil {
+	if _, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: "staff@ts.test", Password: "correct horse battery", Role: model.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
 	// A only serves requests from now on: its workers stop.
@@ -232,13 +233,13 @@ func TestSweepSubmitsOverdueAttempts(t *testing.T) {
 	clock := apptest.NewClock(time.Now())
 	inst := apptest.StartWith(t, apptest.Config(t, ""), app.Options{Now: clock.Now})
 	org, _ := inst.Accounts.CreateOrg(ctx, "Acme", "", 0)
-	u := &store.User{OrgID: org.ID, Name: "test"}
+	u := &model.User{OrgID: org.ID, Name: "test"}
 	doc, _ := os.ReadFile("../../examples/postings/customer-support-lead.json") // 40 minutes in all
 	p, err := inst.Postings.Import(ctx, u, bytes.NewReader(doc), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := inst.Candidates.Add(ctx, org.ID, p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: store.SourceManual})
+	c, err := inst.Candidates.Add(ctx, org.ID, p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +257,7 @@ func TestSweepSubmitsOverdueAttempts(t *testing.T) {
 	}
 	apptest.Eventually(t, 10*time.Second, "the sweep to submit the attempt", func() bool {
 		got, _ := store.OrgCandidate(ctx, inst.Store.DB, org.ID, c.ID)
-		return got.Status == store.CandidateCompleted && got.Score != nil
+		return got.Status == model.CandidateCompleted && got.Score != nil
 	})
 	got, _ := store.OrgCandidate(ctx, inst.Store.DB, org.ID, c.ID)
 	a, _ := store.GetAttempt(ctx, inst.Store.DB, c.ID, got.AttemptID)

@@ -15,6 +15,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/auth"
 	"github.com/talentsystems/talentsystems/internal/jobs"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 	"github.com/talentsystems/talentsystems/internal/secretbox"
@@ -32,7 +33,7 @@ type Service struct {
 	// OnResult runs in the transaction that changes a candidate's result or
 	// status (scoring, override, reset, erasure). The Greenhouse integration
 	// enqueues its callback there, so the change and the callback commit together.
-	OnResult func(ctx context.Context, tx *sql.Tx, c *store.Candidate) error
+	OnResult func(ctx context.Context, tx *sql.Tx, c *model.Candidate) error
 
 	docs docCache
 }
@@ -76,7 +77,7 @@ type Greenhouse struct {
 
 // AddOptions say where a candidate comes from and whether to mail the link.
 type AddOptions struct {
-	Source     string // store.SourceManual or store.SourceGreenhouse
+	Source     model.Source
 	SendEmail  bool
 	Greenhouse *Greenhouse
 	ActorID    int64
@@ -84,8 +85,8 @@ type AddOptions struct {
 
 // Add creates a candidate on an active posting of orgID with a new private
 // link, and queues the invitation mail when asked, in one transaction.
-func (s *Service) Add(ctx context.Context, orgID, postingID int64, p Person, opt AddOptions) (*store.Candidate, error) {
-	var c *store.Candidate
+func (s *Service) Add(ctx context.Context, orgID, postingID int64, p Person, opt AddOptions) (*model.Candidate, error) {
+	var c *model.Candidate
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		c, err = s.AddTx(ctx, tx, orgID, postingID, p, opt)
@@ -95,7 +96,7 @@ func (s *Service) Add(ctx context.Context, orgID, postingID int64, p Person, opt
 }
 
 // AddTx is Add inside the caller's transaction.
-func (s *Service) AddTx(ctx context.Context, tx *sql.Tx, orgID, postingID int64, p Person, opt AddOptions) (*store.Candidate, error) {
+func (s *Service) AddTx(ctx context.Context, tx *sql.Tx, orgID, postingID int64, p Person, opt AddOptions) (*model.Candidate, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func (s *Service) AddTx(ctx context.Context, tx *sql.Tx, orgID, postingID int64,
 	if err != nil {
 		return nil, err
 	}
-	if sp.Status != store.PostingActive {
+	if sp.Status != model.PostingActive {
 		return nil, apperror.New(apperror.Conflict, "The posting %q is %s: only an active posting takes candidates.", sp.Title, sp.Status)
 	}
 	doc, err := s.docs.decode(sp.Document)
@@ -112,9 +113,9 @@ func (s *Service) AddTx(ctx context.Context, tx *sql.Tx, orgID, postingID int64,
 	}
 	now := s.Now()
 	token := auth.NewToken()
-	c := &store.Candidate{
+	c := &model.Candidate{
 		OrgID: orgID, PostingID: postingID, FirstName: p.FirstName, LastName: p.LastName, Email: p.Email, Phone: p.Phone,
-		Source: opt.Source, Status: store.CandidateSent, TokenHash: auth.Hash(token), TokenSealed: s.Box.Seal(token, tokenContext),
+		Source: opt.Source, Status: model.CandidateSent, TokenHash: auth.Hash(token), TokenSealed: s.Box.Seal(token, tokenContext),
 		ExpiresAt: now.Add(time.Duration(doc.LinkValidityDays) * 24 * time.Hour), CreatedBy: opt.ActorID, CreatedAt: now, PostingTitle: sp.Title,
 	}
 	if g := opt.Greenhouse; g != nil {
@@ -135,7 +136,7 @@ func (s *Service) AddTx(ctx context.Context, tx *sql.Tx, orgID, postingID int64,
 }
 
 // Link returns the candidate's current assessment link.
-func (s *Service) Link(c *store.Candidate) string {
+func (s *Service) Link(c *model.Candidate) string {
 	if c.TokenSealed == "" {
 		return ""
 	}
@@ -147,13 +148,13 @@ func (s *Service) Link(c *store.Candidate) string {
 }
 
 // Get returns a candidate of the organization.
-func (s *Service) Get(ctx context.Context, orgID, id int64) (*store.Candidate, error) {
+func (s *Service) Get(ctx context.Context, orgID, id int64) (*model.Candidate, error) {
 	return store.OrgCandidate(ctx, s.Store.DB, orgID, id)
 }
 
 // change loads a candidate of orgID in a transaction, lets fn change it, and
 // saves it with an audit event.
-func (s *Service) change(ctx context.Context, orgID, actorID, id int64, action string, fn func(tx *sql.Tx, c *store.Candidate) (string, error)) error {
+func (s *Service) change(ctx context.Context, orgID, actorID, id int64, action string, fn func(tx *sql.Tx, c *model.Candidate) (string, error)) error {
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		c, err := store.OrgCandidate(ctx, tx, orgID, id)
 		if err != nil {
@@ -173,7 +174,7 @@ func (s *Service) change(ctx context.Context, orgID, actorID, id int64, action s
 	})
 }
 
-func (s *Service) postingDoc(ctx context.Context, q store.Querier, c *store.Candidate) (*posting.Posting, error) {
+func (s *Service) postingDoc(ctx context.Context, q store.Querier, c *model.Candidate) (*posting.Posting, error) {
 	sp, err := store.OrgPosting(ctx, q, c.OrgID, c.PostingID)
 	if err != nil {
 		return nil, err
@@ -186,7 +187,7 @@ func (s *Service) postingDoc(ctx context.Context, q store.Querier, c *store.Cand
 // trail, and the invitation is mailed again, except to Greenhouse candidates
 // (Greenhouse notifies them).
 func (s *Service) Reset(ctx context.Context, orgID, actorID, id int64) error {
-	return s.change(ctx, orgID, actorID, id, "candidate.reset", func(tx *sql.Tx, c *store.Candidate) (string, error) {
+	return s.change(ctx, orgID, actorID, id, "candidate.reset", func(tx *sql.Tx, c *model.Candidate) (string, error) {
 		doc, err := s.postingDoc(ctx, tx, c)
 		if err != nil {
 			return "", err
@@ -198,7 +199,7 @@ func (s *Service) Reset(ctx context.Context, orgID, actorID, id int64) error {
 				return "", err
 			}
 			from := a.Status
-			a.Status = store.AttemptReset
+			a.Status = model.AttemptReset
 			if _, err := store.UpdateAttempt(ctx, tx, a, from); err != nil {
 				return "", err
 			}
@@ -208,10 +209,10 @@ func (s *Service) Reset(ctx context.Context, orgID, actorID, id int64) error {
 		}
 		token := auth.NewToken()
 		c.TokenHash, c.TokenSealed = auth.Hash(token), s.Box.Seal(token, tokenContext)
-		c.Status, c.AttemptID, c.Score, c.Recommendation = store.CandidateSent, 0, nil, ""
+		c.Status, c.AttemptID, c.Score, c.Recommendation = model.CandidateSent, 0, nil, ""
 		c.StartedAt, c.CompletedAt = time.Time{}, time.Time{}
 		c.ExpiresAt = now.Add(time.Duration(doc.LinkValidityDays) * 24 * time.Hour)
-		if c.Source == store.SourceManual {
+		if c.Source == model.SourceManual {
 			if err := s.invite(ctx, tx, c, doc, token); err != nil {
 				return "", err
 			}
@@ -220,7 +221,7 @@ func (s *Service) Reset(ctx context.Context, orgID, actorID, id int64) error {
 	})
 }
 
-func (s *Service) onResult(ctx context.Context, tx *sql.Tx, c *store.Candidate) error {
+func (s *Service) onResult(ctx context.Context, tx *sql.Tx, c *model.Candidate) error {
 	if s.OnResult == nil {
 		return nil
 	}
@@ -235,8 +236,8 @@ func (s *Service) Extend(ctx context.Context, orgID, actorID, id int64, days int
 	if days < 1 || days > MaxExtendDays {
 		return apperror.Field("days", "extend by 1 to %d days", MaxExtendDays)
 	}
-	return s.change(ctx, orgID, actorID, id, "candidate.extend", func(tx *sql.Tx, c *store.Candidate) (string, error) {
-		if c.Status == store.CandidateCompleted {
+	return s.change(ctx, orgID, actorID, id, "candidate.extend", func(tx *sql.Tx, c *model.Candidate) (string, error) {
+		if c.Status == model.CandidateCompleted {
 			return "", apperror.New(apperror.Conflict, "The candidate has completed the assessment; there is nothing to extend.")
 		}
 		from := c.ExpiresAt
@@ -257,10 +258,10 @@ func (s *Service) SetAccommodation(ctx context.Context, orgID, actorID, id int64
 	if pct < 0 || pct > MaxExtraTimePct {
 		return apperror.Field("extra_time_pct", "extra time must be 0 to %d percent", MaxExtraTimePct)
 	}
-	return s.change(ctx, orgID, actorID, id, "candidate.accommodation", func(tx *sql.Tx, c *store.Candidate) (string, error) {
+	return s.change(ctx, orgID, actorID, id, "candidate.accommodation", func(tx *sql.Tx, c *model.Candidate) (string, error) {
 		old := c.ExtraTimePct
 		c.ExtraTimePct = pct
-		if c.Status == store.CandidateStarted && c.AttemptID != 0 {
+		if c.Status == model.CandidateStarted && c.AttemptID != 0 {
 			a, err := store.GetAttempt(ctx, tx, c.ID, c.AttemptID)
 			if err != nil {
 				return "", err
@@ -282,7 +283,7 @@ func (s *Service) SetAccommodation(ctx context.Context, orgID, actorID, id int64
 				start := a.SectionDeadlineAt.Add(-extra(time.Duration(limit)*time.Minute, old))
 				a.SectionDeadlineAt = start.Add(extra(time.Duration(limit)*time.Minute, pct))
 			}
-			if _, err := store.UpdateAttempt(ctx, tx, a, store.AttemptInProgress); err != nil {
+			if _, err := store.UpdateAttempt(ctx, tx, a, model.AttemptInProgress); err != nil {
 				return "", err
 			}
 		}
@@ -293,7 +294,7 @@ func (s *Service) SetAccommodation(ctx context.Context, orgID, actorID, id int64
 // Erase removes the candidate's personal data, answers and files on request;
 // the anonymous status and scores stay for the posting's statistics.
 func (s *Service) Erase(ctx context.Context, orgID, actorID, id int64) error {
-	return s.change(ctx, orgID, actorID, id, "candidate.erase", func(tx *sql.Tx, c *store.Candidate) (string, error) {
+	return s.change(ctx, orgID, actorID, id, "candidate.erase", func(tx *sql.Tx, c *model.Candidate) (string, error) {
 		attempts, err := store.CandidateAttempts(ctx, tx, c.ID)
 		if err != nil {
 			return "", err
@@ -338,7 +339,7 @@ func anonymousResult(raw []byte) []byte {
 }
 
 // versionDoc returns the posting document of the version an attempt runs on.
-func (s *Service) versionDoc(ctx context.Context, q store.Querier, c *store.Candidate, version int) (*posting.Posting, error) {
+func (s *Service) versionDoc(ctx context.Context, q store.Querier, c *model.Candidate, version int) (*posting.Posting, error) {
 	v, err := store.GetPostingVersion(ctx, q, c.PostingID, version)
 	if err != nil {
 		return nil, err
@@ -363,7 +364,7 @@ func extra(d time.Duration, pct int) time.Duration {
 
 // PostingOf returns the posting as candidate c takes or took it: the version
 // attempt a runs on, or the current posting when there is no attempt.
-func (s *Service) PostingOf(ctx context.Context, c *store.Candidate, a *store.Attempt) (*posting.Posting, error) {
+func (s *Service) PostingOf(ctx context.Context, c *model.Candidate, a *model.Attempt) (*posting.Posting, error) {
 	if a != nil {
 		return s.versionDoc(ctx, s.Store.DB, c, a.PostingVersion)
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
-	"github.com/talentsystems/talentsystems/internal/store"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
 // typeAllowed reports whether a file matches one of the accepted types: a
@@ -117,7 +117,7 @@ func ParseCSV(r io.Reader) ([]CSVRow, error) {
 
 // ImportCSV adds every row as a candidate and mails each their link, all in
 // one transaction: if any row has a problem, nothing is added.
-func (s *Service) ImportCSV(ctx context.Context, orgID, postingID, actorID int64, rows []CSVRow) ([]*store.Candidate, error) {
+func (s *Service) ImportCSV(ctx context.Context, orgID, postingID, actorID int64, rows []CSVRow) ([]*model.Candidate, error) {
 	bad := 0
 	for _, r := range rows {
 		if r.Error != "" {
@@ -127,10 +127,10 @@ func (s *Service) ImportCSV(ctx context.Context, orgID, postingID, actorID int64
 	if bad > 0 {
 		return nil, apperror.New(apperror.Invalid, "%d of %d rows have problems; nothing was imported.", bad, len(rows))
 	}
-	var out []*store.Candidate
+	var out []*model.Candidate
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range rows {
-			c, err := s.AddTx(ctx, tx, orgID, postingID, r.Person, AddOptions{Source: store.SourceManual, SendEmail: true, ActorID: actorID})
+			c, err := s.AddTx(ctx, tx, orgID, postingID, r.Person, AddOptions{Source: model.SourceManual, SendEmail: true, ActorID: actorID})
 			if err != nil {
 				return fmt.Errorf("line %d: %w", r.Line, err)
 			}

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -53,7 +54,7 @@ func describeAssessment(doc *posting.Posting) (what, timing string) {
 }
 
 // invite queues the invitation mail with the link token, in tx.
-func (s *Service) invite(ctx context.Context, tx *sql.Tx, c *store.Candidate, doc *posting.Posting, token string) error {
+func (s *Service) invite(ctx context.Context, tx *sql.Tx, c *model.Candidate, doc *posting.Posting, token string) error {
 	org, err := store.OrgByID(ctx, tx, c.OrgID)
 	if err != nil {
 		return err
@@ -68,6 +69,6 @@ func (s *Service) invite(ctx context.Context, tx *sql.Tx, c *store.Candidate, do
 	}
 	text := fmt.Sprintf("Hello %s,\n\n%s would like you to take the assessment for %s.\n\nWhat it is: %s\nTime: %s\nTake it before: %s\n\nStart here:\n%s\n\nYour answers are saved as you go, so you can close the page and come back with the same link. The link is personal: please do not share it.\n",
 		c.FirstName, org.Name, doc.Title, what, timing, data["Deadline"], link)
-	return s.Queue.SendEmail(ctx, tx, &store.Email{OrgID: c.OrgID, To: c.Email, Subject: "Your assessment for " + doc.Title + " at " + org.Name,
+	return s.Queue.SendEmail(ctx, tx, &model.Email{OrgID: c.OrgID, To: c.Email, Subject: "Your assessment for " + doc.Title + " at " + org.Name,
 		Text: text, HTML: html.String(), CreatedAt: s.Now()})
 }

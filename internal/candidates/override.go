@@ -9,13 +9,14 @@ import (
 	"strings"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // Override sets a question's level by hand with a note. The automatic score
 // is kept; the result is recomputed, audited, and reported onward (Greenhouse).
-func (s *Service) Override(ctx context.Context, actor *store.User, id int64, questionKey string, level int, note string) error {
+func (s *Service) Override(ctx context.Context, actor *model.User, id int64, questionKey string, level int, note string) error {
 	note = strings.TrimSpace(note)
 	if level < 1 || level > 5 {
 		return apperror.Field("level", "choose a level from 1 to 5")
@@ -23,8 +24,8 @@ func (s *Service) Override(ctx context.Context, actor *store.User, id int64, que
 	if note == "" || len(note) > 2000 {
 		return apperror.Field("note", "explain the override in a note (up to 2000 characters)")
 	}
-	return s.change(ctx, actor.OrgID, actor.ID, id, "score.override", func(tx *sql.Tx, c *store.Candidate) (string, error) {
-		if c.Status != store.CandidateCompleted || c.AttemptID == 0 {
+	return s.change(ctx, actor.OrgID, actor.ID, id, "score.override", func(tx *sql.Tx, c *model.Candidate) (string, error) {
+		if c.Status != model.CandidateCompleted || c.AttemptID == 0 {
 			return "", apperror.New(apperror.Conflict, "Only a completed assessment can be re-scored.")
 		}
 		a, err := store.GetAttempt(ctx, tx, c.ID, c.AttemptID)
@@ -44,7 +45,7 @@ func (s *Service) Override(ctx context.Context, actor *store.User, id int64, que
 			return "", err
 		}
 		now := s.Now()
-		o := &store.Override{AttemptID: a.ID, QuestionKey: questionKey, Level: level, OriginalLevel: res.Questions[i].OriginalLevel,
+		o := &model.Override{AttemptID: a.ID, QuestionKey: questionKey, Level: level, OriginalLevel: res.Questions[i].OriginalLevel,
 			Note: note, UserID: actor.ID, UserName: actor.Name, CreatedAt: now}
 		if err := store.CreateOverride(ctx, tx, o); err != nil {
 			return "", err
@@ -61,7 +62,7 @@ func (s *Service) Override(ctx context.Context, actor *store.User, id int64, que
 		if err := setResult(a, c, res); err != nil {
 			return "", err
 		}
-		if _, err := store.UpdateAttempt(ctx, tx, a, store.AttemptSubmitted); err != nil {
+		if _, err := store.UpdateAttempt(ctx, tx, a, model.AttemptSubmitted); err != nil {
 			return "", err
 		}
 		detail := fmt.Sprintf("question %s level %d→%d; overall now %.1f (%s)", questionKey, o.OriginalLevel, level, res.Overall, res.Recommendation)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/auth"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 	"github.com/talentsystems/talentsystems/internal/store"
@@ -30,15 +31,15 @@ const (
 // Session is everything the candidate's pages need for one link.
 type Session struct {
 	State     string
-	Candidate *store.Candidate
-	Org       *store.Org
+	Candidate *model.Candidate
+	Org       *model.Org
 	// Doc is the posting as the candidate takes it: the version their attempt
 	// runs on, or the current one before they start. It is shared between
 	// requests: read it, never modify it.
 	Doc       *posting.Posting
-	Attempt   *store.Attempt
+	Attempt   *model.Attempt
 	Questions []posting.Question // in the order asked, enabled sections only
-	Answers   map[string]*store.Answer
+	Answers   map[string]*model.Answer
 }
 
 // Open looks up a link. An unknown token is NotFound; a replaced or erased
@@ -64,7 +65,7 @@ func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
 		return nil, err
 	}
 	ss, err := s.session(ctx, s.Store.DB, c)
-	if err != nil || c.Status != store.CandidateStarted || !overdue(ss, s.Now()) {
+	if err != nil || c.Status != model.CandidateStarted || !overdue(ss, s.Now()) {
 		return ss, err
 	}
 	// The time is up: submit (or move on a section) in a write transaction,
@@ -89,7 +90,7 @@ func overdue(ss *Session, now time.Time) bool {
 	return !now.Before(d)
 }
 
-func (s *Service) session(ctx context.Context, q store.Querier, c *store.Candidate) (*Session, error) {
+func (s *Service) session(ctx context.Context, q store.Querier, c *model.Candidate) (*Session, error) {
 	org, err := store.OrgByID(ctx, q, c.OrgID)
 	if err != nil {
 		return nil, err
@@ -115,17 +116,17 @@ func (s *Service) session(ctx context.Context, q store.Querier, c *store.Candida
 	ss.Questions = askedQuestions(ss.Doc)
 	now := s.Now()
 	switch {
-	case c.Status == store.CandidateCompleted:
+	case c.Status == model.CandidateCompleted:
 		ss.State = StateCompleted
-	case c.Status == store.CandidateStarted && ss.Attempt != nil && ss.Deadline().After(now):
+	case c.Status == model.CandidateStarted && ss.Attempt != nil && ss.Deadline().After(now):
 		// An attempt under way runs to its time limit, even past the
 		// link's expiry: starting late must not cut the candidate's time.
 		ss.State = StateInProgress
 	case !now.Before(c.ExpiresAt):
 		ss.State = StateExpired
-	case c.Status == store.CandidateStarted:
+	case c.Status == model.CandidateStarted:
 		ss.State = StateInProgress
-	case sp.Status != store.PostingActive:
+	case sp.Status != model.PostingActive:
 		ss.State = StateClosed
 	default:
 		ss.State = StateWelcome
@@ -193,7 +194,7 @@ func (s *Service) Start(ctx context.Context, token string, consent bool) error {
 			return err
 		}
 		now := s.Now()
-		a := &store.Attempt{CandidateID: c.ID, PostingVersion: sp.Version, Status: store.AttemptInProgress, StartedAt: now}
+		a := &model.Attempt{CandidateID: c.ID, PostingVersion: sp.Version, Status: model.AttemptInProgress, StartedAt: now}
 		if tl := ss.Doc.TimeLimit; tl != nil && tl.TotalMinutes > 0 {
 			a.DeadlineAt = now.Add(extra(time.Duration(tl.TotalMinutes)*time.Minute, c.ExtraTimePct))
 		}
@@ -205,7 +206,7 @@ func (s *Service) Start(ctx context.Context, token string, consent bool) error {
 		if err := store.CreateAttempt(ctx, tx, a); err != nil {
 			return err
 		}
-		c.AttemptID, c.Status, c.StartedAt = a.ID, store.CandidateStarted, now
+		c.AttemptID, c.Status, c.StartedAt = a.ID, model.CandidateStarted, now
 		if err := store.UpdateCandidate(ctx, tx, c, now); err != nil {
 			return err
 		}
@@ -251,7 +252,7 @@ func (s *Service) View(ctx context.Context, token string, i int) error {
 		}
 		a := ss.Attempt
 		a.Position = i
-		_, err = store.UpdateAttempt(ctx, tx, a, store.AttemptInProgress)
+		_, err = store.UpdateAttempt(ctx, tx, a, model.AttemptInProgress)
 		return err
 	})
 }
@@ -280,7 +281,7 @@ func (s *Service) Save(ctx context.Context, token string, i int, ans scoring.Ans
 			return err
 		}
 		if file != nil {
-			if err := store.SaveUpload(ctx, tx, &store.Upload{AttemptID: ss.Attempt.ID, QuestionKey: q.Key, FileName: file.Name,
+			if err := store.SaveUpload(ctx, tx, &model.Upload{AttemptID: ss.Attempt.ID, QuestionKey: q.Key, FileName: file.Name,
 				ContentType: file.ContentType, Size: int64(len(file.Data)), Data: file.Data, CreatedAt: s.Now()}); err != nil {
 				return err
 			}
@@ -358,10 +359,10 @@ func (s *Service) Submit(ctx context.Context, token string) error {
 		if err != nil {
 			return err
 		}
-		if c.Status == store.CandidateCompleted {
+		if c.Status == model.CandidateCompleted {
 			return nil
 		}
-		if c.Status != store.CandidateStarted {
+		if c.Status != model.CandidateStarted {
 			return apperror.New(apperror.Conflict, "This assessment has not been started.")
 		}
 		return s.finish(ctx, tx, c, "candidate")
@@ -396,17 +397,17 @@ func (s *Service) advance(ctx context.Context, tx *sql.Tx, ss *Session, reason s
 			break
 		}
 	}
-	_, err := store.UpdateAttempt(ctx, tx, a, store.AttemptInProgress)
+	_, err := store.UpdateAttempt(ctx, tx, a, model.AttemptInProgress)
 	return err
 }
 
 // enforceDeadline submits (or moves to the next section) an attempt whose
 // time is up, so no answer is accepted after the deadline and the result
 // exists even if the candidate never comes back.
-func (s *Service) enforceDeadline(ctx context.Context, c *store.Candidate) error {
+func (s *Service) enforceDeadline(ctx context.Context, c *model.Candidate) error {
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		c, err := store.OrgCandidate(ctx, tx, c.OrgID, c.ID)
-		if err != nil || c.Status != store.CandidateStarted {
+		if err != nil || c.Status != model.CandidateStarted {
 			return err
 		}
 		ss, err := s.session(ctx, tx, c)
@@ -417,7 +418,7 @@ func (s *Service) enforceDeadline(ctx context.Context, c *store.Candidate) error
 		// Loop on the stored status, not the page state: an attempt whose
 		// time ran out and whose link has since expired must still be
 		// submitted (and scored), or it would stay started for ever.
-		for c.Status == store.CandidateStarted {
+		for c.Status == model.CandidateStarted {
 			if !overdue(ss, now) {
 				return nil
 			}
@@ -440,7 +441,7 @@ func (s *Service) enforceDeadline(ctx context.Context, c *store.Candidate) error
 }
 
 // finish submits and scores the candidate's attempt in tx.
-func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *store.Candidate, reason string) error {
+func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *model.Candidate, reason string) error {
 	a, err := store.GetAttempt(ctx, tx, c.ID, c.AttemptID)
 	if err != nil {
 		return err
@@ -462,15 +463,15 @@ func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *store.Candidate, re
 	}
 	res := scoring.Rollup(doc, scoring.ScoreAll(s.Scorer, doc, answers), nil)
 	now := s.Now()
-	a.Status, a.SubmittedAt, a.SubmitReason = store.AttemptSubmitted, now, reason
+	a.Status, a.SubmittedAt, a.SubmitReason = model.AttemptSubmitted, now, reason
 	if err := setResult(a, c, res); err != nil {
 		return err
 	}
-	ok, err := store.UpdateAttempt(ctx, tx, a, store.AttemptInProgress)
+	ok, err := store.UpdateAttempt(ctx, tx, a, model.AttemptInProgress)
 	if err != nil || !ok {
 		return err // !ok: another request submitted it first
 	}
-	c.Status, c.CompletedAt = store.CandidateCompleted, now
+	c.Status, c.CompletedAt = model.CandidateCompleted, now
 	if err := store.UpdateCandidate(ctx, tx, c, now); err != nil {
 		return err
 	}
@@ -480,7 +481,7 @@ func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *store.Candidate, re
 	return s.onResult(ctx, tx, c)
 }
 
-func setResult(a *store.Attempt, c *store.Candidate, res scoring.Result) error {
+func setResult(a *model.Attempt, c *model.Candidate, res scoring.Result) error {
 	raw, err := json.Marshal(res)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/talentsystems/talentsystems/internal/apikey"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -51,7 +52,7 @@ func TestAPIKeyCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	for key, want := range map[string]string{first: store.KeyRotated, second: store.KeyRevoked} {
+	for key, want := range map[string]model.KeyStatus{first: model.KeyRotated, second: model.KeyRevoked} {
 		k, err := store.APIKeyByHash(context.Background(), st.DB, apikey.Hash(key))
 		if err != nil || k.Status != want {
 			t.Errorf("key %s…: %+v %v, want %s", key[:9], k, err, want)

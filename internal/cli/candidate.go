@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -43,15 +44,15 @@ func candidateList(ctx context.Context, env Env, args []string) error {
 	now := time.Now()
 	var out []candidateJSON
 	for offset := 0; ; offset += 500 {
-		page, total, err := store.ListCandidates(ctx, a.Store.DB, store.CandidateFilter{OrgID: actor.OrgID, PostingID: postingID, Status: status,
+		page, total, err := store.ListCandidates(ctx, a.Store.DB, model.CandidateFilter{OrgID: actor.OrgID, PostingID: postingID, Status: model.CandidateStatus(status),
 			Sort: "created", Limit: 500, Offset: offset, Now: now})
 		if err != nil {
 			return err
 		}
 		for _, c := range page {
 			j := candidateJSON{ID: c.ID, PostingID: c.PostingID, Posting: c.PostingTitle, FirstName: c.FirstName, LastName: c.LastName, Email: c.Email,
-				Source: c.Source, Status: c.EffectiveStatus(now), ExpiresAt: c.ExpiresAt.Format(time.RFC3339), Score: c.Score, Recommendation: c.Recommendation}
-			if c.Status != store.CandidateCompleted {
+				Source: string(c.Source), Status: string(c.EffectiveStatus(now)), ExpiresAt: c.ExpiresAt.Format(time.RFC3339), Score: c.Score, Recommendation: c.Recommendation}
+			if c.Status != model.CandidateCompleted {
 				j.Link = a.Candidates.Link(c)
 			}
 			if !c.CompletedAt.IsZero() {

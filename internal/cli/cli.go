@@ -17,6 +17,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/app"
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -238,7 +239,7 @@ func userCreate(ctx context.Context, env Env, args []string) error {
 	if staff == (orgSlug != "") {
 		return apperror.New(apperror.Invalid, "give either --org SLUG or --staff")
 	}
-	in := account.NewUser{Email: email, Name: name, Role: store.RoleStaff}
+	in := account.NewUser{Email: email, Name: name, Role: model.RoleStaff}
 	if !staff {
 		if in.Role, err = account.ParseRole(role); err != nil {
 			return err

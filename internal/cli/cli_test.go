@@ -15,6 +15,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/cli"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -170,7 +171,7 @@ func TestCandidateList(t *testing.T) {
 	}
 	pid, _ := strconv.ParseInt(id, 10, 64)
 	org, _ := store.OrgBySlug(context.Background(), a.Store.DB, "acme")
-	if _, err := a.Candidates.Add(context.Background(), org.ID, pid, candidates.Person{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test"}, candidates.AddOptions{Source: store.SourceManual}); err != nil {
+	if _, err := a.Candidates.Add(context.Background(), org.ID, pid, candidates.Person{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual}); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()

@@ -9,13 +9,14 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/app"
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/postings"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // openOrg opens the app and returns the organization with slug, and an actor
 // acting on its behalf from the command line (no user).
-func openOrg(ctx context.Context, env Env, name string, args []string, define func(fs *flag.FlagSet)) (*app.App, *store.User, error) {
+func openOrg(ctx context.Context, env Env, name string, args []string, define func(fs *flag.FlagSet)) (*app.App, *model.User, error) {
 	var slug string
 	cfg, err := load(env, name, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&slug, "org", "", "the organization's slug (required)")
@@ -36,7 +37,7 @@ func openOrg(ctx context.Context, env Env, name string, args []string, define fu
 		a.Close()
 		return nil, nil, apperror.New(apperror.Invalid, "no organization has the slug %q", slug)
 	}
-	return a, &store.User{OrgID: org.ID, Name: "command line"}, nil
+	return a, &model.User{OrgID: org.ID, Name: "command line"}, nil
 }
 
 func postingImport(ctx context.Context, env Env, args []string) error {
@@ -104,7 +105,7 @@ func postingList(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	list, err := store.ListPostings(ctx, a.Store.DB, actor.OrgID, status)
+	list, err := store.ListPostings(ctx, a.Store.DB, actor.OrgID, model.PostingStatus(status))
 	if err != nil {
 		return err
 	}

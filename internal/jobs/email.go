@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/talentsystems/talentsystems/internal/mail"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -31,18 +32,18 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[EmailArgs]) error
 	if err != nil {
 		return fmt.Errorf("email job: %w", err)
 	}
-	if e.Status == store.EmailSent || e.Status == store.EmailLogged {
+	if e.Status == model.EmailSent || e.Status == model.EmailLogged {
 		return nil // delivered by an earlier attempt whose completion was lost
 	}
 	logged, sendErr := w.sender.Send(ctx, mail.Message{To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML})
-	status, msg := store.EmailSent, ""
+	status, msg := model.EmailSent, ""
 	switch {
 	case sendErr != nil && job.Attempt >= job.MaxAttempts:
-		status, msg = store.EmailFailed, sendErr.Error()
+		status, msg = model.EmailFailed, sendErr.Error()
 	case sendErr != nil:
-		status, msg = store.EmailQueued, sendErr.Error()
+		status, msg = model.EmailQueued, sendErr.Error()
 	case logged:
-		status = store.EmailLogged
+		status = model.EmailLogged
 	}
 	if err := store.MarkEmail(ctx, w.store.DB, e.ID, status, msg, w.now()); err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apikey"
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/greenhouse"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/secretbox"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -84,9 +85,9 @@ func (GreenhouseCallbackArgs) Kind() string { return "greenhouse_callback" }
 // "sent" and, later, the new result). Starting, extending and other changes
 // that Greenhouse would not show are not sent: test_status answers them.
 // Earlier undelivered callbacks of the candidate are superseded.
-func GreenhouseHook(q *Queue, now func() time.Time) func(ctx context.Context, tx *sql.Tx, c *store.Candidate) error {
-	return func(ctx context.Context, tx *sql.Tx, c *store.Candidate) error {
-		if c.Source != store.SourceGreenhouse || c.GHCallbackURL == "" {
+func GreenhouseHook(q *Queue, now func() time.Time) func(ctx context.Context, tx *sql.Tx, c *model.Candidate) error {
+	return func(ctx context.Context, tx *sql.Tx, c *model.Candidate) error {
+		if c.Source != model.SourceGreenhouse || c.GHCallbackURL == "" {
 			return nil
 		}
 		last, err := store.LastGreenhouseCallback(ctx, tx, c.ID)
@@ -95,26 +96,26 @@ func GreenhouseHook(q *Queue, now func() time.Time) func(ctx context.Context, tx
 		}
 		t := now()
 		// reported: Greenhouse was told of a result that still stands.
-		reported := last != nil && (last.Reason == store.CallbackCompleted || last.Reason == store.CallbackRescored)
-		var reason string
+		reported := last != nil && (last.Reason == model.CallbackCompleted || last.Reason == model.CallbackRescored)
+		var reason model.CallbackReason
 		switch {
-		case c.Status == store.CandidateCompleted && !reported:
-			reason = store.CallbackCompleted
-		case c.Status == store.CandidateCompleted:
-			reason = store.CallbackRescored
+		case c.Status == model.CandidateCompleted && !reported:
+			reason = model.CallbackCompleted
+		case c.Status == model.CandidateCompleted:
+			reason = model.CallbackRescored
 		case reported:
-			reason = store.CallbackReset
-		case c.Status == store.CandidateSent && !t.Before(c.ExpiresAt) &&
-			!(last != nil && last.Reason == store.CallbackExpired && !last.CreatedAt.Before(c.ExpiresAt)):
-			reason = store.CallbackExpired // the link lapsed unstarted: Greenhouse reads "expired"
+			reason = model.CallbackReset
+		case c.Status == model.CandidateSent && !t.Before(c.ExpiresAt) &&
+			!(last != nil && last.Reason == model.CallbackExpired && !last.CreatedAt.Before(c.ExpiresAt)):
+			reason = model.CallbackExpired // the link lapsed unstarted: Greenhouse reads "expired"
 		default:
 			return nil
 		}
 		if err := store.SupersedeGreenhouseCallbacks(ctx, tx, c.ID, t); err != nil {
 			return err
 		}
-		cb := &store.GreenhouseCallback{OrgID: c.OrgID, CandidateID: c.ID, URL: c.GHCallbackURL, Reason: reason,
-			Status: store.CallbackPending, CreatedAt: t}
+		cb := &model.GreenhouseCallback{OrgID: c.OrgID, CandidateID: c.ID, URL: c.GHCallbackURL, Reason: reason,
+			Status: model.CallbackPending, CreatedAt: t}
 		if err := store.CreateGreenhouseCallback(ctx, tx, cb); err != nil {
 			return err
 		}
@@ -162,7 +163,7 @@ func (w *greenhouseWorker) Work(ctx context.Context, job *river.Job[GreenhouseCa
 	if err != nil {
 		return err
 	}
-	if cb.Status != store.CallbackPending && cb.Status != store.CallbackRetrying {
+	if cb.Status != model.CallbackPending && cb.Status != model.CallbackRetrying {
 		return nil // delivered by an earlier run, superseded, or given up
 	}
 	target, err := w.d.Guard.Check(cb.URL)
@@ -185,7 +186,7 @@ func (w *greenhouseWorker) Work(ctx context.Context, job *river.Job[GreenhouseCa
 	now := w.now()
 	switch {
 	case out.Delivered:
-		cb.Status, cb.DeliveredAt, cb.NextTryAt = store.CallbackDelivered, now, time.Time{}
+		cb.Status, cb.DeliveredAt, cb.NextTryAt = model.CallbackDelivered, now, time.Time{}
 		return w.finish(ctx, cb, true, fmt.Sprintf("Greenhouse notified of %s (%s) after %d %s", w.candidate(cb), cb.Reason, cb.Tries, plural(cb.Tries, "try", "tries")))
 	case !out.Retry:
 		return w.giveUp(ctx, cb, out.Code, out.Message+" — a final answer, not retried")
@@ -196,8 +197,8 @@ func (w *greenhouseWorker) Work(ctx context.Context, job *river.Job[GreenhouseCa
 	if ra := min(out.RetryAfter, maxRetryAfter); ra > delay {
 		delay = ra
 	}
-	cb.Status, cb.LastError, cb.NextTryAt = store.CallbackRetrying, out.Message, now.Add(delay)
-	ok, err := store.SaveGreenhouseCallback(ctx, w.store.DB, cb, now, store.CallbackPending, store.CallbackRetrying)
+	cb.Status, cb.LastError, cb.NextTryAt = model.CallbackRetrying, out.Message, now.Add(delay)
+	ok, err := store.SaveGreenhouseCallback(ctx, w.store.DB, cb, now, model.CallbackPending, model.CallbackRetrying)
 	if err != nil || !ok {
 		return err
 	}
@@ -234,16 +235,16 @@ func (w *greenhouseWorker) authorization(ctx context.Context, orgID int64) (stri
 }
 
 // giveUp records a final failure and cancels the job.
-func (w *greenhouseWorker) giveUp(ctx context.Context, cb *store.GreenhouseCallback, code int, why string) error {
-	cb.Status, cb.LastCode, cb.LastError, cb.NextTryAt = store.CallbackFailed, code, why, time.Time{}
+func (w *greenhouseWorker) giveUp(ctx context.Context, cb *model.GreenhouseCallback, code int, why string) error {
+	cb.Status, cb.LastCode, cb.LastError, cb.NextTryAt = model.CallbackFailed, code, why, time.Time{}
 	if err := w.finish(ctx, cb, false, fmt.Sprintf("Callback for %s failed: %s", w.candidate(cb), why)); err != nil {
 		return err
 	}
 	return river.JobCancel(errors.New(why))
 }
 
-func (w *greenhouseWorker) finish(ctx context.Context, cb *store.GreenhouseCallback, ok bool, detail string) error {
-	saved, err := store.SaveGreenhouseCallback(ctx, w.store.DB, cb, w.now(), store.CallbackPending, store.CallbackRetrying)
+func (w *greenhouseWorker) finish(ctx context.Context, cb *model.GreenhouseCallback, ok bool, detail string) error {
+	saved, err := store.SaveGreenhouseCallback(ctx, w.store.DB, cb, w.now(), model.CallbackPending, model.CallbackRetrying)
 	if err != nil || !saved {
 		return err
 	}
@@ -252,13 +253,13 @@ func (w *greenhouseWorker) finish(ctx context.Context, cb *store.GreenhouseCallb
 }
 
 func (w *greenhouseWorker) event(ctx context.Context, orgID int64, ok bool, detail string) {
-	err := store.AddGreenhouseEvent(ctx, w.store.DB, &store.GreenhouseEvent{OrgID: orgID, Kind: "callback", OK: ok, Detail: detail, CreatedAt: w.now()})
+	err := store.AddGreenhouseEvent(ctx, w.store.DB, &model.GreenhouseEvent{OrgID: orgID, Kind: "callback", OK: ok, Detail: detail, CreatedAt: w.now()})
 	if err != nil {
 		w.log.Warn("greenhouse event not recorded", "err", err)
 	}
 }
 
-func (w *greenhouseWorker) candidate(cb *store.GreenhouseCallback) string {
+func (w *greenhouseWorker) candidate(cb *model.GreenhouseCallback) string {
 	return fmt.Sprintf("candidate %d", cb.CandidateID)
 }
 

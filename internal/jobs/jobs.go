@@ -20,6 +20,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/talentsystems/talentsystems/internal/mail"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -137,7 +138,7 @@ func (q *Queue) Insert(ctx context.Context, tx *sql.Tx, args river.JobArgs) erro
 }
 
 // SendEmail stores e in the outbox and enqueues its delivery, both in tx.
-func (q *Queue) SendEmail(ctx context.Context, tx *sql.Tx, e *store.Email) error {
+func (q *Queue) SendEmail(ctx context.Context, tx *sql.Tx, e *model.Email) error {
 	if err := store.CreateEmail(ctx, tx, e); err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -28,7 +29,7 @@ type Service struct {
 
 // Posting is a stored posting with its decoded document.
 type Posting struct {
-	*store.Posting
+	*model.Posting
 	Doc *posting.Posting
 }
 
@@ -90,7 +91,7 @@ func encode(doc *posting.Posting) ([]byte, error) {
 	return posting.Encode(doc)
 }
 
-func decodeStored(p *store.Posting) (*Posting, error) {
+func decodeStored(p *model.Posting) (*Posting, error) {
 	doc, err := posting.Decode(bytes.NewReader(p.Document))
 	if err != nil {
 		return nil, fmt.Errorf("postings: stored document of posting %d: %w", p.ID, err)
@@ -98,7 +99,7 @@ func decodeStored(p *store.Posting) (*Posting, error) {
 	return &Posting{Posting: p, Doc: doc}, nil
 }
 
-func columns(p *store.Posting, doc *posting.Posting, raw []byte) {
+func columns(p *model.Posting, doc *posting.Posting, raw []byte) {
 	p.Title, p.AssessmentType, p.Department, p.Location, p.Document = doc.Title, string(doc.AssessmentType), doc.Department, doc.Location, raw
 }
 
@@ -112,12 +113,12 @@ func (s *Service) Get(ctx context.Context, orgID, id int64) (*Posting, error) {
 }
 
 // Create stores doc as a new draft of the actor's organization.
-func (s *Service) Create(ctx context.Context, actor *store.User, doc *posting.Posting) (*Posting, error) {
+func (s *Service) Create(ctx context.Context, actor *model.User, doc *posting.Posting) (*Posting, error) {
 	raw, err := encode(doc)
 	if err != nil {
 		return nil, err
 	}
-	p := &store.Posting{OrgID: actor.OrgID, PublicID: NewPublicID(), Status: store.PostingDraft, CreatedBy: actor.ID, CreatedAt: s.Now()}
+	p := &model.Posting{OrgID: actor.OrgID, PublicID: NewPublicID(), Status: model.PostingDraft, CreatedBy: actor.ID, CreatedAt: s.Now()}
 	columns(p, doc, raw)
 	err = s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		if err := store.CreatePosting(ctx, tx, p); err != nil {
@@ -134,7 +135,7 @@ func (s *Service) Create(ctx context.Context, actor *store.User, doc *posting.Po
 // Import reads a posting document and stores it as a draft, published at
 // once when publish is set (and then only if it passes every rule: otherwise
 // nothing is stored).
-func (s *Service) Import(ctx context.Context, actor *store.User, r io.Reader, publish bool) (*Posting, error) {
+func (s *Service) Import(ctx context.Context, actor *model.User, r io.Reader, publish bool) (*Posting, error) {
 	doc, err := posting.Decode(r)
 	if errors.Is(err, posting.ErrTooLarge) {
 		return nil, apperror.New(apperror.TooLarge, "The posting file is larger than %d KiB.", posting.MaxDocumentBytes>>10)
@@ -166,7 +167,7 @@ func (s *Service) Import(ctx context.Context, actor *store.User, r io.Reader, pu
 // must stay fully configured; a change that would affect candidates
 // mid-assessment creates a new version, which new candidates get, while
 // candidates who started keep theirs.
-func (s *Service) Update(ctx context.Context, actor *store.User, id int64, revision int, edit func(doc *posting.Posting) error) (*Posting, error) {
+func (s *Service) Update(ctx context.Context, actor *model.User, id int64, revision int, edit func(doc *posting.Posting) error) (*Posting, error) {
 	var out *Posting
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		sp, err := store.OrgPosting(ctx, tx, actor.OrgID, id)
@@ -187,9 +188,9 @@ func (s *Service) Update(ctx context.Context, actor *store.User, id int64, revis
 		if err != nil {
 			return err
 		}
-		if sp.Status != store.PostingDraft {
+		if sp.Status != model.PostingDraft {
 			if problems := p.Doc.Problems(); len(problems) > 0 {
-				return invalid("A "+sp.Status+" posting must stay fully configured: "+plural(len(problems), "problem")+"; nothing was saved. To make larger changes, duplicate the posting.", problems)
+				return invalid("A "+string(sp.Status)+" posting must stay fully configured: "+plural(len(problems), "problem")+"; nothing was saved. To make larger changes, duplicate the posting.", problems)
 			}
 		}
 		columns(sp, p.Doc, raw)
@@ -209,7 +210,7 @@ func (s *Service) Update(ctx context.Context, actor *store.User, id int64, revis
 
 // snapshot records the document as the newest version: a new version when the
 // change affects candidates, else a rewrite of the newest one.
-func (s *Service) snapshot(ctx context.Context, tx *sql.Tx, actor *store.User, sp *store.Posting, doc *posting.Posting) error {
+func (s *Service) snapshot(ctx context.Context, tx *sql.Tx, actor *model.User, sp *model.Posting, doc *posting.Posting) error {
 	if sp.Version > 0 {
 		latest, err := store.GetPostingVersion(ctx, tx, sp.ID, sp.Version)
 		if err != nil {
@@ -224,12 +225,12 @@ func (s *Service) snapshot(ctx context.Context, tx *sql.Tx, actor *store.User, s
 		}
 	}
 	sp.Version++
-	return store.CreatePostingVersion(ctx, tx, &store.PostingVersion{PostingID: sp.ID, Version: sp.Version, Document: sp.Document, CreatedBy: actor.ID, CreatedAt: s.Now()})
+	return store.CreatePostingVersion(ctx, tx, &model.PostingVersion{PostingID: sp.ID, Version: sp.Version, Document: sp.Document, CreatedBy: actor.ID, CreatedAt: s.Now()})
 }
 
 // setStatus moves a posting between statuses, checking the publish rules
 // when it becomes active.
-func (s *Service) setStatus(ctx context.Context, actor *store.User, id int64, from []string, to string) error {
+func (s *Service) setStatus(ctx context.Context, actor *model.User, id int64, from []model.PostingStatus, to model.PostingStatus) error {
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		sp, err := store.OrgPosting(ctx, tx, actor.OrgID, id)
 		if err != nil {
@@ -242,7 +243,7 @@ func (s *Service) setStatus(ctx context.Context, actor *store.User, id int64, fr
 		if !allowed {
 			return apperror.New(apperror.Conflict, "The posting is %s; it cannot become %s from there.", sp.Status, to)
 		}
-		if to == store.PostingActive {
+		if to == model.PostingActive {
 			p, err := decodeStored(sp)
 			if err != nil {
 				return err
@@ -261,27 +262,27 @@ func (s *Service) setStatus(ctx context.Context, actor *store.User, id int64, fr
 		if err := store.UpdatePosting(ctx, tx, sp, s.Now()); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, actor.OrgID, actor.ID, "posting."+to, sp.PublicID, s.Now())
+		return store.Audit(ctx, tx, actor.OrgID, actor.ID, "posting."+string(to), sp.PublicID, s.Now())
 	})
 }
 
 // Publish makes a draft active once it passes every publish rule.
-func (s *Service) Publish(ctx context.Context, actor *store.User, id int64) error {
-	return s.setStatus(ctx, actor, id, []string{store.PostingDraft}, store.PostingActive)
+func (s *Service) Publish(ctx context.Context, actor *model.User, id int64) error {
+	return s.setStatus(ctx, actor, id, []model.PostingStatus{model.PostingDraft}, model.PostingActive)
 }
 
 // Close stops an active posting from taking new candidates.
-func (s *Service) Close(ctx context.Context, actor *store.User, id int64) error {
-	return s.setStatus(ctx, actor, id, []string{store.PostingActive}, store.PostingClosed)
+func (s *Service) Close(ctx context.Context, actor *model.User, id int64) error {
+	return s.setStatus(ctx, actor, id, []model.PostingStatus{model.PostingActive}, model.PostingClosed)
 }
 
 // Reopen makes a closed posting active again.
-func (s *Service) Reopen(ctx context.Context, actor *store.User, id int64) error {
-	return s.setStatus(ctx, actor, id, []string{store.PostingClosed}, store.PostingActive)
+func (s *Service) Reopen(ctx context.Context, actor *model.User, id int64) error {
+	return s.setStatus(ctx, actor, id, []model.PostingStatus{model.PostingClosed}, model.PostingActive)
 }
 
 // Duplicate stores a copy of a posting as a new draft titled "Copy of …".
-func (s *Service) Duplicate(ctx context.Context, actor *store.User, id int64) (*Posting, error) {
+func (s *Service) Duplicate(ctx context.Context, actor *model.User, id int64) (*Posting, error) {
 	p, err := s.Get(ctx, actor.OrgID, id)
 	if err != nil {
 		return nil, err
@@ -296,13 +297,13 @@ func (s *Service) Duplicate(ctx context.Context, actor *store.User, id int64) (*
 
 // Delete removes a draft that was never published; published postings are
 // closed instead, so candidates and results keep their posting.
-func (s *Service) Delete(ctx context.Context, actor *store.User, id int64) error {
+func (s *Service) Delete(ctx context.Context, actor *model.User, id int64) error {
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		sp, err := store.OrgPosting(ctx, tx, actor.OrgID, id)
 		if err != nil {
 			return err
 		}
-		if sp.Status != store.PostingDraft || sp.Version > 0 {
+		if sp.Status != model.PostingDraft || sp.Version > 0 {
 			return apperror.New(apperror.Conflict, "Only a draft that was never published can be deleted; close this posting instead.")
 		}
 		if err := store.DeletePosting(ctx, tx, actor.OrgID, id); err != nil {

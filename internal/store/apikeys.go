@@ -7,35 +7,11 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
-
-// API key statuses. An organization has at most one active key; rotation
-// and revocation end it, and the ended row stays (without its sealed copy)
-// so that a request with an old key can be recognised and explained.
-const (
-	KeyActive  = "active"
-	KeyRotated = "rotated"
-	KeyRevoked = "revoked"
-)
-
-// APIKey is an organization's Greenhouse API key, stored as its SHA-256.
-type APIKey struct {
-	ID     int64
-	OrgID  int64
-	Prefix string // the first characters of the key, for people to recognise it
-	Hash   string
-	// Sealed is the key encrypted under the server's secret key, kept while
-	// the key is active so that the completion callback can present it.
-	Sealed     string
-	Status     string
-	CreatedBy  int64
-	CreatedAt  time.Time
-	LastUsedAt time.Time
-	EndedAt    time.Time
-}
 
 // CreateAPIKey inserts a key. A second active key for the organization is a Conflict.
-func CreateAPIKey(ctx context.Context, q Querier, k *APIKey) error {
+func CreateAPIKey(ctx context.Context, q Querier, k *model.APIKey) error {
 	err := q.QueryRowContext(ctx, `
 INSERT INTO api_keys (org_id, prefix, key_hash, key_sealed, status, created_by, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -51,8 +27,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 
 const apiKeyColumns = `id, org_id, prefix, key_hash, key_sealed, status, created_by, created_at, last_used_at, ended_at`
 
-func scanAPIKey(sc interface{ Scan(...any) error }) (*APIKey, error) {
-	k := &APIKey{}
+func scanAPIKey(sc interface{ Scan(...any) error }) (*model.APIKey, error) {
+	k := &model.APIKey{}
 	var by, used, ended sql.NullInt64
 	var created int64
 	if err := sc.Scan(&k.ID, &k.OrgID, &k.Prefix, &k.Hash, &k.Sealed, &k.Status, &by, &created, &used, &ended); err != nil {
@@ -64,7 +40,7 @@ func scanAPIKey(sc interface{ Scan(...any) error }) (*APIKey, error) {
 }
 
 // APIKeyByHash returns the key, in any status, whose hash is hash.
-func APIKeyByHash(ctx context.Context, q Querier, hash string) (*APIKey, error) {
+func APIKeyByHash(ctx context.Context, q Querier, hash string) (*model.APIKey, error) {
 	k, err := scanAPIKey(q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE key_hash = $1`, hash))
 	if err != nil {
 		return nil, fmt.Errorf("store: api key by hash: %w", notFound(err, "API key"))
@@ -73,7 +49,7 @@ func APIKeyByHash(ctx context.Context, q Querier, hash string) (*APIKey, error) 
 }
 
 // ActiveAPIKey returns the organization's active key, or NotFound.
-func ActiveAPIKey(ctx context.Context, q Querier, orgID int64) (*APIKey, error) {
+func ActiveAPIKey(ctx context.Context, q Querier, orgID int64) (*model.APIKey, error) {
 	k, err := scanAPIKey(q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE org_id = $1 AND status = 'active'`, orgID))
 	if err != nil {
 		return nil, fmt.Errorf("store: active api key: %w", notFound(err, "active API key"))
@@ -82,13 +58,13 @@ func ActiveAPIKey(ctx context.Context, q Querier, orgID int64) (*APIKey, error) 
 }
 
 // OrgAPIKeys returns an organization's keys, newest first.
-func OrgAPIKeys(ctx context.Context, q Querier, orgID int64, limit int) ([]*APIKey, error) {
+func OrgAPIKeys(ctx context.Context, q Querier, orgID int64, limit int) ([]*model.APIKey, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, orgID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: org api keys: %w", err)
 	}
 	defer rows.Close()
-	var out []*APIKey
+	var out []*model.APIKey
 	for rows.Next() {
 		k, err := scanAPIKey(rows)
 		if err != nil {
@@ -102,7 +78,7 @@ func OrgAPIKeys(ctx context.Context, q Querier, orgID int64, limit int) ([]*APIK
 // EndActiveAPIKey marks the organization's active key rotated or revoked and
 // forgets its sealed copy. It returns the ended key, or NotFound when there
 // was no active key.
-func EndActiveAPIKey(ctx context.Context, q Querier, orgID int64, status string, now time.Time) (*APIKey, error) {
+func EndActiveAPIKey(ctx context.Context, q Querier, orgID int64, status model.KeyStatus, now time.Time) (*model.APIKey, error) {
 	k, err := ActiveAPIKey(ctx, q, orgID)
 	if err != nil {
 		return nil, err

@@ -5,36 +5,12 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-)
 
-// Attempt statuses.
-const (
-	AttemptInProgress = "in_progress"
-	AttemptSubmitted  = "submitted"
-	AttemptReset      = "reset"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
-
-// Attempt is one take of an assessment by a candidate, on the posting version
-// it started with. A reset keeps the old attempt, marked reset, for the audit trail.
-type Attempt struct {
-	ID                int64
-	CandidateID       int64
-	PostingVersion    int
-	Status            string
-	Position          int
-	StartedAt         time.Time
-	DeadlineAt        time.Time // zero when the limit is per section
-	Section           string
-	SectionDeadlineAt time.Time
-	SubmittedAt       time.Time
-	SubmitReason      string // candidate, time_limit
-	Result            []byte // scoring.Result as JSON, once scored
-	Score             *float64
-	Recommendation    string
-}
 
 // CreateAttempt inserts an attempt.
-func CreateAttempt(ctx context.Context, q Querier, a *Attempt) error {
+func CreateAttempt(ctx context.Context, q Querier, a *model.Attempt) error {
 	err := q.QueryRowContext(ctx, `
 INSERT INTO attempts (candidate_id, posting_version, status, position, started_at, deadline_at, section, section_deadline_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -48,8 +24,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 const attemptColumns = `id, candidate_id, posting_version, status, position, started_at, deadline_at, section, section_deadline_at,
 	submitted_at, submit_reason, result, score, recommendation`
 
-func scanAttempt(sc interface{ Scan(...any) error }) (*Attempt, error) {
-	a := &Attempt{}
+func scanAttempt(sc interface{ Scan(...any) error }) (*model.Attempt, error) {
+	a := &model.Attempt{}
 	var started int64
 	var deadline, secDeadline, submitted sql.NullInt64
 	var result string
@@ -70,7 +46,7 @@ func scanAttempt(sc interface{ Scan(...any) error }) (*Attempt, error) {
 }
 
 // GetAttempt returns an attempt of a candidate.
-func GetAttempt(ctx context.Context, q Querier, candidateID, id int64) (*Attempt, error) {
+func GetAttempt(ctx context.Context, q Querier, candidateID, id int64) (*model.Attempt, error) {
 	a, err := scanAttempt(q.QueryRowContext(ctx, `SELECT `+attemptColumns+` FROM attempts WHERE id = $1 AND candidate_id = $2`, id, candidateID))
 	if err != nil {
 		return nil, fmt.Errorf("store: attempt %d: %w", id, notFound(err, "attempt"))
@@ -79,13 +55,13 @@ func GetAttempt(ctx context.Context, q Querier, candidateID, id int64) (*Attempt
 }
 
 // CandidateAttempts returns every attempt of a candidate, oldest first.
-func CandidateAttempts(ctx context.Context, q Querier, candidateID int64) ([]*Attempt, error) {
+func CandidateAttempts(ctx context.Context, q Querier, candidateID int64) ([]*model.Attempt, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+attemptColumns+` FROM attempts WHERE candidate_id = $1 ORDER BY id`, candidateID)
 	if err != nil {
 		return nil, fmt.Errorf("store: attempts: %w", err)
 	}
 	defer rows.Close()
-	var out []*Attempt
+	var out []*model.Attempt
 	for rows.Next() {
 		a, err := scanAttempt(rows)
 		if err != nil {
@@ -99,7 +75,7 @@ func CandidateAttempts(ctx context.Context, q Querier, candidateID int64) ([]*At
 // UpdateAttempt saves an attempt's progress, status and result. It changes
 // only an attempt that is still in fromStatus, and reports whether it did:
 // two tabs submitting at once score the attempt once.
-func UpdateAttempt(ctx context.Context, q Querier, a *Attempt, fromStatus string) (bool, error) {
+func UpdateAttempt(ctx context.Context, q Querier, a *model.Attempt, fromStatus model.AttemptStatus) (bool, error) {
 	var score sql.NullFloat64
 	if a.Score != nil {
 		score = sql.NullFloat64{Float64: *a.Score, Valid: true}
@@ -117,26 +93,16 @@ WHERE id = $11 AND status = $12`,
 	return n == 1, nil
 }
 
-// Answer is a stored answer to one question.
-type Answer struct {
-	AttemptID   int64
-	QuestionKey string
-	Answer      []byte // scoring.Answer as JSON
-	ViewedAt    time.Time
-	AnsweredAt  time.Time
-	TimeSpentMS int64
-}
-
 // AttemptAnswers returns an attempt's answers by question key.
-func AttemptAnswers(ctx context.Context, q Querier, attemptID int64) (map[string]*Answer, error) {
+func AttemptAnswers(ctx context.Context, q Querier, attemptID int64) (map[string]*model.Answer, error) {
 	rows, err := q.QueryContext(ctx, `SELECT question_key, answer, viewed_at, answered_at, time_spent_ms FROM answers WHERE attempt_id = $1`, attemptID)
 	if err != nil {
 		return nil, fmt.Errorf("store: answers: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]*Answer{}
+	out := map[string]*model.Answer{}
 	for rows.Next() {
-		a := &Answer{AttemptID: attemptID}
+		a := &model.Answer{AttemptID: attemptID}
 		var ans string
 		var viewed, answered sql.NullInt64
 		if err := rows.Scan(&a.QuestionKey, &ans, &viewed, &answered, &a.TimeSpentMS); err != nil {
@@ -188,19 +154,8 @@ func DeleteAttemptData(ctx context.Context, q Querier, attemptID int64) error {
 	return nil
 }
 
-// Upload is a file a candidate attached to a task.
-type Upload struct {
-	AttemptID   int64
-	QuestionKey string
-	FileName    string
-	ContentType string
-	Size        int64
-	Data        []byte
-	CreatedAt   time.Time
-}
-
 // SaveUpload stores (or replaces) the file of a task.
-func SaveUpload(ctx context.Context, q Querier, u *Upload) error {
+func SaveUpload(ctx context.Context, q Querier, u *model.Upload) error {
 	_, err := q.ExecContext(ctx, `
 INSERT INTO uploads (attempt_id, question_key, file_name, content_type, size, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (attempt_id, question_key) DO UPDATE SET file_name = excluded.file_name, content_type = excluded.content_type,
@@ -213,8 +168,8 @@ ON CONFLICT (attempt_id, question_key) DO UPDATE SET file_name = excluded.file_n
 }
 
 // GetUpload returns the file of a task in an attempt.
-func GetUpload(ctx context.Context, q Querier, attemptID int64, key string) (*Upload, error) {
-	u := &Upload{AttemptID: attemptID, QuestionKey: key}
+func GetUpload(ctx context.Context, q Querier, attemptID int64, key string) (*model.Upload, error) {
+	u := &model.Upload{AttemptID: attemptID, QuestionKey: key}
 	var created int64
 	err := q.QueryRowContext(ctx, `SELECT file_name, content_type, size, data, created_at FROM uploads WHERE attempt_id = $1 AND question_key = $2`,
 		attemptID, key).Scan(&u.FileName, &u.ContentType, &u.Size, &u.Data, &created)
@@ -225,21 +180,8 @@ func GetUpload(ctx context.Context, q Querier, attemptID int64, key string) (*Up
 	return u, nil
 }
 
-// Override is a recruiter's change of a question's level, kept with its history.
-type Override struct {
-	ID            int64
-	AttemptID     int64
-	QuestionKey   string
-	Level         int
-	OriginalLevel int
-	Note          string
-	UserID        int64
-	UserName      string
-	CreatedAt     time.Time
-}
-
 // CreateOverride appends an override; the newest per question is in force.
-func CreateOverride(ctx context.Context, q Querier, o *Override) error {
+func CreateOverride(ctx context.Context, q Querier, o *model.Override) error {
 	err := q.QueryRowContext(ctx, `
 INSERT INTO score_overrides (attempt_id, question_key, level, original_level, note, user_id, user_name, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -251,16 +193,16 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 }
 
 // AttemptOverrides returns every override of an attempt, oldest first.
-func AttemptOverrides(ctx context.Context, q Querier, attemptID int64) ([]*Override, error) {
+func AttemptOverrides(ctx context.Context, q Querier, attemptID int64) ([]*model.Override, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, question_key, level, original_level, note, COALESCE(user_id, 0), user_name, created_at
 FROM score_overrides WHERE attempt_id = $1 ORDER BY id`, attemptID)
 	if err != nil {
 		return nil, fmt.Errorf("store: overrides: %w", err)
 	}
 	defer rows.Close()
-	var out []*Override
+	var out []*model.Override
 	for rows.Next() {
-		o := &Override{AttemptID: attemptID}
+		o := &model.Override{AttemptID: attemptID}
 		var created int64
 		if err := rows.Scan(&o.ID, &o.QuestionKey, &o.Level, &o.OriginalLevel, &o.Note, &o.UserID, &o.UserName, &created); err != nil {
 			return nil, fmt.Errorf("store: overrides: %w", err)
@@ -273,7 +215,7 @@ FROM score_overrides WHERE attempt_id = $1 ORDER BY id`, attemptID)
 
 // OverdueCandidates returns started candidates whose attempt's time (whole
 // or section) ran out before now, oldest deadline first.
-func OverdueCandidates(ctx context.Context, q Querier, now time.Time, limit int) ([]*Candidate, error) {
+func OverdueCandidates(ctx context.Context, q Querier, now time.Time, limit int) ([]*model.Candidate, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+candidateFrom+`
 JOIN attempts a ON a.id = c.attempt_id
 WHERE c.status = 'started' AND a.status = 'in_progress'
@@ -283,7 +225,7 @@ ORDER BY a.id LIMIT $2`, micros(now), limit)
 		return nil, fmt.Errorf("store: overdue candidates: %w", err)
 	}
 	defer rows.Close()
-	var out []*Candidate
+	var out []*model.Candidate
 	for rows.Next() {
 		c, err := scanCandidate(rows)
 		if err != nil {

@@ -5,17 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-)
 
-// AuditEvent records who did what, for the audit log.
-type AuditEvent struct {
-	ID        int64
-	OrgID     int64
-	ActorID   int64
-	Action    string
-	Detail    string
-	CreatedAt time.Time
-}
+	"github.com/talentsystems/talentsystems/internal/model"
+)
 
 // Audit appends an event; call it in the transaction of the change it records.
 func Audit(ctx context.Context, q Querier, orgID, actorID int64, action, detail string, now time.Time) error {
@@ -29,16 +21,16 @@ func Audit(ctx context.Context, q Querier, orgID, actorID int64, action, detail 
 }
 
 // OrgAudit returns an organization's newest events first.
-func OrgAudit(ctx context.Context, q Querier, orgID int64, limit int) ([]*AuditEvent, error) {
+func OrgAudit(ctx context.Context, q Querier, orgID int64, limit int) ([]*model.AuditEvent, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(org_id, 0), COALESCE(actor_id, 0), action, detail, created_at
 FROM audit_events WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, orgID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: org audit: %w", err)
 	}
 	defer rows.Close()
-	var out []*AuditEvent
+	var out []*model.AuditEvent
 	for rows.Next() {
-		e := &AuditEvent{}
+		e := &model.AuditEvent{}
 		var created int64
 		if err := rows.Scan(&e.ID, &e.OrgID, &e.ActorID, &e.Action, &e.Detail, &created); err != nil {
 			return nil, fmt.Errorf("store: org audit: %w", err)

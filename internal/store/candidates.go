@@ -8,73 +8,8 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
-
-// Candidate sources and statuses. "expired" is not stored: it is a sent or
-// started candidate whose link expired (see EffectiveStatus).
-const (
-	SourceManual     = "manual"
-	SourceGreenhouse = "greenhouse"
-
-	CandidateSent      = "sent"
-	CandidateStarted   = "started"
-	CandidateCompleted = "completed"
-	CandidateExpired   = "expired"
-)
-
-// Candidate is a person invited to take a posting's assessment.
-type Candidate struct {
-	ID           int64
-	OrgID        int64
-	PostingID    int64
-	FirstName    string
-	LastName     string
-	Email        string
-	Phone        string
-	Source       string
-	Status       string
-	TokenHash    string
-	TokenSealed  string
-	ExpiresAt    time.Time
-	ExtraTimePct int
-	AttemptID    int64
-	// Score is nil until the assessment is scored.
-	Score          *float64
-	Recommendation string
-	StartedAt      time.Time
-	CompletedAt    time.Time
-	ErasedAt       time.Time
-	// Greenhouse fields, set for source greenhouse.
-	GHTestID        string
-	GHCandidateID   string
-	GHApplicationID string
-	GHProfileURL    string
-	GHCallbackURL   string
-	GHSentBy        string
-	CreatedBy       int64
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	// PostingTitle is set by listings that join the posting.
-	PostingTitle string
-}
-
-// Name is the candidate's full name.
-func (c *Candidate) Name() string {
-	if !c.ErasedAt.IsZero() {
-		return "Erased candidate"
-	}
-	return strings.TrimSpace(c.FirstName + " " + c.LastName)
-}
-
-// EffectiveStatus is the status shown to people: expired when the link
-// lapsed before the candidate started. A started attempt runs to its own
-// time limit (the sweep submits it then), even past the link's expiry.
-func (c *Candidate) EffectiveStatus(now time.Time) string {
-	if c.Status == CandidateSent && !now.Before(c.ExpiresAt) {
-		return CandidateExpired
-	}
-	return c.Status
-}
 
 func nullInt(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: v != 0} }
 
@@ -89,7 +24,7 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 
 // CreateCandidate inserts a candidate. A Greenhouse test id already used in
 // the organization is a Conflict.
-func CreateCandidate(ctx context.Context, q Querier, c *Candidate) error {
+func CreateCandidate(ctx context.Context, q Querier, c *model.Candidate) error {
 	err := q.QueryRowContext(ctx, `
 INSERT INTO candidates (org_id, posting_id, first_name, last_name, email, phone, source, status, token_hash, token_sealed,
 	expires_at, extra_time_pct, gh_test_id, gh_candidate_id, gh_application_id, gh_profile_url, gh_callback_url, gh_sent_by,
@@ -115,8 +50,8 @@ const candidateColumns = `c.id, c.org_id, c.posting_id, c.first_name, c.last_nam
 
 const candidateFrom = ` FROM candidates c JOIN postings p ON p.id = c.posting_id `
 
-func scanCandidate(sc interface{ Scan(...any) error }) (*Candidate, error) {
-	c := &Candidate{}
+func scanCandidate(sc interface{ Scan(...any) error }) (*model.Candidate, error) {
+	c := &model.Candidate{}
 	var attempt, started, completed, erased, by sql.NullInt64
 	var score sql.NullFloat64
 	var expires, created, updated int64
@@ -138,7 +73,7 @@ func scanCandidate(sc interface{ Scan(...any) error }) (*Candidate, error) {
 }
 
 // OrgCandidate returns a candidate of orgID; another organization's is NotFound.
-func OrgCandidate(ctx context.Context, q Querier, orgID, id int64) (*Candidate, error) {
+func OrgCandidate(ctx context.Context, q Querier, orgID, id int64) (*model.Candidate, error) {
 	c, err := scanCandidate(q.QueryRowContext(ctx, `SELECT `+candidateColumns+candidateFrom+`WHERE c.id = $1 AND c.org_id = $2`, id, orgID))
 	if err != nil {
 		return nil, fmt.Errorf("store: candidate %d: %w", id, notFound(err, "candidate"))
@@ -147,7 +82,7 @@ func OrgCandidate(ctx context.Context, q Querier, orgID, id int64) (*Candidate, 
 }
 
 // CandidateByTokenHash returns the candidate whose current link has this hash.
-func CandidateByTokenHash(ctx context.Context, q Querier, hash string) (*Candidate, error) {
+func CandidateByTokenHash(ctx context.Context, q Querier, hash string) (*model.Candidate, error) {
 	c, err := scanCandidate(q.QueryRowContext(ctx, `SELECT `+candidateColumns+candidateFrom+`WHERE c.token_hash = $1`, hash))
 	if err != nil {
 		return nil, fmt.Errorf("store: candidate by token: %w", notFound(err, "candidate"))
@@ -156,26 +91,12 @@ func CandidateByTokenHash(ctx context.Context, q Querier, hash string) (*Candida
 }
 
 // CandidateByGHTest returns an organization's candidate created for a Greenhouse test id.
-func CandidateByGHTest(ctx context.Context, q Querier, orgID int64, testID string) (*Candidate, error) {
+func CandidateByGHTest(ctx context.Context, q Querier, orgID int64, testID string) (*model.Candidate, error) {
 	c, err := scanCandidate(q.QueryRowContext(ctx, `SELECT `+candidateColumns+candidateFrom+`WHERE c.org_id = $1 AND c.gh_test_id = $2`, orgID, testID))
 	if err != nil {
 		return nil, fmt.Errorf("store: candidate by greenhouse test: %w", notFound(err, "candidate"))
 	}
 	return c, nil
-}
-
-// CandidateFilter selects and orders candidates for a list.
-type CandidateFilter struct {
-	OrgID     int64
-	PostingID int64  // 0: every posting
-	Status    string // "", sent, started, completed, expired
-	Source    string // "", manual, greenhouse
-	Search    string // in name and email, case-insensitive
-	Sort      string // created (default), name, score, status, expires
-	Desc      bool
-	Limit     int
-	Offset    int
-	Now       time.Time
 }
 
 var candidateSorts = map[string]string{
@@ -184,7 +105,7 @@ var candidateSorts = map[string]string{
 }
 
 // ListCandidates returns a page of candidates and the total that match.
-func ListCandidates(ctx context.Context, q Querier, f CandidateFilter) ([]*Candidate, int, error) {
+func ListCandidates(ctx context.Context, q Querier, f model.CandidateFilter) ([]*model.Candidate, int, error) {
 	where := []string{"c.org_id = $1"}
 	args := []any{f.OrgID}
 	add := func(cond string, v any) {
@@ -196,12 +117,12 @@ func ListCandidates(ctx context.Context, q Querier, f CandidateFilter) ([]*Candi
 	}
 	now := micros(f.Now)
 	switch f.Status {
-	case CandidateExpired:
-		add("c.status = 'sent' AND c.expires_at <= ?", now)
-	case CandidateSent:
+	case model.CandidateExpired:
+		add(linkLapsed("c.", "?"), now)
+	case model.CandidateSent:
 		add("c.status = 'sent' AND c.expires_at > ?", now)
-	case CandidateStarted, CandidateCompleted:
-		where = append(where, "c.status = '"+f.Status+"'")
+	case model.CandidateStarted, model.CandidateCompleted:
+		add("c.status = ?", f.Status)
 	}
 	if f.Source != "" {
 		add("c.source = ?", f.Source)
@@ -233,7 +154,7 @@ func ListCandidates(ctx context.Context, q Querier, f CandidateFilter) ([]*Candi
 		return nil, 0, fmt.Errorf("store: list candidates: %w", err)
 	}
 	defer rows.Close()
-	var out []*Candidate
+	var out []*model.Candidate
 	for rows.Next() {
 		c, err := scanCandidate(rows)
 		if err != nil {
@@ -245,28 +166,23 @@ func ListCandidates(ctx context.Context, q Querier, f CandidateFilter) ([]*Candi
 }
 
 // CandidateCounts returns a posting's candidates by effective status.
-func CandidateCounts(ctx context.Context, q Querier, orgID, postingID int64, now time.Time) (map[string]int, error) {
-	counts := map[string]int{CandidateSent: 0, CandidateStarted: 0, CandidateCompleted: 0, CandidateExpired: 0}
+func CandidateCounts(ctx context.Context, q Querier, orgID, postingID int64, now time.Time) (model.StatusCounts, error) {
 	rows, err := q.QueryContext(ctx, `
-SELECT CASE WHEN status = 'sent' AND expires_at <= $3 THEN 'expired' ELSE status END, COUNT(*)
+SELECT `+effectiveStatus("", "$3")+`, COUNT(*)
 FROM candidates WHERE org_id = $1 AND ($2 = 0 OR posting_id = $2) GROUP BY 1`, orgID, postingID, micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: candidate counts: %w", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, fmt.Errorf("store: candidate counts: %w", err)
-		}
-		counts[s] = n
+	counts, err := scanStatusCounts(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: candidate counts: %w", err)
 	}
-	return counts, rows.Err()
+	return counts, nil
 }
 
 // UpdateCandidate saves a candidate's mutable fields.
-func UpdateCandidate(ctx context.Context, q Querier, c *Candidate, now time.Time) error {
+func UpdateCandidate(ctx context.Context, q Querier, c *model.Candidate, now time.Time) error {
 	var score sql.NullFloat64
 	if c.Score != nil {
 		score = sql.NullFloat64{Float64: *c.Score, Valid: true}
@@ -314,24 +230,24 @@ func RetiredTokenReason(ctx context.Context, q Querier, hash string) (string, er
 
 // CandidateCountsByPosting returns an organization's candidate counts by
 // posting and effective status.
-func CandidateCountsByPosting(ctx context.Context, q Querier, orgID int64, now time.Time) (map[int64]map[string]int, error) {
+func CandidateCountsByPosting(ctx context.Context, q Querier, orgID int64, now time.Time) (map[int64]model.StatusCounts, error) {
 	rows, err := q.QueryContext(ctx, `
-SELECT posting_id, CASE WHEN status = 'sent' AND expires_at <= $2 THEN 'expired' ELSE status END, COUNT(*)
+SELECT posting_id, `+effectiveStatus("", "$2")+`, COUNT(*)
 FROM candidates WHERE org_id = $1 GROUP BY 1, 2`, orgID, micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: candidate counts by posting: %w", err)
 	}
 	defer rows.Close()
-	out := map[int64]map[string]int{}
+	out := map[int64]model.StatusCounts{}
 	for rows.Next() {
 		var id int64
-		var s string
+		var s model.CandidateStatus
 		var n int
 		if err := rows.Scan(&id, &s, &n); err != nil {
 			return nil, fmt.Errorf("store: candidate counts by posting: %w", err)
 		}
 		if out[id] == nil {
-			out[id] = map[string]int{}
+			out[id] = model.StatusCounts{}
 		}
 		out[id][s] = n
 	}

@@ -5,38 +5,17 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-)
 
-// Email statuses.
-const (
-	EmailQueued = "queued"
-	EmailSent   = "sent"
-	EmailLogged = "logged" // no SMTP server configured: written to the log instead
-	EmailFailed = "failed"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
-
-// Email is one outgoing message, kept as the outbox.
-type Email struct {
-	ID        int64
-	OrgID     int64
-	To        string
-	Subject   string
-	Text      string
-	HTML      string
-	Status    string
-	Attempts  int
-	LastError string
-	CreatedAt time.Time
-	SentAt    time.Time
-}
 
 // CreateEmail stores a queued message.
-func CreateEmail(ctx context.Context, q Querier, e *Email) error {
+func CreateEmail(ctx context.Context, q Querier, e *model.Email) error {
 	var org sql.NullInt64
 	if e.OrgID != 0 {
 		org = sql.NullInt64{Int64: e.OrgID, Valid: true}
 	}
-	e.Status = EmailQueued
+	e.Status = model.EmailQueued
 	err := q.QueryRowContext(ctx, `
 INSERT INTO emails (org_id, to_addr, subject, text_body, html_body, status, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -49,8 +28,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 
 const emailColumns = `id, org_id, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at`
 
-func scanEmail(sc interface{ Scan(...any) error }) (*Email, error) {
-	e := &Email{}
+func scanEmail(sc interface{ Scan(...any) error }) (*model.Email, error) {
+	e := &model.Email{}
 	var org, sent sql.NullInt64
 	var created int64
 	if err := sc.Scan(&e.ID, &org, &e.To, &e.Subject, &e.Text, &e.HTML, &e.Status, &e.Attempts, &e.LastError, &created, &sent); err != nil {
@@ -62,7 +41,7 @@ func scanEmail(sc interface{ Scan(...any) error }) (*Email, error) {
 }
 
 // EmailByID returns one message.
-func EmailByID(ctx context.Context, q Querier, id int64) (*Email, error) {
+func EmailByID(ctx context.Context, q Querier, id int64) (*model.Email, error) {
 	e, err := scanEmail(q.QueryRowContext(ctx, `SELECT `+emailColumns+` FROM emails WHERE id = $1`, id))
 	if err != nil {
 		return nil, fmt.Errorf("store: email %d: %w", id, notFound(err, "email"))
@@ -71,13 +50,13 @@ func EmailByID(ctx context.Context, q Querier, id int64) (*Email, error) {
 }
 
 // RecentEmails returns the newest messages first.
-func RecentEmails(ctx context.Context, q Querier, limit int) ([]*Email, error) {
+func RecentEmails(ctx context.Context, q Querier, limit int) ([]*model.Email, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+emailColumns+` FROM emails ORDER BY created_at DESC, id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent emails: %w", err)
 	}
 	defer rows.Close()
-	var out []*Email
+	var out []*model.Email
 	for rows.Next() {
 		e, err := scanEmail(rows)
 		if err != nil {
@@ -89,9 +68,9 @@ func RecentEmails(ctx context.Context, q Querier, limit int) ([]*Email, error) {
 }
 
 // MarkEmail records the outcome of one delivery attempt.
-func MarkEmail(ctx context.Context, q Querier, id int64, status, lastError string, now time.Time) error {
+func MarkEmail(ctx context.Context, q Querier, id int64, status model.EmailStatus, lastError string, now time.Time) error {
 	var sent sql.NullInt64
-	if status == EmailSent || status == EmailLogged {
+	if status == model.EmailSent || status == model.EmailLogged {
 		sent = sql.NullInt64{Int64: micros(now), Valid: true}
 	}
 	_, err := q.ExecContext(ctx, `UPDATE emails SET status = $1, last_error = $2, attempts = attempts + 1, sent_at = $3 WHERE id = $4`,

@@ -8,26 +8,13 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
-
-// GreenhouseSettings are an organization's choices for the Greenhouse integration.
-type GreenhouseSettings struct {
-	OrgID int64
-	// EmailCandidates makes send_test mail the candidate their link, as a
-	// manually added candidate gets it. Off by default: Greenhouse handles
-	// candidate communication.
-	EmailCandidates bool
-	// SetupRequestedAt is when an admin asked staff for a key; zero when no
-	// request is pending.
-	SetupRequestedAt time.Time
-	SetupRequestedBy int64
-	UpdatedAt        time.Time
-}
 
 // OrgGreenhouseSettings returns an organization's settings (the defaults when
 // it never changed any).
-func OrgGreenhouseSettings(ctx context.Context, q Querier, orgID int64) (*GreenhouseSettings, error) {
-	s := &GreenhouseSettings{OrgID: orgID}
+func OrgGreenhouseSettings(ctx context.Context, q Querier, orgID int64) (*model.GreenhouseSettings, error) {
+	s := &model.GreenhouseSettings{OrgID: orgID}
 	var requested, by sql.NullInt64
 	var updated int64
 	err := q.QueryRowContext(ctx, `SELECT email_candidates, setup_requested_at, setup_requested_by, updated_at
@@ -81,21 +68,9 @@ WHERE org_id = $2 AND setup_requested_at IS NOT NULL`, micros(now), orgID)
 	return nil
 }
 
-// GreenhouseOrg is one organization's integration state, for the staff console.
-type GreenhouseOrg struct {
-	Org              *Org
-	KeyPrefix        string // of the active key; empty without one
-	KeyCreatedAt     time.Time
-	KeyLastUsedAt    time.Time
-	SetupRequestedAt time.Time
-	// EndedKeys counts rotated and revoked keys.
-	EndedKeys int
-	Revoked   bool // the newest key is revoked
-}
-
 // GreenhouseOrgs returns every organization with its key and request state,
 // pending setup requests first (oldest first), then by name.
-func GreenhouseOrgs(ctx context.Context, q Querier) ([]*GreenhouseOrg, error) {
+func GreenhouseOrgs(ctx context.Context, q Querier) ([]*model.GreenhouseOrg, error) {
 	rows, err := q.QueryContext(ctx, `
 SELECT o.id, o.slug, o.name, o.created_at,
 	COALESCE(k.prefix, ''), COALESCE(k.created_at, 0), k.last_used_at, s.setup_requested_at,
@@ -109,12 +84,12 @@ ORDER BY CASE WHEN s.setup_requested_at IS NULL THEN 1 ELSE 0 END, s.setup_reque
 		return nil, fmt.Errorf("store: greenhouse orgs: %w", err)
 	}
 	defer rows.Close()
-	var out []*GreenhouseOrg
+	var out []*model.GreenhouseOrg
 	for rows.Next() {
-		g := &GreenhouseOrg{Org: &Org{}}
+		g := &model.GreenhouseOrg{Org: &model.Org{}}
 		var created, keyCreated int64
 		var used, requested sql.NullInt64
-		var newest string
+		var newest model.KeyStatus
 		if err := rows.Scan(&g.Org.ID, &g.Org.Slug, &g.Org.Name, &created, &g.KeyPrefix, &keyCreated, &used, &requested, &g.EndedKeys, &newest); err != nil {
 			return nil, fmt.Errorf("store: greenhouse orgs: %w", err)
 		}
@@ -123,7 +98,7 @@ ORDER BY CASE WHEN s.setup_requested_at IS NULL THEN 1 ELSE 0 END, s.setup_reque
 			g.KeyCreatedAt = fromMicros(keyCreated)
 		}
 		g.KeyLastUsedAt, g.SetupRequestedAt = nullMicros(used), nullMicros(requested)
-		g.Revoked = newest == KeyRevoked
+		g.Revoked = newest == model.KeyRevoked
 		out = append(out, g)
 	}
 	return out, rows.Err()
@@ -149,64 +124,23 @@ func StaffEmails(ctx context.Context, q Querier) ([]string, error) {
 
 // GreenhouseCandidateCounts returns an organization's Greenhouse candidates by
 // effective status (sent, started, completed, expired).
-func GreenhouseCandidateCounts(ctx context.Context, q Querier, orgID int64, now time.Time) (map[string]int, error) {
-	counts := map[string]int{CandidateSent: 0, CandidateStarted: 0, CandidateCompleted: 0, CandidateExpired: 0}
+func GreenhouseCandidateCounts(ctx context.Context, q Querier, orgID int64, now time.Time) (model.StatusCounts, error) {
 	rows, err := q.QueryContext(ctx, `
-SELECT CASE WHEN status = 'sent' AND expires_at <= $2 THEN 'expired' ELSE status END, COUNT(*)
+SELECT `+effectiveStatus("", "$2")+`, COUNT(*)
 FROM candidates WHERE org_id = $1 AND source = 'greenhouse' AND erased_at IS NULL GROUP BY 1`, orgID, micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: greenhouse candidate counts: %w", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, fmt.Errorf("store: greenhouse candidate counts: %w", err)
-		}
-		counts[s] = n
+	counts, err := scanStatusCounts(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: greenhouse candidate counts: %w", err)
 	}
-	return counts, rows.Err()
-}
-
-// Callback statuses and reasons.
-const (
-	CallbackPending    = "pending"
-	CallbackRetrying   = "retrying"
-	CallbackDelivered  = "delivered"
-	CallbackFailed     = "failed"
-	CallbackSuperseded = "superseded"
-
-	CallbackCompleted = "completed" // the first result
-	CallbackRescored  = "rescored"  // a later change of the result (override)
-	CallbackReset     = "reset"     // a reported result was withdrawn by a reset
-	CallbackExpired   = "expired"   // the link lapsed before the candidate started
-)
-
-// GreenhouseCallback is one completion notification to Greenhouse: the empty
-// PATCH to the url Greenhouse gave in send_test, with its delivery record.
-type GreenhouseCallback struct {
-	ID          int64
-	OrgID       int64
-	CandidateID int64
-	URL         string
-	Reason      string
-	Status      string
-	Tries       int
-	LastCode    int
-	LastError   string
-	NextTryAt   time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	DeliveredAt time.Time
-	// OrgName and CandidateName are set by listings.
-	OrgName       string
-	CandidateName string
-	PostingID     int64
+	return counts, nil
 }
 
 // CreateGreenhouseCallback inserts a callback.
-func CreateGreenhouseCallback(ctx context.Context, q Querier, cb *GreenhouseCallback) error {
+func CreateGreenhouseCallback(ctx context.Context, q Querier, cb *model.GreenhouseCallback) error {
 	err := q.QueryRowContext(ctx, `
 INSERT INTO greenhouse_callbacks (org_id, candidate_id, url, reason, status, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, cb.OrgID, cb.CandidateID, cb.URL, cb.Reason, cb.Status, micros(cb.CreatedAt)).Scan(&cb.ID)
@@ -223,8 +157,8 @@ const callbackColumns = `cb.id, cb.org_id, cb.candidate_id, cb.url, cb.reason, c
 
 const callbackFrom = ` FROM greenhouse_callbacks cb JOIN organizations o ON o.id = cb.org_id JOIN candidates c ON c.id = cb.candidate_id `
 
-func scanCallback(sc interface{ Scan(...any) error }) (*GreenhouseCallback, error) {
-	cb := &GreenhouseCallback{}
+func scanCallback(sc interface{ Scan(...any) error }) (*model.GreenhouseCallback, error) {
+	cb := &model.GreenhouseCallback{}
 	var next, delivered sql.NullInt64
 	var created, updated int64
 	if err := sc.Scan(&cb.ID, &cb.OrgID, &cb.CandidateID, &cb.URL, &cb.Reason, &cb.Status, &cb.Tries, &cb.LastCode, &cb.LastError,
@@ -237,7 +171,7 @@ func scanCallback(sc interface{ Scan(...any) error }) (*GreenhouseCallback, erro
 }
 
 // GreenhouseCallbackByID returns one callback.
-func GreenhouseCallbackByID(ctx context.Context, q Querier, id int64) (*GreenhouseCallback, error) {
+func GreenhouseCallbackByID(ctx context.Context, q Querier, id int64) (*model.GreenhouseCallback, error) {
 	cb, err := scanCallback(q.QueryRowContext(ctx, `SELECT `+callbackColumns+callbackFrom+`WHERE cb.id = $1`, id))
 	if err != nil {
 		return nil, fmt.Errorf("store: greenhouse callback %d: %w", id, notFound(err, "callback"))
@@ -246,7 +180,7 @@ func GreenhouseCallbackByID(ctx context.Context, q Querier, id int64) (*Greenhou
 }
 
 // LastGreenhouseCallback returns the newest callback of a candidate, or nil.
-func LastGreenhouseCallback(ctx context.Context, q Querier, candidateID int64) (*GreenhouseCallback, error) {
+func LastGreenhouseCallback(ctx context.Context, q Querier, candidateID int64) (*model.GreenhouseCallback, error) {
 	cb, err := scanCallback(q.QueryRowContext(ctx, `SELECT `+callbackColumns+callbackFrom+`WHERE cb.candidate_id = $1 ORDER BY cb.id DESC LIMIT 1`, candidateID))
 	if err == sql.ErrNoRows {
 		return nil, nil
@@ -270,9 +204,9 @@ WHERE candidate_id = $2 AND status IN ('pending', 'retrying')`, micros(now), can
 
 // SaveGreenhouseCallback stores a callback's delivery state if it is still in
 // one of the statuses from; it reports whether it was.
-func SaveGreenhouseCallback(ctx context.Context, q Querier, cb *GreenhouseCallback, now time.Time, from ...string) (bool, error) {
+func SaveGreenhouseCallback(ctx context.Context, q Querier, cb *model.GreenhouseCallback, now time.Time, from ...model.CallbackStatus) (bool, error) {
 	if len(from) == 0 {
-		from = []string{cb.Status}
+		from = []model.CallbackStatus{cb.Status}
 	}
 	args := []any{cb.Status, cb.Tries, cb.LastCode, cb.LastError, nullTime(cb.NextTryAt), micros(now), nullTime(cb.DeliveredAt), cb.ID}
 	cond := ""
@@ -293,15 +227,8 @@ func SaveGreenhouseCallback(ctx context.Context, q Querier, cb *GreenhouseCallba
 	return n > 0, nil
 }
 
-// CallbackFilter selects callbacks for a list.
-type CallbackFilter struct {
-	OrgID  int64  // 0: every organization
-	Status string // "": every status
-	Limit  int
-}
-
 // ListGreenhouseCallbacks returns callbacks, newest first.
-func ListGreenhouseCallbacks(ctx context.Context, q Querier, f CallbackFilter) ([]*GreenhouseCallback, error) {
+func ListGreenhouseCallbacks(ctx context.Context, q Querier, f model.CallbackFilter) ([]*model.GreenhouseCallback, error) {
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
@@ -312,7 +239,7 @@ WHERE ($1 = 0 OR cb.org_id = $1) AND ($2 = '' OR cb.status = $2) ORDER BY cb.id 
 		return nil, fmt.Errorf("store: list greenhouse callbacks: %w", err)
 	}
 	defer rows.Close()
-	var out []*GreenhouseCallback
+	var out []*model.GreenhouseCallback
 	for rows.Next() {
 		cb, err := scanCallback(rows)
 		if err != nil {
@@ -324,15 +251,15 @@ WHERE ($1 = 0 OR cb.org_id = $1) AND ($2 = '' OR cb.status = $2) ORDER BY cb.id 
 }
 
 // GreenhouseCallbackCounts returns callbacks by status, for one organization or all (0).
-func GreenhouseCallbackCounts(ctx context.Context, q Querier, orgID int64) (map[string]int, error) {
-	counts := map[string]int{CallbackPending: 0, CallbackRetrying: 0, CallbackDelivered: 0, CallbackFailed: 0, CallbackSuperseded: 0}
+func GreenhouseCallbackCounts(ctx context.Context, q Querier, orgID int64) (model.CallbackCounts, error) {
+	counts := model.CallbackCounts{model.CallbackPending: 0, model.CallbackRetrying: 0, model.CallbackDelivered: 0, model.CallbackFailed: 0, model.CallbackSuperseded: 0}
 	rows, err := q.QueryContext(ctx, `SELECT status, COUNT(*) FROM greenhouse_callbacks WHERE ($1 = 0 OR org_id = $1) GROUP BY status`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("store: greenhouse callback counts: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var s string
+		var s model.CallbackStatus
 		var n int
 		if err := rows.Scan(&s, &n); err != nil {
 			return nil, fmt.Errorf("store: greenhouse callback counts: %w", err)
@@ -342,23 +269,12 @@ func GreenhouseCallbackCounts(ctx context.Context, q Querier, orgID int64) (map[
 	return counts, rows.Err()
 }
 
-// GreenhouseEvent is one thing that happened between Greenhouse and an
-// organization: an API call, a refused request, a callback outcome.
-type GreenhouseEvent struct {
-	ID        int64
-	OrgID     int64
-	Kind      string // list_tests, send_test, test_status, response_errors, auth, callback, key
-	OK        bool
-	Detail    string
-	CreatedAt time.Time
-}
-
 // greenhouseRetention is how long events and reported errors are kept.
 const greenhouseRetention = 90 * 24 * time.Hour
 
 // AddGreenhouseEvent records an event and drops the organization's events
 // older than the retention period.
-func AddGreenhouseEvent(ctx context.Context, q Querier, e *GreenhouseEvent) error {
+func AddGreenhouseEvent(ctx context.Context, q Querier, e *model.GreenhouseEvent) error {
 	if len(e.Detail) > 1000 {
 		e.Detail = e.Detail[:1000]
 	}
@@ -375,7 +291,7 @@ func AddGreenhouseEvent(ctx context.Context, q Querier, e *GreenhouseEvent) erro
 
 // RecentGreenhouseEvents returns an organization's newest events first; with
 // failedOnly, only those that did not succeed. since bounds their age (zero: any).
-func RecentGreenhouseEvents(ctx context.Context, q Querier, orgID int64, failedOnly bool, since time.Time, limit int) ([]*GreenhouseEvent, error) {
+func RecentGreenhouseEvents(ctx context.Context, q Querier, orgID int64, failedOnly bool, since time.Time, limit int) ([]*model.GreenhouseEvent, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, org_id, kind, ok, detail, created_at FROM greenhouse_events
 WHERE org_id = $1 AND ($2 = 0 OR ok = $3) AND created_at >= $4 ORDER BY created_at DESC, id DESC LIMIT $5`,
 		orgID, boolInt(failedOnly), false, micros(since), limit)
@@ -383,9 +299,9 @@ WHERE org_id = $1 AND ($2 = 0 OR ok = $3) AND created_at >= $4 ORDER BY created_
 		return nil, fmt.Errorf("store: greenhouse events: %w", err)
 	}
 	defer rows.Close()
-	var out []*GreenhouseEvent
+	var out []*model.GreenhouseEvent
 	for rows.Next() {
-		e := &GreenhouseEvent{}
+		e := &model.GreenhouseEvent{}
 		var created int64
 		if err := rows.Scan(&e.ID, &e.OrgID, &e.Kind, &e.OK, &e.Detail, &created); err != nil {
 			return nil, fmt.Errorf("store: greenhouse events: %w", err)
@@ -403,24 +319,9 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// ResponseError is a report from Greenhouse that one of our responses was malformed.
-type ResponseError struct {
-	ID                 int64
-	OrgID              int64
-	APICall            string
-	Errors             []string
-	PartnerTestID      string
-	PartnerTestName    string
-	PartnerInterviewID string
-	CandidateEmail     string
-	CreatedAt          time.Time
-	// OrgName is set by listings.
-	OrgName string
-}
-
 // CreateResponseError stores a report and drops the organization's reports
 // older than the retention period.
-func CreateResponseError(ctx context.Context, q Querier, e *ResponseError) error {
+func CreateResponseError(ctx context.Context, q Querier, e *model.ResponseError) error {
 	errs, err := json.Marshal(e.Errors)
 	if err != nil {
 		return fmt.Errorf("store: response error: %w", err)
@@ -439,7 +340,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 }
 
 // ListResponseErrors returns reports for one organization (or all: 0), newest first.
-func ListResponseErrors(ctx context.Context, q Querier, orgID int64, since time.Time, limit int) ([]*ResponseError, error) {
+func ListResponseErrors(ctx context.Context, q Querier, orgID int64, since time.Time, limit int) ([]*model.ResponseError, error) {
 	rows, err := q.QueryContext(ctx, `
 SELECT r.id, r.org_id, r.api_call, r.errors, r.partner_test_id, r.partner_test_name, r.partner_interview_id, r.candidate_email, r.created_at, o.name
 FROM greenhouse_response_errors r JOIN organizations o ON o.id = r.org_id
@@ -448,9 +349,9 @@ WHERE ($1 = 0 OR r.org_id = $1) AND r.created_at >= $2 ORDER BY r.created_at DES
 		return nil, fmt.Errorf("store: list response errors: %w", err)
 	}
 	defer rows.Close()
-	var out []*ResponseError
+	var out []*model.ResponseError
 	for rows.Next() {
-		e := &ResponseError{}
+		e := &model.ResponseError{}
 		var errs string
 		var created int64
 		if err := rows.Scan(&e.ID, &e.OrgID, &e.APICall, &errs, &e.PartnerTestID, &e.PartnerTestName, &e.PartnerInterviewID,
@@ -485,16 +386,16 @@ WHERE id = $2 AND status = 'failed'`, micros(now), id)
 
 // ExpiredUnreportedGreenhouse returns Greenhouse candidates whose link lapsed
 // unstarted and whose expiry Greenhouse has not been told of yet.
-func ExpiredUnreportedGreenhouse(ctx context.Context, q Querier, now time.Time, limit int) ([]*Candidate, error) {
+func ExpiredUnreportedGreenhouse(ctx context.Context, q Querier, now time.Time, limit int) ([]*model.Candidate, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+candidateFrom+`
-WHERE c.source = 'greenhouse' AND c.status = 'sent' AND c.expires_at <= $1 AND c.gh_callback_url <> '' AND c.erased_at IS NULL
+WHERE c.source = 'greenhouse' AND `+linkLapsed("c.", "$1")+` AND c.gh_callback_url <> '' AND c.erased_at IS NULL
 	AND NOT EXISTS (SELECT 1 FROM greenhouse_callbacks cb WHERE cb.candidate_id = c.id AND cb.reason = 'expired' AND cb.created_at >= c.expires_at)
 ORDER BY c.expires_at LIMIT $2`, micros(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: expired greenhouse candidates: %w", err)
 	}
 	defer rows.Close()
-	var out []*Candidate
+	var out []*model.Candidate
 	for rows.Next() {
 		c, err := scanCandidate(rows)
 		if err != nil {

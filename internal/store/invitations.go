@@ -7,23 +7,11 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
-// Invitation asks a person by email to join an organization with a role.
-type Invitation struct {
-	ID         int64
-	OrgID      int64
-	Email      string
-	Role       Role
-	TokenHash  string
-	InvitedBy  int64
-	CreatedAt  time.Time
-	ExpiresAt  time.Time
-	AcceptedAt time.Time
-}
-
 // CreateInvitation stores an invitation.
-func CreateInvitation(ctx context.Context, q Querier, inv *Invitation) error {
+func CreateInvitation(ctx context.Context, q Querier, inv *model.Invitation) error {
 	var by sql.NullInt64
 	if inv.InvitedBy != 0 {
 		by = sql.NullInt64{Int64: inv.InvitedBy, Valid: true}
@@ -41,22 +29,22 @@ VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 
 const invitationColumns = `id, org_id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at`
 
-func scanInvitation(sc interface{ Scan(...any) error }) (*Invitation, error) {
-	inv := &Invitation{}
+func scanInvitation(sc interface{ Scan(...any) error }) (*model.Invitation, error) {
+	inv := &model.Invitation{}
 	var by, accepted sql.NullInt64
 	var created, expires int64
 	var role string
 	if err := sc.Scan(&inv.ID, &inv.OrgID, &inv.Email, &role, &inv.TokenHash, &by, &created, &expires, &accepted); err != nil {
 		return nil, err
 	}
-	inv.Role = Role(role)
+	inv.Role = model.Role(role)
 	inv.InvitedBy = by.Int64
 	inv.CreatedAt, inv.ExpiresAt, inv.AcceptedAt = fromMicros(created), fromMicros(expires), nullMicros(accepted)
 	return inv, nil
 }
 
 // OpenInvitation returns the unaccepted, unexpired invitation with this token hash.
-func OpenInvitation(ctx context.Context, q Querier, tokenHash string, now time.Time) (*Invitation, error) {
+func OpenInvitation(ctx context.Context, q Querier, tokenHash string, now time.Time) (*model.Invitation, error) {
 	inv, err := scanInvitation(q.QueryRowContext(ctx, `SELECT `+invitationColumns+` FROM invitations
 WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2`, tokenHash, micros(now)))
 	if err != nil {
@@ -78,14 +66,14 @@ func AcceptInvitation(ctx context.Context, q Querier, id int64, now time.Time) e
 }
 
 // PendingInvitations returns an organization's open invitations, newest first.
-func PendingInvitations(ctx context.Context, q Querier, orgID int64, now time.Time) ([]*Invitation, error) {
+func PendingInvitations(ctx context.Context, q Querier, orgID int64, now time.Time) ([]*model.Invitation, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+invitationColumns+` FROM invitations
 WHERE org_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_at DESC, id DESC`, orgID, micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: pending invitations: %w", err)
 	}
 	defer rows.Close()
-	var out []*Invitation
+	var out []*model.Invitation
 	for rows.Next() {
 		inv, err := scanInvitation(rows)
 		if err != nil {

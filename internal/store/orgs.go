@@ -6,21 +6,12 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
-// Org is an organization: the tenant every other record belongs to.
-type Org struct {
-	ID        int64
-	Slug      string
-	Name      string
-	CreatedAt time.Time
-	// Users counts the organization's members (set by ListOrgs only).
-	Users int
-}
-
 // CreateOrg inserts an organization; a taken slug is a Conflict.
-func CreateOrg(ctx context.Context, q Querier, slug, name string, now time.Time) (*Org, error) {
-	o := &Org{Slug: slug, Name: name, CreatedAt: now}
+func CreateOrg(ctx context.Context, q Querier, slug, name string, now time.Time) (*model.Org, error) {
+	o := &model.Org{Slug: slug, Name: name, CreatedAt: now}
 	err := q.QueryRowContext(ctx,
 		`INSERT INTO organizations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		slug, name, micros(now)).Scan(&o.ID)
@@ -35,8 +26,8 @@ func CreateOrg(ctx context.Context, q Querier, slug, name string, now time.Time)
 
 const orgColumns = `id, slug, name, created_at`
 
-func scanOrg(sc interface{ Scan(...any) error }) (*Org, error) {
-	o := &Org{}
+func scanOrg(sc interface{ Scan(...any) error }) (*model.Org, error) {
+	o := &model.Org{}
 	var created int64
 	if err := sc.Scan(&o.ID, &o.Slug, &o.Name, &created); err != nil {
 		return nil, err
@@ -46,7 +37,7 @@ func scanOrg(sc interface{ Scan(...any) error }) (*Org, error) {
 }
 
 // OrgByID returns one organization.
-func OrgByID(ctx context.Context, q Querier, id int64) (*Org, error) {
+func OrgByID(ctx context.Context, q Querier, id int64) (*model.Org, error) {
 	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, id))
 	if err != nil {
 		return nil, fmt.Errorf("store: org %d: %w", id, notFound(err, "organization"))
@@ -55,7 +46,7 @@ func OrgByID(ctx context.Context, q Querier, id int64) (*Org, error) {
 }
 
 // OrgBySlug returns one organization by its slug.
-func OrgBySlug(ctx context.Context, q Querier, slug string) (*Org, error) {
+func OrgBySlug(ctx context.Context, q Querier, slug string) (*model.Org, error) {
 	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations WHERE slug = $1`, slug))
 	if err != nil {
 		return nil, fmt.Errorf("store: org %q: %w", slug, notFound(err, "organization"))
@@ -64,7 +55,7 @@ func OrgBySlug(ctx context.Context, q Querier, slug string) (*Org, error) {
 }
 
 // ListOrgs returns every organization with its member count, newest first.
-func ListOrgs(ctx context.Context, q Querier) ([]*Org, error) {
+func ListOrgs(ctx context.Context, q Querier) ([]*model.Org, error) {
 	rows, err := q.QueryContext(ctx, `
 SELECT o.id, o.slug, o.name, o.created_at, (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id)
 FROM organizations o ORDER BY o.created_at DESC, o.id DESC`)
@@ -72,9 +63,9 @@ FROM organizations o ORDER BY o.created_at DESC, o.id DESC`)
 		return nil, fmt.Errorf("store: list orgs: %w", err)
 	}
 	defer rows.Close()
-	var out []*Org
+	var out []*model.Org
 	for rows.Next() {
-		o := &Org{}
+		o := &model.Org{}
 		var created int64
 		if err := rows.Scan(&o.ID, &o.Slug, &o.Name, &created, &o.Users); err != nil {
 			return nil, fmt.Errorf("store: list orgs: %w", err)

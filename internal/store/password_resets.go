@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
 // CreatePasswordReset stores a one-time password reset by its token hash.
@@ -19,7 +20,7 @@ func CreatePasswordReset(ctx context.Context, q Querier, tokenHash string, userI
 }
 
 // PasswordResetUser returns the user of an unused, unexpired reset.
-func PasswordResetUser(ctx context.Context, q Querier, tokenHash string, now time.Time) (*User, error) {
+func PasswordResetUser(ctx context.Context, q Querier, tokenHash string, now time.Time) (*model.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `
 SELECT u.id, u.org_id, u.email, u.name, u.password_hash, u.role, u.created_at
 FROM password_resets r JOIN users u ON u.id = r.user_id

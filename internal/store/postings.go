@@ -7,40 +7,11 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
-
-// Posting statuses.
-const (
-	PostingDraft  = "draft"
-	PostingActive = "active"
-	PostingClosed = "closed"
-)
-
-// Posting is a stored posting: its current document (canonical JSON of the
-// posting format) with the columns lists need.
-type Posting struct {
-	ID             int64
-	OrgID          int64
-	PublicID       string
-	Status         string
-	Title          string
-	AssessmentType string
-	Department     string
-	Location       string
-	Document       []byte
-	// Revision counts saves; a form carries it so that concurrent edits conflict
-	// instead of overwriting each other.
-	Revision int
-	// Version is the newest published version, 0 before the first publish.
-	Version     int
-	CreatedBy   int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	PublishedAt time.Time
-}
 
 // CreatePosting inserts a posting.
-func CreatePosting(ctx context.Context, q Querier, p *Posting) error {
+func CreatePosting(ctx context.Context, q Querier, p *model.Posting) error {
 	by := sql.NullInt64{Int64: p.CreatedBy, Valid: p.CreatedBy != 0}
 	p.Revision = 1
 	err := q.QueryRowContext(ctx, `
@@ -56,8 +27,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $10) RETURNING id`,
 
 const postingColumns = `id, org_id, public_id, status, title, assessment_type, department, location, document, revision, version, created_by, created_at, updated_at, published_at`
 
-func scanPosting(sc interface{ Scan(...any) error }) (*Posting, error) {
-	p := &Posting{}
+func scanPosting(sc interface{ Scan(...any) error }) (*model.Posting, error) {
+	p := &model.Posting{}
 	var doc string
 	var by, published sql.NullInt64
 	var created, updated int64
@@ -72,7 +43,7 @@ func scanPosting(sc interface{ Scan(...any) error }) (*Posting, error) {
 }
 
 // OrgPosting returns a posting of orgID; another organization's is NotFound.
-func OrgPosting(ctx context.Context, q Querier, orgID, id int64) (*Posting, error) {
+func OrgPosting(ctx context.Context, q Querier, orgID, id int64) (*model.Posting, error) {
 	p, err := scanPosting(q.QueryRowContext(ctx, `SELECT `+postingColumns+` FROM postings WHERE id = $1 AND org_id = $2`, id, orgID))
 	if err != nil {
 		return nil, fmt.Errorf("store: posting %d: %w", id, notFound(err, "posting"))
@@ -81,7 +52,7 @@ func OrgPosting(ctx context.Context, q Querier, orgID, id int64) (*Posting, erro
 }
 
 // OrgPostingByPublicID returns a posting of orgID by its public id.
-func OrgPostingByPublicID(ctx context.Context, q Querier, orgID int64, publicID string) (*Posting, error) {
+func OrgPostingByPublicID(ctx context.Context, q Querier, orgID int64, publicID string) (*model.Posting, error) {
 	p, err := scanPosting(q.QueryRowContext(ctx, `SELECT `+postingColumns+` FROM postings WHERE public_id = $1 AND org_id = $2`, publicID, orgID))
 	if err != nil {
 		return nil, fmt.Errorf("store: posting %q: %w", publicID, notFound(err, "posting"))
@@ -91,14 +62,14 @@ func OrgPostingByPublicID(ctx context.Context, q Querier, orgID int64, publicID 
 
 // ListPostings returns an organization's postings, newest change first,
 // optionally only those with status.
-func ListPostings(ctx context.Context, q Querier, orgID int64, status string) ([]*Posting, error) {
+func ListPostings(ctx context.Context, q Querier, orgID int64, status model.PostingStatus) ([]*model.Posting, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+postingColumns+` FROM postings
 WHERE org_id = $1 AND ($2 = '' OR status = $2) ORDER BY updated_at DESC, id DESC`, orgID, status)
 	if err != nil {
 		return nil, fmt.Errorf("store: list postings: %w", err)
 	}
 	defer rows.Close()
-	var out []*Posting
+	var out []*model.Posting
 	for rows.Next() {
 		p, err := scanPosting(rows)
 		if err != nil {
@@ -110,15 +81,15 @@ WHERE org_id = $1 AND ($2 = '' OR status = $2) ORDER BY updated_at DESC, id DESC
 }
 
 // CountPostings returns an organization's posting counts by status.
-func CountPostings(ctx context.Context, q Querier, orgID int64) (map[string]int, error) {
-	counts := map[string]int{PostingDraft: 0, PostingActive: 0, PostingClosed: 0}
+func CountPostings(ctx context.Context, q Querier, orgID int64) (model.PostingCounts, error) {
+	counts := model.PostingCounts{model.PostingDraft: 0, model.PostingActive: 0, model.PostingClosed: 0}
 	rows, err := q.QueryContext(ctx, `SELECT status, COUNT(*) FROM postings WHERE org_id = $1 GROUP BY status`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("store: count postings: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var s string
+		var s model.PostingStatus
 		var n int
 		if err := rows.Scan(&s, &n); err != nil {
 			return nil, fmt.Errorf("store: count postings: %w", err)
@@ -130,7 +101,7 @@ func CountPostings(ctx context.Context, q Querier, orgID int64) (map[string]int,
 
 // UpdatePosting saves p's document, columns and status if its revision is
 // still p.Revision, and increments the revision; otherwise it is a Conflict.
-func UpdatePosting(ctx context.Context, q Querier, p *Posting, now time.Time) error {
+func UpdatePosting(ctx context.Context, q Querier, p *model.Posting, now time.Time) error {
 	var published sql.NullInt64
 	if !p.PublishedAt.IsZero() {
 		published = sql.NullInt64{Int64: micros(p.PublishedAt), Valid: true}
@@ -160,19 +131,8 @@ func DeletePosting(ctx context.Context, q Querier, orgID, id int64) error {
 	return nil
 }
 
-// PostingVersion is an immutable snapshot of a published posting, the one
-// candidates who start it keep.
-type PostingVersion struct {
-	ID        int64
-	PostingID int64
-	Version   int
-	Document  []byte
-	CreatedBy int64
-	CreatedAt time.Time
-}
-
 // CreatePostingVersion stores a snapshot.
-func CreatePostingVersion(ctx context.Context, q Querier, v *PostingVersion) error {
+func CreatePostingVersion(ctx context.Context, q Querier, v *model.PostingVersion) error {
 	by := sql.NullInt64{Int64: v.CreatedBy, Valid: v.CreatedBy != 0}
 	err := q.QueryRowContext(ctx, `
 INSERT INTO posting_versions (posting_id, version, document, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -193,8 +153,8 @@ func UpdatePostingVersionDocument(ctx context.Context, q Querier, postingID int6
 }
 
 // GetPostingVersion returns one snapshot of a posting.
-func GetPostingVersion(ctx context.Context, q Querier, postingID int64, version int) (*PostingVersion, error) {
-	v := &PostingVersion{}
+func GetPostingVersion(ctx context.Context, q Querier, postingID int64, version int) (*model.PostingVersion, error) {
+	v := &model.PostingVersion{}
 	var doc string
 	var by sql.NullInt64
 	var created int64

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
 // CreateSession stores a session by the hash of its token.
@@ -18,7 +20,7 @@ INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at)
 }
 
 // SessionUser returns the user of an unexpired session, or NotFound.
-func SessionUser(ctx context.Context, q Querier, tokenHash string, now time.Time) (*User, error) {
+func SessionUser(ctx context.Context, q Querier, tokenHash string, now time.Time) (*model.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `
 SELECT u.id, u.org_id, u.email, u.name, u.password_hash, u.role, u.created_at
 FROM sessions s JOIN users u ON u.id = s.user_id

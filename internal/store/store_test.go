@@ -8,6 +8,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -45,14 +46,14 @@ func TestAccounts(t *testing.T) {
 		if _, err := store.CreateOrg(ctx, s.DB, "acme", "Acme again", t0); apperror.KindOf(err) != apperror.Conflict {
 			t.Errorf("duplicate slug: got %v, want Conflict", err)
 		}
-		ann := &store.User{OrgID: acme.ID, Email: " Ann@Acme.TEST ", Name: "Ann", PasswordHash: "h", Role: store.RoleAdmin, CreatedAt: t0}
+		ann := &model.User{OrgID: acme.ID, Email: " Ann@Acme.TEST ", Name: "Ann", PasswordHash: "h", Role: model.RoleAdmin, CreatedAt: t0}
 		if err := store.CreateUser(ctx, s.DB, ann); err != nil {
 			t.Fatal(err)
 		}
 		if ann.Email != "ann@acme.test" {
 			t.Errorf("email not normalized: %q", ann.Email)
 		}
-		dup := &store.User{OrgID: globex.ID, Email: "ANN@acme.test", Name: "Other", PasswordHash: "h", Role: store.RoleAdmin, CreatedAt: t0}
+		dup := &model.User{OrgID: globex.ID, Email: "ANN@acme.test", Name: "Other", PasswordHash: "h", Role: model.RoleAdmin, CreatedAt: t0}
 		if err := store.CreateUser(ctx, s.DB, dup); apperror.KindOf(err) != apperror.Invalid {
 			t.Errorf("duplicate email: got %v, want a field error", err)
 		}
@@ -64,18 +65,18 @@ func TestAccounts(t *testing.T) {
 		if _, err := store.OrgUser(ctx, s.DB, globex.ID, ann.ID); apperror.KindOf(err) != apperror.NotFound {
 			t.Errorf("OrgUser across organizations: got %v, want NotFound", err)
 		}
-		if err := store.SetUserRole(ctx, s.DB, globex.ID, ann.ID, store.RoleRecruiter); apperror.KindOf(err) != apperror.NotFound {
+		if err := store.SetUserRole(ctx, s.DB, globex.ID, ann.ID, model.RoleRecruiter); apperror.KindOf(err) != apperror.NotFound {
 			t.Errorf("SetUserRole across organizations: got %v, want NotFound", err)
 		}
-		if u, _ := store.UserByID(ctx, s.DB, ann.ID); u.Role != store.RoleAdmin {
+		if u, _ := store.UserByID(ctx, s.DB, ann.ID); u.Role != model.RoleAdmin {
 			t.Error("a foreign organization changed a role")
 		}
 		// A staff user belongs to no organization, and the schema enforces it.
-		staff := &store.User{Email: "ops@example.test", Name: "Ops", PasswordHash: "h", Role: store.RoleStaff, CreatedAt: t0}
+		staff := &model.User{Email: "ops@example.test", Name: "Ops", PasswordHash: "h", Role: model.RoleStaff, CreatedAt: t0}
 		if err := store.CreateUser(ctx, s.DB, staff); err != nil {
 			t.Fatal(err)
 		}
-		bad := &store.User{OrgID: acme.ID, Email: "x@example.test", Name: "X", PasswordHash: "h", Role: store.RoleStaff, CreatedAt: t0}
+		bad := &model.User{OrgID: acme.ID, Email: "x@example.test", Name: "X", PasswordHash: "h", Role: model.RoleStaff, CreatedAt: t0}
 		if err := store.CreateUser(ctx, s.DB, bad); err == nil {
 			t.Error("a staff user inside an organization was stored")
 		}
@@ -99,7 +100,7 @@ func TestSessionsAndInvitations(t *testing.T) {
 		ctx := context.Background()
 		s := open(t, dbURL)
 		org, _ := store.CreateOrg(ctx, s.DB, "acme", "Acme", t0)
-		u := &store.User{OrgID: org.ID, Email: "a@acme.test", Name: "A", PasswordHash: "h", Role: store.RoleAdmin, CreatedAt: t0}
+		u := &model.User{OrgID: org.ID, Email: "a@acme.test", Name: "A", PasswordHash: "h", Role: model.RoleAdmin, CreatedAt: t0}
 		if err := store.CreateUser(ctx, s.DB, u); err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +127,7 @@ func TestSessionsAndInvitations(t *testing.T) {
 			t.Errorf("DeleteExpiredSessions = %d, %v", n, err)
 		}
 
-		inv := &store.Invitation{OrgID: org.ID, Email: "New@Acme.test", Role: store.RoleRecruiter, TokenHash: "th", InvitedBy: u.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+		inv := &model.Invitation{OrgID: org.ID, Email: "New@Acme.test", Role: model.RoleRecruiter, TokenHash: "th", InvitedBy: u.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
 		if err := store.CreateInvitation(ctx, s.DB, inv); err != nil {
 			t.Fatal(err)
 		}

@@ -4,34 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
-
-// Role is what a user may do.
-type Role string
-
-// The roles. Staff operate the platform and belong to no organization.
-const (
-	RoleStaff     Role = "staff"
-	RoleAdmin     Role = "admin"
-	RoleRecruiter Role = "recruiter"
-)
-
-// User is a person who signs in.
-type User struct {
-	ID           int64
-	OrgID        int64 // 0 for staff
-	Email        string
-	Name         string
-	PasswordHash string
-	Role         Role
-	CreatedAt    time.Time
-}
 
 // CreateUser inserts a user; a taken email is a Conflict.
-func CreateUser(ctx context.Context, q Querier, u *User) error {
+func CreateUser(ctx context.Context, q Querier, u *model.User) error {
 	var org sql.NullInt64
 	if u.OrgID != 0 {
 		org = sql.NullInt64{Int64: u.OrgID, Valid: true}
@@ -52,8 +31,8 @@ VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 
 const userColumns = `id, org_id, email, name, password_hash, role, created_at`
 
-func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
-	u := &User{}
+func scanUser(sc interface{ Scan(...any) error }) (*model.User, error) {
+	u := &model.User{}
 	var org sql.NullInt64
 	var created int64
 	var role string
@@ -61,13 +40,13 @@ func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
 		return nil, err
 	}
 	u.OrgID = org.Int64
-	u.Role = Role(role)
+	u.Role = model.Role(role)
 	u.CreatedAt = fromMicros(created)
 	return u, nil
 }
 
 // UserByID returns one user.
-func UserByID(ctx context.Context, q Querier, id int64) (*User, error) {
+func UserByID(ctx context.Context, q Querier, id int64) (*model.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	if err != nil {
 		return nil, fmt.Errorf("store: user %d: %w", id, notFound(err, "user"))
@@ -76,7 +55,7 @@ func UserByID(ctx context.Context, q Querier, id int64) (*User, error) {
 }
 
 // UserByEmail returns one user by email, ignoring case.
-func UserByEmail(ctx context.Context, q Querier, email string) (*User, error) {
+func UserByEmail(ctx context.Context, q Querier, email string) (*model.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, NormalizeEmail(email)))
 	if err != nil {
 		return nil, fmt.Errorf("store: user by email: %w", notFound(err, "user"))
@@ -85,7 +64,7 @@ func UserByEmail(ctx context.Context, q Querier, email string) (*User, error) {
 }
 
 // OrgUser returns a user of the given organization; a user of another is NotFound.
-func OrgUser(ctx context.Context, q Querier, orgID, id int64) (*User, error) {
+func OrgUser(ctx context.Context, q Querier, orgID, id int64) (*model.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1 AND org_id = $2`, id, orgID))
 	if err != nil {
 		return nil, fmt.Errorf("store: org user %d: %w", id, notFound(err, "user"))
@@ -94,13 +73,13 @@ func OrgUser(ctx context.Context, q Querier, orgID, id int64) (*User, error) {
 }
 
 // ListOrgUsers returns the members of an organization by name.
-func ListOrgUsers(ctx context.Context, q Querier, orgID int64) ([]*User, error) {
+func ListOrgUsers(ctx context.Context, q Querier, orgID int64) ([]*model.User, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 ORDER BY name, id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}
 	defer rows.Close()
-	var out []*User
+	var out []*model.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -130,7 +109,7 @@ func CountOrgAdmins(ctx context.Context, q Querier, orgID int64) (int, error) {
 }
 
 // SetUserRole changes the role of a member of orgID.
-func SetUserRole(ctx context.Context, q Querier, orgID, userID int64, role Role) error {
+func SetUserRole(ctx context.Context, q Querier, orgID, userID int64, role model.Role) error {
 	res, err := q.ExecContext(ctx, `UPDATE users SET role = $1 WHERE id = $2 AND org_id = $3`, string(role), userID, orgID)
 	if err != nil {
 		return fmt.Errorf("store: set role: %w", err)

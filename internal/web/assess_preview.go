@@ -6,7 +6,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/candidates"
-	"github.com/talentsystems/talentsystems/internal/store"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
 // preview shows a recruiter question n of a posting exactly as candidates
@@ -16,7 +16,7 @@ func (a *assess) preview(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ss := &candidates.Session{State: candidates.StateInProgress, Candidate: &store.Candidate{}, Org: orgFrom(r.Context()), Doc: p.Doc}
+	ss := &candidates.Session{State: candidates.StateInProgress, Candidate: &model.Candidate{}, Org: orgFrom(r.Context()), Doc: p.Doc}
 	for _, sec := range p.Doc.AssessmentType.Sections() {
 		ss.Questions = append(ss.Questions, p.Doc.QuestionsIn(sec)...)
 	}
@@ -26,7 +26,7 @@ func (a *assess) preview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Every question is open in a preview, whatever its section.
-	ss.Attempt = &store.Attempt{Section: string(ss.Questions[n-1].Section)}
+	ss.Attempt = &model.Attempt{Section: string(ss.Questions[n-1].Section)}
 	v := a.questionView(ss, "", n-1)
 	v.Preview = postingURL(p, "/preview")
 	v.Title = "Preview: " + v.Title

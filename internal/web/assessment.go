@@ -24,7 +24,7 @@ func (s *Server) assessmentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /a/{token}/autosave", a.autosave)
 	mux.HandleFunc("GET /a/{token}/review", a.review)
 	mux.HandleFunc("POST /a/{token}/submit", a.submit)
-	mux.HandleFunc("GET /postings/{id}/preview/q/{n}", s.requireOrg(a.preview))
+	mux.HandleFunc("GET /postings/{id}/preview/q/{n}", s.requireOrg(legacy(a.preview)))
 }
 
 // assess serves the candidate's pages.

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 	"github.com/talentsystems/talentsystems/internal/store"
@@ -53,7 +54,7 @@ func TestBrowserAssessment(t *testing.T) {
 				apptest.Audit(t, ctx)
 				apptest.Screenshot(t, ctx, "posting-candidates")
 			}
-			list, _, err := store.ListCandidates(context.Background(), e.Store.DB, store.CandidateFilter{OrgID: e.admin.OrgID, PostingID: pid, Now: time.Now()})
+			list, _, err := store.ListCandidates(context.Background(), e.Store.DB, model.CandidateFilter{OrgID: e.admin.OrgID, PostingID: pid, Now: time.Now()})
 			if err != nil || len(list) != 1 {
 				t.Fatalf("candidates after adding one: %d, %v", len(list), err)
 			}
@@ -180,7 +181,7 @@ func TestBrowserAssessment(t *testing.T) {
 				"incident-review":     {Text: incidentAnswer + map[bool]string{true: " "}[tc.js]},
 				"rate-limiter":        {Text: limiterAnswer},
 			}), nil)
-			if done.Status != store.CandidateCompleted || done.Score == nil || *done.Score != want.Overall || done.Recommendation != string(want.Recommendation) {
+			if done.Status != model.CandidateCompleted || done.Score == nil || *done.Score != want.Overall || done.Recommendation != string(want.Recommendation) {
 				t.Errorf("candidate %s score %v %q, want %v %q", done.Status, done.Score, done.Recommendation, want.Overall, want.Recommendation)
 			}
 			if want.Recommendation == posting.RecommendStrongNo {
@@ -248,7 +249,7 @@ func TestBrowserAssessmentTimer(t *testing.T) {
 	if body := apptest.Get(t, ctx, chromedp.Text(`main`)); !strings.Contains(body, "The time limit ended") {
 		t.Errorf("after the countdown: %q", body)
 	}
-	if got := e.stored(t, cand.ID).Status; got != store.CandidateCompleted {
+	if got := e.stored(t, cand.ID).Status; got != model.CandidateCompleted {
 		t.Errorf("candidate %s", got)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/app"
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/candidates"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 	"github.com/talentsystems/talentsystems/internal/store"
@@ -30,7 +31,7 @@ import (
 type aenv struct {
 	*env
 	clock *apptest.Clock
-	admin *store.User
+	admin *model.User
 }
 
 func startAssess(t *testing.T, dbURL string) *aenv {
@@ -40,11 +41,11 @@ func startAssess(t *testing.T, dbURL string) *aenv {
 	cfg.SMTP = box.SMTP()
 	clock := apptest.NewClock(time.Now())
 	inst := apptest.StartWith(t, cfg, app.Options{Now: clock.Now})
-	if _, err := inst.Accounts.CreateUser(context.Background(), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: store.RoleStaff}); err != nil {
+	if _, err := inst.Accounts.CreateUser(context.Background(), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: model.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
 	e := &aenv{env: &env{Instance: inst, box: box}, clock: clock}
-	_, e.admin = e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	_, e.admin = e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	return e
 }
 
@@ -81,17 +82,17 @@ func (e *aenv) publish(t *testing.T, doc *posting.Posting) int64 {
 }
 
 // candidate adds a candidate to the posting and returns it with its link's path.
-func (e *aenv) candidate(t *testing.T, postingID int64, email string) (*store.Candidate, string) {
+func (e *aenv) candidate(t *testing.T, postingID int64, email string) (*model.Candidate, string) {
 	t.Helper()
 	c, err := e.Candidates.Add(context.Background(), e.admin.OrgID, postingID,
-		candidates.Person{FirstName: "Cleo", LastName: "Candidate", Email: email}, candidates.AddOptions{Source: store.SourceManual, SendEmail: true})
+		candidates.Person{FirstName: "Cleo", LastName: "Candidate", Email: email}, candidates.AddOptions{Source: model.SourceManual, SendEmail: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c, strings.TrimPrefix(e.Candidates.Link(c), e.URL)
 }
 
-func (e *aenv) stored(t *testing.T, id int64) *store.Candidate {
+func (e *aenv) stored(t *testing.T, id int64) *model.Candidate {
 	t.Helper()
 	c, err := store.OrgCandidate(context.Background(), e.Store.DB, e.admin.OrgID, id)
 	if err != nil {
@@ -101,7 +102,7 @@ func (e *aenv) stored(t *testing.T, id int64) *store.Candidate {
 }
 
 // storedAnswers returns the answers of the candidate's current attempt.
-func (e *aenv) storedAnswers(t *testing.T, c *store.Candidate) map[string]scoring.Answer {
+func (e *aenv) storedAnswers(t *testing.T, c *model.Candidate) map[string]scoring.Answer {
 	t.Helper()
 	rows, err := store.AttemptAnswers(context.Background(), e.Store.DB, c.AttemptID)
 	if err != nil {
@@ -222,7 +223,7 @@ func TestAssessmentFlow(t *testing.T) {
 			"6 questions", "Interview: 5 questions, 45 minutes", "Practical: 1 question, 1 hour 15 minutes",
 			"I agree that Acme processes my answers to assess my application", "Start before", "About the role")
 		expectStatus(t, "start without consent", c.Submit(path, path+"/start", nil), http.StatusBadRequest, "Please confirm that you agree", `aria-invalid="true"`)
-		if got := e.stored(t, cand.ID).Status; got != store.CandidateSent {
+		if got := e.stored(t, cand.ID).Status; got != model.CandidateSent {
 			t.Fatalf("refused start changed the status to %s", got)
 		}
 		expectRedirect(t, "start", c.Submit(path, path+"/start", url.Values{"consent": {"yes"}}), path)
@@ -334,7 +335,7 @@ func TestAssessmentFlow(t *testing.T) {
 			"incident-review":     {Text: incidentAnswer},
 			"rate-limiter":        {Text: limiterAnswer},
 		}), nil)
-		if done.Status != store.CandidateCompleted || done.Score == nil || *done.Score != want.Overall || done.Recommendation != string(want.Recommendation) {
+		if done.Status != model.CandidateCompleted || done.Score == nil || *done.Score != want.Overall || done.Recommendation != string(want.Recommendation) {
 			t.Errorf("candidate %s score %v %s, want %v %s", done.Status, done.Score, done.Recommendation, want.Overall, want.Recommendation)
 		}
 		if want.Overall < 70 {
@@ -418,7 +419,7 @@ func TestAssessmentSectionLimits(t *testing.T) {
 	// The page was loaded before the time ran out; the form arrives after.
 	expectStatus(t, "late answer", c.Submit("/login", path+"/q/2", url.Values{"answer": {"too late"}}), http.StatusOK,
 		"after the time was up", "The time limit ended, so your answers were submitted")
-	if got := e.stored(t, cand.ID); got.Status != store.CandidateCompleted || e.storedAnswers(t, got)["clean"].Text != "no duplicates at all" {
+	if got := e.stored(t, cand.ID); got.Status != model.CandidateCompleted || e.storedAnswers(t, got)["clean"].Text != "no duplicates at all" {
 		t.Errorf("after the last section: %s %+v", got.Status, e.storedAnswers(t, got))
 	}
 }
@@ -475,7 +476,7 @@ func TestAssessmentDeadline(t *testing.T) {
 		"after the time was up", "The time limit ended")
 	done := e.stored(t, cand.ID)
 	attempt, err := store.GetAttempt(context.Background(), e.Store.DB, done.ID, done.AttemptID)
-	if err != nil || done.Status != store.CandidateCompleted || attempt.SubmitReason != "time_limit" {
+	if err != nil || done.Status != model.CandidateCompleted || attempt.SubmitReason != "time_limit" {
 		t.Fatalf("after the deadline: %s %+v %v", done.Status, attempt, err)
 	}
 	if _, ok := e.storedAnswers(t, done)["lost-update"]; ok {
@@ -490,7 +491,7 @@ func TestAssessmentDeadline(t *testing.T) {
 	expectStatus(t, "within extra time", x.Get(extraPath+"/q/1"), http.StatusOK, "Time left: less than a minute")
 	e.clock.Advance(30 * time.Second)
 	expectRedirect(t, "extra time over", x.Get(extraPath+"/q/1"), extraPath)
-	if got := e.stored(t, extra.ID).Status; got != store.CandidateCompleted {
+	if got := e.stored(t, extra.ID).Status; got != model.CandidateCompleted {
 		t.Errorf("with extra time, after 91 s: %s", got)
 	}
 }
@@ -533,7 +534,7 @@ func TestAssessmentDoubleSubmit(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%d completions recorded", n)
 		}
-		if got := e.stored(t, cand.ID); got.Status != store.CandidateCompleted || got.Score == nil {
+		if got := e.stored(t, cand.ID); got.Status != model.CandidateCompleted || got.Score == nil {
 			t.Errorf("candidate %s score %v", got.Status, got.Score)
 		}
 	})
@@ -546,22 +547,22 @@ func TestAssessmentLinkPages(t *testing.T) {
 	pid := e.publish(t, example(t, "backend-engineer.json", nil))
 	cases := []struct {
 		name   string
-		change func(t *testing.T, c *store.Candidate)
+		change func(t *testing.T, c *model.Candidate)
 		status int
 		want   []string
 	}{
-		{"expired", func(t *testing.T, c *store.Candidate) {
+		{"expired", func(t *testing.T, c *model.Candidate) {
 			c.ExpiresAt = e.clock.Now().Add(-time.Hour)
 			if err := store.UpdateCandidate(ctx, e.Store.DB, c, e.clock.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}, http.StatusGone, []string{"This link has expired", "extend your link"}},
-		{"reset", func(t *testing.T, c *store.Candidate) {
+		{"reset", func(t *testing.T, c *model.Candidate) {
 			if err := e.Candidates.Reset(ctx, e.admin.OrgID, e.admin.ID, c.ID); err != nil {
 				t.Fatal(err)
 			}
 		}, http.StatusGone, []string{"replaced by a newer one", "most recent invitation", "contact the recruiter"}},
-		{"erased", func(t *testing.T, c *store.Candidate) {
+		{"erased", func(t *testing.T, c *model.Candidate) {
 			if err := e.Candidates.Erase(ctx, e.admin.OrgID, e.admin.ID, c.ID); err != nil {
 				t.Fatal(err)
 			}
@@ -576,7 +577,7 @@ func TestAssessmentLinkPages(t *testing.T) {
 			expectStatus(t, tc.name, c.Get(path), tc.status, tc.want...)
 			expectRedirect(t, tc.name+": start", c.Post(path+"/start", url.Values{"csrf_token": {tok}, "consent": {"yes"}}), path)
 			expectRedirect(t, tc.name+": question", c.Get(path+"/q/1"), path)
-			if got := e.stored(t, cand.ID).Status; got == store.CandidateStarted {
+			if got := e.stored(t, cand.ID).Status; got == model.CandidateStarted {
 				t.Error("the link could still be started")
 			}
 		})
@@ -604,7 +605,7 @@ func TestAssessmentLinkPages(t *testing.T) {
 		// not left started behind an expired link.
 		e.clock.Advance(time.Hour)
 		expectStatus(t, "after the time limit", c.Get(path), http.StatusOK, "The time limit ended")
-		if got := e.stored(t, cand.ID); got.Status != store.CandidateCompleted || got.Score == nil {
+		if got := e.stored(t, cand.ID); got.Status != model.CandidateCompleted || got.Score == nil {
 			t.Errorf("candidate %s score %v", got.Status, got.Score)
 		}
 	})

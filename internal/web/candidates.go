@@ -11,6 +11,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/candidates"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/postings"
 	"github.com/talentsystems/talentsystems/internal/scoring"
@@ -22,8 +23,8 @@ const pageSize = 50
 
 // CandidateRow is one candidate in a list.
 type CandidateRow struct {
-	*store.Candidate
-	Effective string
+	*model.Candidate
+	Effective model.CandidateStatus
 	URL       string
 }
 
@@ -68,8 +69,8 @@ func (s *Server) candidateList(r *http.Request, postingID int64) (*CandidateList
 	}
 	l.Page, _ = strconv.Atoi(q.Get("page"))
 	l.Page = max(1, l.Page)
-	rows, total, err := store.ListCandidates(r.Context(), s.store.DB, store.CandidateFilter{
-		OrgID: orgFrom(r.Context()).ID, PostingID: postingID, Status: l.Status, Source: l.Source, Search: l.Query,
+	rows, total, err := store.ListCandidates(r.Context(), s.store.DB, model.CandidateFilter{
+		OrgID: orgFrom(r.Context()).ID, PostingID: postingID, Status: model.CandidateStatus(l.Status), Source: model.Source(l.Source), Search: l.Query,
 		Sort: l.Sort, Desc: l.Desc, Limit: pageSize, Offset: (l.Page - 1) * pageSize, Now: s.now(),
 	})
 	if err != nil {
@@ -88,7 +89,7 @@ func (s *Server) candidateList(r *http.Request, postingID int64) (*CandidateList
 	return l, nil
 }
 
-func candidateURL(c *store.Candidate) string {
+func candidateURL(c *model.Candidate) string {
 	return fmt.Sprintf("/postings/%d/candidates/%d", c.PostingID, c.ID)
 }
 
@@ -112,7 +113,7 @@ type PostingCandidatesPage struct {
 	Base
 	Posting *postings.Posting
 	List    *CandidateList
-	Counts  map[string]int
+	Counts  model.StatusCounts
 	Person  candidates.Person
 	Errors  map[string]string
 }
@@ -145,7 +146,7 @@ func (s *Server) addCandidate(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	person := candidates.Person{FirstName: f.Get("first_name"), LastName: f.Get("last_name"), Email: f.Get("email"), Phone: f.Get("phone")}
-	c, err := s.candidates.Add(r.Context(), p.OrgID, p.ID, person, candidates.AddOptions{Source: store.SourceManual, SendEmail: true, ActorID: userFrom(r.Context()).ID})
+	c, err := s.candidates.Add(r.Context(), p.OrgID, p.ID, person, candidates.AddOptions{Source: model.SourceManual, SendEmail: true, ActorID: userFrom(r.Context()).ID})
 	if err != nil {
 		if k := apperror.KindOf(err); k == apperror.Invalid || k == apperror.Conflict {
 			v := &PostingCandidatesPage{Person: person, Errors: apperror.FieldsOf(err)}
@@ -241,7 +242,7 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) {
 
 // candidateFor loads the candidate in the path, checking it belongs to the
 // posting in the path and to the signed-in organization.
-func (s *Server) candidateFor(w http.ResponseWriter, r *http.Request) (*store.Candidate, bool) {
+func (s *Server) candidateFor(w http.ResponseWriter, r *http.Request) (*model.Candidate, bool) {
 	c, err := s.candidates.Get(r.Context(), orgFrom(r.Context()).ID, pathID(r, "cid"))
 	if err == nil && c.PostingID != pathID(r, "id") {
 		err = apperror.New(apperror.NotFound, "candidate not found")
@@ -265,7 +266,7 @@ type TranscriptItem struct {
 	Score      *scoring.QuestionScore
 	Competency string
 	Anchors    posting.Anchors
-	History    []*store.Override
+	History    []*model.Override
 }
 
 // ChoiceText returns the text of an option key.
@@ -316,12 +317,12 @@ func highlight(text string, qs *scoring.QuestionScore) []Span {
 // and the recruiter's actions.
 type ScorecardPage struct {
 	Base
-	C          *store.Candidate
-	Effective  string
+	C          *model.Candidate
+	Effective  model.CandidateStatus
 	Link       string
 	Result     *scoring.Result
-	Attempt    *store.Attempt
-	Attempts   []*store.Attempt
+	Attempt    *model.Attempt
+	Attempts   []*model.Attempt
 	Items      []TranscriptItem
 	Thresholds posting.Thresholds
 	Errors     map[string]string
@@ -335,10 +336,10 @@ func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) {
 	s.renderScorecard(w, r, http.StatusOK, c, nil)
 }
 
-func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status int, c *store.Candidate, errs map[string]string) {
+func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status int, c *model.Candidate, errs map[string]string) {
 	ctx := r.Context()
 	v := &ScorecardPage{Base: Base{Title: c.Name() + " · " + c.PostingTitle, Nav: "candidates"}, C: c, Effective: c.EffectiveStatus(s.now()), Errors: errs}
-	if c.ErasedAt.IsZero() && c.Status != store.CandidateCompleted {
+	if c.ErasedAt.IsZero() && c.Status != model.CandidateCompleted {
 		v.Link = s.candidates.Link(c)
 	}
 	var err error
@@ -442,7 +443,7 @@ func (s *Server) candidateAction(w http.ResponseWriter, r *http.Request) {
 	case "reset":
 		err = s.candidates.Reset(r.Context(), u.OrgID, u.ID, c.ID)
 		msg = "A new link was issued and the old one stopped working."
-		if c.Source == store.SourceManual {
+		if c.Source == model.SourceManual {
 			msg += " The candidate was mailed the new link."
 		} else {
 			msg += " No mail was sent: re-notify the candidate from Greenhouse."

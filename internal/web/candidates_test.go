@@ -15,6 +15,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/candidates"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/postings"
 	"github.com/talentsystems/talentsystems/internal/scoring"
@@ -22,7 +23,7 @@ import (
 )
 
 // importExample imports and publishes an example posting for user.
-func importExample(t *testing.T, e *env, u *store.User, name string) *postings.Posting {
+func importExample(t *testing.T, e *env, u *model.User, name string) *postings.Posting {
 	t.Helper()
 	b, err := os.ReadFile("../../examples/postings/" + name + ".json")
 	if err != nil {
@@ -36,7 +37,7 @@ func importExample(t *testing.T, e *env, u *store.User, name string) *postings.P
 }
 
 // tokenOf returns the token of a candidate's current link.
-func tokenOf(e *env, c *store.Candidate) string {
+func tokenOf(e *env, c *model.Candidate) string {
 	l := e.Candidates.Link(c)
 	return l[strings.LastIndex(l, "/")+1:]
 }
@@ -74,7 +75,7 @@ func goodAnswers(doc *posting.Posting) map[string]scoring.Answer {
 }
 
 // complete takes the assessment through the service with answers.
-func complete(t *testing.T, e *env, c *store.Candidate, answers map[string]scoring.Answer) *candidates.Session {
+func complete(t *testing.T, e *env, c *model.Candidate, answers map[string]scoring.Answer) *candidates.Session {
 	t.Helper()
 	ctx := context.Background()
 	token := tokenOf(e, c)
@@ -113,7 +114,7 @@ func TestAddCandidateAndScorecard(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		e := start(t, dbURL)
-		c, ann := e.member(t, "acme", "ann@acme.test", store.RoleRecruiter)
+		c, ann := e.member(t, "acme", "ann@acme.test", model.RoleRecruiter)
 		p := importExample(t, e, ann, "customer-support-lead")
 		base := "/postings/" + strconv.FormatInt(p.ID, 10) + "/candidates"
 		for _, bad := range []url.Values{
@@ -135,12 +136,12 @@ func TestAddCandidateAndScorecard(t *testing.T) {
 		if token := link[strings.LastIndex(link, "/")+1:]; len(token) < 43 {
 			t.Errorf("link token %q has fewer than 256 bits", token)
 		}
-		list, _, _ := store.ListCandidates(ctx, e.Store.DB, store.CandidateFilter{OrgID: ann.OrgID, Now: time.Now()})
+		list, _, _ := store.ListCandidates(ctx, e.Store.DB, model.CandidateFilter{OrgID: ann.OrgID, Now: time.Now()})
 		if len(list) != 1 {
 			t.Fatalf("%d candidates", len(list))
 		}
 		cand := list[0]
-		if cand.Source != store.SourceManual || cand.Status != store.CandidateSent || e.Candidates.Link(cand) != link {
+		if cand.Source != model.SourceManual || cand.Status != model.CandidateSent || e.Candidates.Link(cand) != link {
 			t.Errorf("stored candidate: %+v", cand)
 		}
 
@@ -151,7 +152,7 @@ func TestAddCandidateAndScorecard(t *testing.T) {
 		complete(t, e, cand, answers)
 		want := scoring.Rollup(p.Doc, scoring.ScoreAll(scoring.Rules{}, p.Doc, answers), nil)
 		cand, _ = store.OrgCandidate(ctx, e.Store.DB, ann.OrgID, cand.ID)
-		if cand.Status != store.CandidateCompleted || cand.Score == nil || *cand.Score != want.Overall || cand.Recommendation != string(want.Recommendation) {
+		if cand.Status != model.CandidateCompleted || cand.Score == nil || *cand.Score != want.Overall || cand.Recommendation != string(want.Recommendation) {
 			t.Fatalf("stored result %v %s, want %v %s", cand.Score, cand.Recommendation, want.Overall, want.Recommendation)
 		}
 		page := c.Get(base + "/" + strconv.FormatInt(cand.ID, 10))
@@ -203,9 +204,9 @@ func regexpLink(text string) string {
 func TestResetExtendAccommodateErase(t *testing.T) {
 	ctx := context.Background()
 	e := start(t, "")
-	c, ann := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	p := importExample(t, e, ann, "customer-support-lead") // one 40-minute limit
-	cand, err := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Grace", LastName: "Hopper", Email: "grace@example.test"}, candidates.AddOptions{Source: store.SourceManual, SendEmail: true})
+	cand, err := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Grace", LastName: "Hopper", Email: "grace@example.test"}, candidates.AddOptions{Source: model.SourceManual, SendEmail: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +234,7 @@ func TestResetExtendAccommodateErase(t *testing.T) {
 	mustStatus(t, "reset", c.Submit(cardURL, cardURL+"/reset", nil), http.StatusSeeOther)
 	cand = mustCandidate(t, e, ann, cand.ID)
 	newToken := tokenOf(e, cand)
-	if newToken == oldToken || cand.Status != store.CandidateSent || cand.AttemptID != 0 {
+	if newToken == oldToken || cand.Status != model.CandidateSent || cand.AttemptID != 0 {
 		t.Fatalf("after reset: %+v", cand)
 	}
 	if ss, err := e.Candidates.Open(ctx, oldToken); err != nil || ss.State != candidates.StateReset {
@@ -243,7 +244,7 @@ func TestResetExtendAccommodateErase(t *testing.T) {
 		t.Error("the old link still takes answers")
 	}
 	attempts, _ := store.CandidateAttempts(ctx, e.Store.DB, cand.ID)
-	if len(attempts) != 1 || attempts[0].Status != store.AttemptReset {
+	if len(attempts) != 1 || attempts[0].Status != model.AttemptReset {
 		t.Errorf("attempt history after reset: %+v", attempts)
 	}
 	apptest.Eventually(t, 10*time.Second, "two invitations", func() bool {
@@ -297,7 +298,7 @@ func TestResetExtendAccommodateErase(t *testing.T) {
 	}
 }
 
-func mustCandidate(t *testing.T, e *env, u *store.User, id int64) *store.Candidate {
+func mustCandidate(t *testing.T, e *env, u *model.User, id int64) *model.Candidate {
 	t.Helper()
 	c, err := store.OrgCandidate(context.Background(), e.Store.DB, u.OrgID, id)
 	if err != nil {
@@ -309,7 +310,7 @@ func mustCandidate(t *testing.T, e *env, u *store.User, id int64) *store.Candida
 func TestCSVImport(t *testing.T) {
 	ctx := context.Background()
 	e := start(t, "")
-	c, ann := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	p := importExample(t, e, ann, "data-analyst")
 	page := fmt.Sprintf("/postings/%d/candidates/import", p.ID)
 	post := func(csv string) *apptest.Response {
@@ -328,7 +329,7 @@ func TestCSVImport(t *testing.T) {
 	if r.Status != http.StatusOK || !strings.Contains(r.Body, "Import 2 candidates") {
 		t.Fatalf("good CSV preview: %d", r.Status)
 	}
-	if list, _, _ := store.ListCandidates(ctx, e.Store.DB, store.CandidateFilter{OrgID: ann.OrgID, Now: time.Now()}); len(list) != 0 {
+	if list, _, _ := store.ListCandidates(ctx, e.Store.DB, model.CandidateFilter{OrgID: ann.OrgID, Now: time.Now()}); len(list) != 0 {
 		t.Fatal("the preview imported candidates")
 	}
 	// A tampered confirmation is parsed again and refused whole.
@@ -336,7 +337,7 @@ func TestCSVImport(t *testing.T) {
 		t.Errorf("tampered confirmation: %d", r.Status)
 	}
 	mustStatus(t, "confirm", c.Submit(page, page, url.Values{"confirm": {"1"}, "content": {good}}), http.StatusSeeOther)
-	list, total, _ := store.ListCandidates(ctx, e.Store.DB, store.CandidateFilter{OrgID: ann.OrgID, Now: time.Now()})
+	list, total, _ := store.ListCandidates(ctx, e.Store.DB, model.CandidateFilter{OrgID: ann.OrgID, Now: time.Now()})
 	if total != 2 || len(list) != 2 {
 		t.Fatalf("%d candidates after import", total)
 	}
@@ -374,10 +375,10 @@ func uploadTo(t *testing.T, c *apptest.Client, page, action, field, name string,
 func TestCandidateListAndWalls(t *testing.T) {
 	ctx := context.Background()
 	e := start(t, "")
-	c, ann := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	p := importExample(t, e, ann, "customer-support-lead")
 	for i := range 120 {
-		if _, err := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: fmt.Sprintf("Person%03d", i), LastName: "Test", Email: fmt.Sprintf("p%03d@example.test", i)}, candidates.AddOptions{Source: store.SourceManual}); err != nil {
+		if _, err := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: fmt.Sprintf("Person%03d", i), LastName: "Test", Email: fmt.Sprintf("p%03d@example.test", i)}, candidates.AddOptions{Source: model.SourceManual}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -401,8 +402,8 @@ func TestCandidateListAndWalls(t *testing.T) {
 	if r := c.Get("/candidates?source=greenhouse"); !strings.Contains(r.Body, "0 candidates") {
 		t.Error("source filter")
 	}
-	other, _ := e.member(t, "globex", "gus@globex.test", store.RoleAdmin)
-	list, _, _ := store.ListCandidates(ctx, e.Store.DB, store.CandidateFilter{OrgID: ann.OrgID, Limit: 1, Now: time.Now()})
+	other, _ := e.member(t, "globex", "gus@globex.test", model.RoleAdmin)
+	list, _, _ := store.ListCandidates(ctx, e.Store.DB, model.CandidateFilter{OrgID: ann.OrgID, Limit: 1, Now: time.Now()})
 	card := fmt.Sprintf("%s/%d", base, list[0].ID)
 	for _, path := range []string{card, base, fmt.Sprintf("/postings/%d/candidates/%d", p.ID+1, list[0].ID)} {
 		if r := other.Get(path); r.Status != http.StatusNotFound {
@@ -428,9 +429,9 @@ func TestCandidateListAndWalls(t *testing.T) {
 func TestCandidatesKeepTheirVersion(t *testing.T) {
 	ctx := context.Background()
 	e := start(t, "")
-	c, ann := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	p := importExample(t, e, ann, "customer-support-lead")
-	early, _ := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Early", LastName: "Bird", Email: "early@example.test"}, candidates.AddOptions{Source: store.SourceManual})
+	early, _ := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Early", LastName: "Bird", Email: "early@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err := e.Candidates.Start(ctx, tokenOf(e, early), true); err != nil {
 		t.Fatal(err)
 	}
@@ -441,7 +442,7 @@ func TestCandidatesKeepTheirVersion(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	late, _ := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Late", LastName: "Comer", Email: "late@example.test"}, candidates.AddOptions{Source: store.SourceManual})
+	late, _ := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Late", LastName: "Comer", Email: "late@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err := e.Candidates.Start(ctx, tokenOf(e, late), true); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/talentsystems/talentsystems/internal/apikey"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -33,14 +34,14 @@ func (s *Server) greenhouseRoutes(mux *http.ServeMux) {
 	// get JSON answers too (the mux's own 404 and 405 are not JSON).
 	mux.HandleFunc("/api/greenhouse/", g.api)
 
-	mux.HandleFunc("GET /settings/integrations", s.requireAdmin(g.integrationsPage))
-	mux.HandleFunc("POST /settings/integrations/greenhouse/request-setup", s.requireAdmin(g.requestSetup))
-	mux.HandleFunc("POST /settings/integrations/greenhouse/email", s.requireAdmin(g.setEmailCandidates))
+	mux.HandleFunc("GET /settings/integrations", s.requireAdmin(legacy(g.integrationsPage)))
+	mux.HandleFunc("POST /settings/integrations/greenhouse/request-setup", s.requireAdmin(legacy(g.requestSetup)))
+	mux.HandleFunc("POST /settings/integrations/greenhouse/email", s.requireAdmin(legacy(g.setEmailCandidates)))
 
-	mux.HandleFunc("GET /staff/greenhouse", s.requireStaff(g.staffOverview))
-	mux.HandleFunc("POST /staff/greenhouse/callbacks/{id}/retry", s.requireStaff(g.staffRetryCallback))
-	mux.HandleFunc("GET /staff/orgs/{id}/greenhouse", s.requireStaff(g.staffOrgPage))
-	mux.HandleFunc("POST /staff/orgs/{id}/greenhouse/keys/{action}", s.requireStaff(g.staffKeyAction))
+	mux.HandleFunc("GET /staff/greenhouse", s.requireStaff(legacy(g.staffOverview)))
+	mux.HandleFunc("POST /staff/greenhouse/callbacks/{id}/retry", s.requireStaff(legacy(g.staffRetryCallback)))
+	mux.HandleFunc("GET /staff/orgs/{id}/greenhouse", s.requireStaff(legacy(g.staffOrgPage)))
+	mux.HandleFunc("POST /staff/orgs/{id}/greenhouse/keys/{action}", s.requireStaff(legacy(g.staffKeyAction)))
 }
 
 // event records something that happened between Greenhouse and an
@@ -49,7 +50,7 @@ func (g *greenhouseHandlers) event(ctx context.Context, q store.Querier, orgID i
 	if q == nil {
 		q = g.store.DB
 	}
-	err := store.AddGreenhouseEvent(ctx, q, &store.GreenhouseEvent{OrgID: orgID, Kind: kind, OK: ok, Detail: detail, CreatedAt: g.now()})
+	err := store.AddGreenhouseEvent(ctx, q, &model.GreenhouseEvent{OrgID: orgID, Kind: kind, OK: ok, Detail: detail, CreatedAt: g.now()})
 	if err != nil {
 		logFrom(ctx, g.log).Warn("greenhouse event not recorded", "err", err)
 	}

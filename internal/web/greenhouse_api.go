@@ -16,13 +16,14 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/greenhouse"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // ghCaller is the authenticated side of an API request.
 type ghCaller struct {
-	org *store.Org
-	key *store.APIKey
+	org *model.Org
+	key *model.APIKey
 }
 
 type ghEndpoint struct {
@@ -129,7 +130,7 @@ type TestListing struct {
 }
 
 func (g *greenhouseHandlers) listTests(w http.ResponseWriter, r *http.Request, c *ghCaller) {
-	list, err := store.ListPostings(r.Context(), g.store.DB, c.org.ID, store.PostingActive)
+	list, err := store.ListPostings(r.Context(), g.store.DB, c.org.ID, model.PostingActive)
 	if err != nil {
 		g.fail(w, r, err)
 		return
@@ -199,7 +200,7 @@ func (g *greenhouseHandlers) sendTest(w http.ResponseWriter, r *http.Request, c 
 		g.fail(w, r, err)
 		return
 	}
-	if sp.Status != store.PostingActive {
+	if sp.Status != model.PostingActive {
 		g.event(ctx, nil, c.org.ID, "send_test", false, fmt.Sprintf("Candidate not created: Greenhouse sent a candidate to the posting %q, which is %s. Make sure the posting is active (not draft), or map the Greenhouse job to an active posting.", sp.Title, sp.Status))
 		g.fail(w, r, apperror.New(apperror.NotFound, "The posting %s is not active (it is %s): it takes no candidates.", sp.PublicID, sp.Status))
 		return
@@ -210,11 +211,11 @@ func (g *greenhouseHandlers) sendTest(w http.ResponseWriter, r *http.Request, c 
 		return
 	}
 	ghCandidate, ghApplication := greenhouse.ParseProfileURL(req.Candidate.GreenhouseProfileURL)
-	var cand *store.Candidate
+	var cand *model.Candidate
 	err = g.store.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		cand, err = g.candidates.AddTx(ctx, tx, c.org.ID, sp.ID, person, candidates.AddOptions{
-			Source: store.SourceGreenhouse, SendEmail: settings.EmailCandidates,
+			Source: model.SourceGreenhouse, SendEmail: settings.EmailCandidates,
 			Greenhouse: &candidates.Greenhouse{TestID: testKey, CandidateID: ghCandidate, ApplicationID: ghApplication,
 				ProfileURL: req.Candidate.GreenhouseProfileURL, CallbackURL: req.URL, SentBy: req.SentBy},
 		})
@@ -249,21 +250,21 @@ func (g *greenhouseHandlers) sendTest(w http.ResponseWriter, r *http.Request, c 
 	writeJSON(w, http.StatusOK, SendTestResponse{PartnerInterviewID: strconv.FormatInt(cand.ID, 10)})
 }
 
-func (g *greenhouseHandlers) repeatedSend(w http.ResponseWriter, r *http.Request, c *ghCaller, existing *store.Candidate) {
+func (g *greenhouseHandlers) repeatedSend(w http.ResponseWriter, r *http.Request, c *ghCaller, existing *model.Candidate) {
 	g.event(r.Context(), nil, c.org.ID, "send_test", true, fmt.Sprintf("Greenhouse sent candidate #%d again (same test): nothing new was created.", existing.ID))
 	writeJSON(w, http.StatusOK, SendTestResponse{PartnerInterviewID: strconv.FormatInt(existing.ID, 10)})
 }
 
 // greenhouseCandidate returns the organization's Greenhouse candidate with the
 // given partner_interview_id; anything else is NotFound.
-func (g *greenhouseHandlers) greenhouseCandidate(ctx context.Context, orgID int64, interviewID string) (*store.Candidate, error) {
+func (g *greenhouseHandlers) greenhouseCandidate(ctx context.Context, orgID int64, interviewID string) (*model.Candidate, error) {
 	notFound := apperror.New(apperror.NotFound, "No test has the partner_interview_id %q.", interviewID)
 	id, err := strconv.ParseInt(interviewID, 10, 64)
 	if err != nil || id <= 0 {
 		return nil, notFound
 	}
 	c, err := store.OrgCandidate(ctx, g.store.DB, orgID, id)
-	if apperror.KindOf(err) == apperror.NotFound || (err == nil && c.Source != store.SourceGreenhouse) {
+	if apperror.KindOf(err) == apperror.NotFound || (err == nil && c.Source != model.SourceGreenhouse) {
 		return nil, notFound
 	}
 	return c, err
@@ -284,7 +285,7 @@ func (g *greenhouseHandlers) testStatus(w http.ResponseWriter, r *http.Request, 
 		g.fail(w, r, err)
 		return
 	}
-	if cand.Status == store.CandidateStarted {
+	if cand.Status == model.CandidateStarted {
 		// An attempt whose time is up is submitted (and scored) on the spot,
 		// so that Greenhouse never sees a finished attempt as in progress.
 		if link := g.candidates.Link(cand); link != "" {
@@ -297,12 +298,12 @@ func (g *greenhouseHandlers) testStatus(w http.ResponseWriter, r *http.Request, 
 			}
 		}
 	}
-	a := greenhouse.Assessment{CandidateID: cand.ID, PostingID: cand.PostingID, Status: cand.Status, ExpiresAt: cand.ExpiresAt,
+	a := greenhouse.Assessment{CandidateID: cand.ID, PostingID: cand.PostingID, Status: string(cand.Status), ExpiresAt: cand.ExpiresAt,
 		Score: cand.Score, Recommendation: cand.Recommendation, StartedAt: cand.StartedAt, CompletedAt: cand.CompletedAt}
 	if sp, err := store.OrgPosting(ctx, g.store.DB, c.org.ID, cand.PostingID); err == nil {
 		a.AssessmentType = sp.AssessmentType
 	}
-	if cand.Status == store.CandidateCompleted && cand.AttemptID != 0 {
+	if cand.Status == model.CandidateCompleted && cand.AttemptID != 0 {
 		at, err := store.GetAttempt(ctx, g.store.DB, cand.ID, cand.AttemptID)
 		if err != nil {
 			g.fail(w, r, err)
@@ -326,7 +327,7 @@ func (g *greenhouseHandlers) responseErrors(w http.ResponseWriter, r *http.Reque
 		g.fail(w, r, err)
 		return
 	}
-	e := &store.ResponseError{OrgID: c.org.ID, APICall: rep.APICall, Errors: rep.Errors, PartnerTestID: rep.PartnerTestID,
+	e := &model.ResponseError{OrgID: c.org.ID, APICall: rep.APICall, Errors: rep.Errors, PartnerTestID: rep.PartnerTestID,
 		PartnerTestName: rep.PartnerTestName, PartnerInterviewID: rep.PartnerInterviewID, CandidateEmail: rep.CandidateEmail, CreatedAt: g.now()}
 	err = g.store.Tx(ctx, func(tx *sql.Tx) error {
 		if err := store.CreateResponseError(ctx, tx, e); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -242,7 +243,7 @@ func (c *chunked) Read(p []byte) (int, error) {
 
 func candidateCount(t *testing.T, e *env, orgID int64) int {
 	t.Helper()
-	_, n, err := store.ListCandidates(context.Background(), e.Store.DB, store.CandidateFilter{OrgID: orgID, Now: time.Now()})
+	_, n, err := store.ListCandidates(context.Background(), e.Store.DB, model.CandidateFilter{OrgID: orgID, Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +392,7 @@ func TestGreenhouseKeyRotation(t *testing.T) {
 }
 
 // importDraft imports an example posting as a draft and returns its public id.
-func importDraft(t *testing.T, e *env, u *store.User) string {
+func importDraft(t *testing.T, e *env, u *model.User) string {
 	t.Helper()
 	f, err := os.Open("../../examples/postings/data-analyst.json")
 	if err != nil {
@@ -410,5 +411,5 @@ func personOf(email string) candidates.Person {
 }
 
 func manualOptions() candidates.AddOptions {
-	return candidates.AddOptions{Source: store.SourceManual}
+	return candidates.AddOptions{Source: model.SourceManual}
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
-	"github.com/talentsystems/talentsystems/internal/store"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
 // TestBrowserIntegrationsCard: an admin opens Settings → Integrations, sees
@@ -16,7 +16,7 @@ import (
 func TestBrowserIntegrationsCard(t *testing.T) {
 	ctx := apptest.Browser(t)
 	e := ghStart(t, "", nil, nil)
-	e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	apptest.Do(t, ctx,
 		chromedp.Navigate(e.URL+"/login"),
 		chromedp.WaitVisible(`#email`),

@@ -14,11 +14,12 @@ import (
 	"github.com/talentsystems/talentsystems/internal/app"
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // ghSend sends a candidate for take-home test testID and returns it.
-func ghSend(t *testing.T, e *env, fake *fakeGreenhouse, user *store.User, publicID, key, testID string) *store.Candidate {
+func ghSend(t *testing.T, e *env, fake *fakeGreenhouse, user *model.User, publicID, key, testID string) *model.Candidate {
 	t.Helper()
 	status, body, _ := ghCall(t, e.URL, http.MethodPost, "/api/greenhouse/send_test", key, sendTestBody(publicID, "cand"+testID+"@example.test", fake.callbackURL(testID)))
 	if status != http.StatusOK {
@@ -54,10 +55,10 @@ func TestGreenhouseCallbackRetries(t *testing.T) {
 	if all[5].Status["partner_status"] != "complete" {
 		t.Errorf("after the retries Greenhouse read %v", all[5].Status)
 	}
-	var cb *store.GreenhouseCallback
+	var cb *model.GreenhouseCallback
 	apptest.Eventually(t, 5*time.Second, "the callback recorded", func() bool {
 		cb = mustCallbacks(t, e, user.OrgID)[0]
-		return cb.Status == store.CallbackDelivered
+		return cb.Status == model.CallbackDelivered
 	})
 	if cb.Tries != 6 || cb.LastCode != http.StatusOK || cb.DeliveredAt.IsZero() {
 		t.Errorf("callback %+v", cb)
@@ -69,7 +70,7 @@ func TestGreenhouseCallbackRetries(t *testing.T) {
 	complete(t, e, c2, nil)
 	apptest.Eventually(t, 10*time.Second, "the final failure recorded", func() bool {
 		cb = mustCallbacks(t, e, user.OrgID)[0]
-		return cb.Status == store.CallbackFailed
+		return cb.Status == model.CallbackFailed
 	})
 	if cb.Tries != 1 || cb.LastCode != http.StatusForbidden || !strings.Contains(cb.LastError, "403") || !strings.Contains(cb.LastError, "final") {
 		t.Errorf("final failure: %+v", cb)
@@ -93,11 +94,11 @@ func TestGreenhouseCallbackRetries(t *testing.T) {
 	}
 	apptest.Eventually(t, 10*time.Second, "the retried callback", func() bool {
 		cb = mustCallbacks(t, e, user.OrgID)[0]
-		return cb.Status == store.CallbackFailed && cb.Tries == 1 && len(fake.list()) == 8
+		return cb.Status == model.CallbackFailed && cb.Tries == 1 && len(fake.list()) == 8
 	})
 	staff.Submit("/staff/greenhouse", "/staff/greenhouse/callbacks/"+strconv.FormatInt(cb.ID, 10)+"/retry", nil)
 	apptest.Eventually(t, 10*time.Second, "the second retry to succeed", func() bool {
-		return mustCallbacks(t, e, user.OrgID)[0].Status == store.CallbackDelivered
+		return mustCallbacks(t, e, user.OrgID)[0].Status == model.CallbackDelivered
 	})
 	if r := staff.Submit("/staff/greenhouse", "/staff/greenhouse/callbacks/"+strconv.FormatInt(cb.ID, 10)+"/retry", nil); r.Status != http.StatusConflict {
 		t.Errorf("retrying a delivered callback: %d", r.Status)
@@ -114,10 +115,10 @@ func TestGreenhouseCallbackGivesUp(t *testing.T) {
 	fake.failWith(500, 500, 500, 500, 500)
 	c := ghSend(t, e, fake, user, publicID, key, "6001")
 	complete(t, e, c, nil)
-	var cb *store.GreenhouseCallback
+	var cb *model.GreenhouseCallback
 	apptest.Eventually(t, 10*time.Second, "the callback given up", func() bool {
 		cb = mustCallbacks(t, e, user.OrgID)[0]
-		return cb.Status == store.CallbackFailed
+		return cb.Status == model.CallbackFailed
 	})
 	if cb.Tries != 3 || !strings.Contains(cb.LastError, "gave up after 3 tries") || len(fake.list()) != 3 {
 		t.Errorf("callback %+v after %d requests", cb, len(fake.list()))
@@ -159,8 +160,8 @@ func TestGreenhouseCallbackSurvivesRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		complete(t, &env{Instance: &apptest.Instance{App: idle, URL: first.URL}}, c, nil)
-		cbs, err := store.ListGreenhouseCallbacks(ctx, idle.Store.DB, store.CallbackFilter{OrgID: user.OrgID})
-		if err != nil || len(cbs) != 1 || cbs[0].Status != store.CallbackPending {
+		cbs, err := store.ListGreenhouseCallbacks(ctx, idle.Store.DB, model.CallbackFilter{OrgID: user.OrgID})
+		if err != nil || len(cbs) != 1 || cbs[0].Status != model.CallbackPending {
 			t.Fatalf("callbacks before the restart: %+v %v", cbs, err)
 		}
 		if err := idle.Close(); err != nil {
@@ -196,14 +197,14 @@ func TestGreenhouseCallbackGuard(t *testing.T) {
 	}
 	id, _ := strconv.ParseInt(interviewID(t, body), 10, 64)
 	complete(t, e, mustCandidate(t, e, user, id), nil)
-	var cb *store.GreenhouseCallback
+	var cb *model.GreenhouseCallback
 	apptest.Eventually(t, 10*time.Second, "the refusal recorded", func() bool {
 		cbs := mustCallbacks(t, e, user.OrgID)
 		if len(cbs) == 0 {
 			return false
 		}
 		cb = cbs[0]
-		return cb.Status == store.CallbackFailed
+		return cb.Status == model.CallbackFailed
 	})
 	if hits.Load() != 0 || !strings.Contains(cb.LastError, "not sent: refused") || cb.Tries != 0 {
 		t.Errorf("callback to a foreign host: %d hits, %+v", hits.Load(), cb)

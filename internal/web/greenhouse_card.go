@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -24,11 +25,11 @@ const (
 type GreenhouseState struct {
 	Status string
 	// Key is the active key, if any.
-	Key *store.APIKey
+	Key *model.APIKey
 	// Newest is the newest key in any status (nil when none was ever issued).
-	Newest      *store.APIKey
+	Newest      *model.APIKey
 	RequestedAt time.Time
-	Settings    *store.GreenhouseSettings
+	Settings    *model.GreenhouseSettings
 }
 
 // BadgeClass is the CSS class of the status badge.
@@ -57,7 +58,7 @@ func (g *greenhouseHandlers) greenhouseState(ctx context.Context, orgID int64) (
 	}
 	if len(keys) > 0 {
 		st.Newest = keys[0]
-		if keys[0].Status == store.KeyActive {
+		if keys[0].Status == model.KeyActive {
 			st.Key = keys[0]
 		}
 	}
@@ -66,7 +67,7 @@ func (g *greenhouseHandlers) greenhouseState(ctx context.Context, orgID int64) (
 		st.Status = ghActive
 	case !st.RequestedAt.IsZero():
 		st.Status = ghRequested
-	case st.Newest != nil && st.Newest.Status == store.KeyRevoked:
+	case st.Newest != nil && st.Newest.Status == model.KeyRevoked:
 		st.Status = ghRevoked
 	default:
 		st.Status = ghNotConfigured
@@ -103,10 +104,10 @@ type IntegrationsPage struct {
 	State           *GreenhouseState
 	Endpoints       []GreenhouseEndpoint
 	ActivePostings  int
-	Candidates      map[string]int
-	FailedCallbacks []*store.GreenhouseCallback
-	Events          []*store.GreenhouseEvent
-	Errors          []*store.ResponseError
+	Candidates      model.StatusCounts
+	FailedCallbacks []*model.GreenhouseCallback
+	Events          []*model.GreenhouseEvent
+	Errors          []*model.ResponseError
 	Troubles        []Trouble
 }
 
@@ -127,10 +128,10 @@ func (g *greenhouseHandlers) integrationsPage(w http.ResponseWriter, r *http.Req
 		g.fail(w, r, err)
 		return
 	}
-	v.ActivePostings = counts[store.PostingActive]
+	v.ActivePostings = counts[model.PostingActive]
 	now := g.now()
 	if v.Candidates, err = store.GreenhouseCandidateCounts(ctx, g.store.DB, org.ID, now); err == nil {
-		if v.FailedCallbacks, err = store.ListGreenhouseCallbacks(ctx, g.store.DB, store.CallbackFilter{OrgID: org.ID, Status: store.CallbackFailed, Limit: 5}); err == nil {
+		if v.FailedCallbacks, err = store.ListGreenhouseCallbacks(ctx, g.store.DB, model.CallbackFilter{OrgID: org.ID, Status: model.CallbackFailed, Limit: 5}); err == nil {
 			if v.Events, err = store.RecentGreenhouseEvents(ctx, g.store.DB, org.ID, false, time.Time{}, 15); err == nil {
 				v.Errors, err = store.ListResponseErrors(ctx, g.store.DB, org.ID, time.Time{}, 5)
 			}
@@ -176,10 +177,10 @@ func (g *greenhouseHandlers) troubles(ctx context.Context, orgID int64, v *Integ
 		notCreated.Detected, notCreated.Details = true, d
 	}
 	results := Trouble{Issue: "Results not appearing in Greenhouse", Solution: "The assessment may still be in progress — Greenhouse polls for status automatically."}
-	if n := v.Candidates[store.CandidateSent] + v.Candidates[store.CandidateStarted]; n > 0 {
+	if n := v.Candidates[model.CandidateSent] + v.Candidates[model.CandidateStarted]; n > 0 {
 		results.Detected = true
 		results.Details = append(results.Details, fmt.Sprintf("%d %s from Greenhouse %s not finished the assessment yet (%d not started, %d in progress).",
-			n, pluralWord(n, "candidate", "candidates"), pluralWord(n, "has", "have"), v.Candidates[store.CandidateSent], v.Candidates[store.CandidateStarted]))
+			n, pluralWord(n, "candidate", "candidates"), pluralWord(n, "has", "have"), v.Candidates[model.CandidateSent], v.Candidates[model.CandidateStarted]))
 	}
 	if n := len(v.FailedCallbacks); n > 0 {
 		results.Detected = true
@@ -254,7 +255,7 @@ func (g *greenhouseHandlers) requestSetup(w http.ResponseWriter, r *http.Request
 }
 
 // notifyStaff mails every staff user about a setup request, in tx.
-func (g *greenhouseHandlers) notifyStaff(ctx context.Context, tx *sql.Tx, org *store.Org, user *store.User) error {
+func (g *greenhouseHandlers) notifyStaff(ctx context.Context, tx *sql.Tx, org *model.Org, user *model.User) error {
 	staff, err := store.StaffEmails(ctx, tx)
 	if err != nil {
 		return err
@@ -265,7 +266,7 @@ func (g *greenhouseHandlers) notifyStaff(ctx context.Context, tx *sql.Tx, org *s
 	html := fmt.Sprintf(`<p>%s (%s) asked for the Greenhouse Assessment Partner integration of <strong>%s</strong> (<code>%s</code>).</p><p><a href="%s">Generate the organization's API key</a></p><p>The request waits in the staff console under Greenhouse until a key is generated.</p>`,
 		template.HTMLEscapeString(user.Name), template.HTMLEscapeString(user.Email), template.HTMLEscapeString(org.Name), template.HTMLEscapeString(org.Slug), template.HTMLEscapeString(link))
 	for _, to := range staff {
-		if err := g.queue.SendEmail(ctx, tx, &store.Email{To: to, Subject: "Greenhouse setup requested by " + org.Name, Text: text, HTML: html, CreatedAt: g.now()}); err != nil {
+		if err := g.queue.SendEmail(ctx, tx, &model.Email{To: to, Subject: "Greenhouse setup requested by " + org.Name, Text: text, HTML: html, CreatedAt: g.now()}); err != nil {
 			return err
 		}
 	}

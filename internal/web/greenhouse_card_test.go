@@ -12,6 +12,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -23,8 +24,8 @@ var newKeyRe = regexp.MustCompile(`<code id="gh-new-key">(gh_[0-9A-Za-z]{40})</c
 func TestIntegrationsCard(t *testing.T) {
 	ctx := context.Background()
 	e := ghStart(t, "", nil, nil)
-	admin, user := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
-	recruiter, _ := e.member(t, "acme", "rob@acme.test", store.RoleRecruiter)
+	admin, user := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
+	recruiter, _ := e.member(t, "acme", "rob@acme.test", model.RoleRecruiter)
 	if _, err := e.Accounts.CreateUser(ctx, accountStaff("ops@ts.test")); err != nil {
 		t.Fatal(err)
 	}
@@ -179,5 +180,5 @@ func TestGreenhouseEmailOptIn(t *testing.T) {
 }
 
 func accountStaff(email string) account.NewUser {
-	return account.NewUser{Email: email, Name: "Ops", Password: password, Role: store.RoleStaff}
+	return account.NewUser{Email: email, Name: "Ops", Password: password, Role: model.RoleStaff}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -47,7 +48,7 @@ func TestGreenhouseToldOfExpiry(t *testing.T) {
 	if st := fake.delivered()[0].Status; st["partner_status"] != "expired" {
 		t.Errorf("Greenhouse read %v", st)
 	}
-	if cbs := mustCallbacks(t, e, user.OrgID); len(cbs) != 1 || cbs[0].Reason != store.CallbackExpired {
+	if cbs := mustCallbacks(t, e, user.OrgID); len(cbs) != 1 || cbs[0].Reason != model.CallbackExpired {
 		t.Fatalf("callbacks: %d", len(cbs))
 	}
 	if err := e.Candidates.Extend(ctx, user.OrgID, user.ID, cid, 3); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apikey"
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -16,28 +17,28 @@ import (
 // setup requests, every organization's key, callbacks and reported errors.
 type StaffGreenhousePage struct {
 	Base
-	Requests  []*store.GreenhouseOrg
-	Orgs      []*store.GreenhouseOrg
-	Callbacks []*store.GreenhouseCallback
-	Counts    map[string]int
-	Status    string // the callback status filter
-	Errors    []*store.ResponseError
+	Requests  []*model.GreenhouseOrg
+	Orgs      []*model.GreenhouseOrg
+	Callbacks []*model.GreenhouseCallback
+	Counts    model.CallbackCounts
+	Status    model.CallbackStatus // the callback status filter
+	Errors    []*model.ResponseError
 	// Back is where a retried callback returns to.
 	Back string
 }
 
 // CallbackStatuses are the callback filters offered.
-func (StaffGreenhousePage) CallbackStatuses() []string {
-	return []string{store.CallbackPending, store.CallbackRetrying, store.CallbackDelivered, store.CallbackFailed, store.CallbackSuperseded}
+func (StaffGreenhousePage) CallbackStatuses() []model.CallbackStatus {
+	return []model.CallbackStatus{model.CallbackPending, model.CallbackRetrying, model.CallbackDelivered, model.CallbackFailed, model.CallbackSuperseded}
 }
 
 func (g *greenhouseHandlers) staffOverview(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	v := &StaffGreenhousePage{Base: Base{Title: "Greenhouse", Nav: "greenhouse"}, Status: r.URL.Query().Get("status"), Back: "/staff/greenhouse"}
+	v := &StaffGreenhousePage{Base: Base{Title: "Greenhouse", Nav: "greenhouse"}, Status: model.CallbackStatus(r.URL.Query().Get("status")), Back: "/staff/greenhouse"}
 	if !validCallbackStatus(v.Status) {
 		v.Status = ""
 	} else {
-		v.Back += "?status=" + v.Status
+		v.Back += "?status=" + string(v.Status)
 	}
 	orgs, err := store.GreenhouseOrgs(ctx, g.store.DB)
 	if err != nil {
@@ -50,7 +51,7 @@ func (g *greenhouseHandlers) staffOverview(w http.ResponseWriter, r *http.Reques
 		}
 	}
 	v.Orgs = orgs
-	if v.Callbacks, err = store.ListGreenhouseCallbacks(ctx, g.store.DB, store.CallbackFilter{Status: v.Status, Limit: 100}); err == nil {
+	if v.Callbacks, err = store.ListGreenhouseCallbacks(ctx, g.store.DB, model.CallbackFilter{Status: v.Status, Limit: 100}); err == nil {
 		if v.Counts, err = store.GreenhouseCallbackCounts(ctx, g.store.DB, 0); err == nil {
 			v.Errors, err = store.ListResponseErrors(ctx, g.store.DB, 0, time.Time{}, 50)
 		}
@@ -62,9 +63,9 @@ func (g *greenhouseHandlers) staffOverview(w http.ResponseWriter, r *http.Reques
 	g.render(w, r, http.StatusOK, "staff_greenhouse", v)
 }
 
-func validCallbackStatus(s string) bool {
+func validCallbackStatus(s model.CallbackStatus) bool {
 	switch s {
-	case store.CallbackPending, store.CallbackRetrying, store.CallbackDelivered, store.CallbackFailed, store.CallbackSuperseded:
+	case model.CallbackPending, model.CallbackRetrying, model.CallbackDelivered, model.CallbackFailed, model.CallbackSuperseded:
 		return true
 	}
 	return false
@@ -73,16 +74,16 @@ func validCallbackStatus(s string) bool {
 // StaffGreenhouseOrgPage is the view of one organization's Greenhouse key page.
 type StaffGreenhouseOrgPage struct {
 	Base
-	Target    *store.Org
+	Target    *model.Org
 	State     *GreenhouseState
-	Keys      []*store.APIKey
+	Keys      []*model.APIKey
 	Endpoints []GreenhouseEndpoint
 	// NewKey is a key just generated or rotated: shown on this response only.
 	NewKey    string
-	Replaced  *store.APIKey
-	Callbacks []*store.GreenhouseCallback
-	Errors    []*store.ResponseError
-	Events    []*store.GreenhouseEvent
+	Replaced  *model.APIKey
+	Callbacks []*model.GreenhouseCallback
+	Errors    []*model.ResponseError
+	Events    []*model.GreenhouseEvent
 	// Back is where a retried callback returns to.
 	Back string
 }
@@ -101,7 +102,7 @@ func (g *greenhouseHandlers) renderStaffOrgPage(w http.ResponseWriter, r *http.R
 	}
 	if v.State, err = g.greenhouseState(ctx, id); err == nil {
 		if v.Keys, err = store.OrgAPIKeys(ctx, g.store.DB, id, 20); err == nil {
-			if v.Callbacks, err = store.ListGreenhouseCallbacks(ctx, g.store.DB, store.CallbackFilter{OrgID: id, Limit: 50}); err == nil {
+			if v.Callbacks, err = store.ListGreenhouseCallbacks(ctx, g.store.DB, model.CallbackFilter{OrgID: id, Limit: 50}); err == nil {
 				if v.Errors, err = store.ListResponseErrors(ctx, g.store.DB, id, time.Time{}, 20); err == nil {
 					v.Events, err = store.RecentGreenhouseEvents(ctx, g.store.DB, id, false, time.Time{}, 30)
 				}
@@ -135,7 +136,7 @@ func (g *greenhouseHandlers) staffKeyAction(w http.ResponseWriter, r *http.Reque
 	case "rotate":
 		issued, err = g.keys.Rotate(ctx, org.ID, actor.ID)
 	case "revoke":
-		var k *store.APIKey
+		var k *model.APIKey
 		if k, err = g.keys.Revoke(ctx, org.ID, actor.ID); err == nil {
 			g.flash(w, "The key "+k.Prefix+"… of "+org.Name+" is revoked: Greenhouse can no longer connect until a new key is generated.")
 			http.Redirect(w, r, "/staff/orgs/"+r.PathValue("id")+"/greenhouse", http.StatusSeeOther)
@@ -192,13 +193,13 @@ func (g *greenhouseHandlers) staffRetryCallback(w http.ResponseWriter, r *http.R
 func init() { templateFuncs["callbackBadge"] = CallbackBadge }
 
 // CallbackBadge is the CSS class of a callback status badge.
-func CallbackBadge(status string) string {
+func CallbackBadge(status model.CallbackStatus) string {
 	switch status {
-	case store.CallbackDelivered:
+	case model.CallbackDelivered:
 		return "badge-active"
-	case store.CallbackRetrying, store.CallbackPending:
+	case model.CallbackRetrying, model.CallbackPending:
 		return "badge-queued"
-	case store.CallbackFailed:
+	case model.CallbackFailed:
 		return "badge-failed"
 	}
 	return "badge-closed"

@@ -18,6 +18,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -143,7 +144,7 @@ func ghStart(t *testing.T, dbURL string, fake *fakeGreenhouse, tweak func(*confi
 		tweak(cfg)
 	}
 	inst := apptest.Start(t, cfg)
-	if _, err := inst.Accounts.CreateUser(context.Background(), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: store.RoleStaff}); err != nil {
+	if _, err := inst.Accounts.CreateUser(context.Background(), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: model.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
 	return &env{Instance: inst, box: box}
@@ -202,9 +203,9 @@ func sendTestBody(postingID, email, callbackURL string) string {
 
 // ghOrg creates an organization with an admin and a published posting, and
 // generates its API key.
-func ghOrg(t *testing.T, e *env, slug string) (admin *apptest.Client, user *store.User, postingID int64, publicID, key string) {
+func ghOrg(t *testing.T, e *env, slug string) (admin *apptest.Client, user *model.User, postingID int64, publicID, key string) {
 	t.Helper()
-	admin, user = e.member(t, slug, "admin@"+slug+".test", store.RoleAdmin)
+	admin, user = e.member(t, slug, "admin@"+slug+".test", model.RoleAdmin)
 	p := importExample(t, e, user, "backend-engineer")
 	issued, err := e.APIKeys.Generate(context.Background(), user.OrgID, 0)
 	if err != nil {
@@ -228,9 +229,9 @@ func interviewID(t *testing.T, body string) string {
 	return id
 }
 
-func mustCallbacks(t *testing.T, e *env, orgID int64) []*store.GreenhouseCallback {
+func mustCallbacks(t *testing.T, e *env, orgID int64) []*model.GreenhouseCallback {
 	t.Helper()
-	cbs, err := store.ListGreenhouseCallbacks(context.Background(), e.Store.DB, store.CallbackFilter{OrgID: orgID})
+	cbs, err := store.ListGreenhouseCallbacks(context.Background(), e.Store.DB, model.CallbackFilter{OrgID: orgID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,11 +275,11 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 		}
 		cid, _ := strconv.ParseInt(id, 10, 64)
 		c := mustCandidate(t, e, user, cid)
-		if c.Source != store.SourceGreenhouse || c.PostingID != postingID || c.GHCandidateID != "17681532" || c.GHApplicationID != "26234709" ||
+		if c.Source != model.SourceGreenhouse || c.PostingID != postingID || c.GHCandidateID != "17681532" || c.GHApplicationID != "26234709" ||
 			c.GHTestID != "98765" || c.GHSentBy != "recruiter@example.org" || c.GHCallbackURL != fake.callbackURL("98765") || c.Email != "hpotter@example.edu" {
 			t.Errorf("candidate: %+v", c)
 		}
-		if list, n, _ := store.ListCandidates(ctx, e.Store.DB, store.CandidateFilter{OrgID: user.OrgID, Now: time.Now()}); n != 1 {
+		if list, n, _ := store.ListCandidates(ctx, e.Store.DB, model.CandidateFilter{OrgID: user.OrgID, Now: time.Now()}); n != 1 {
 			t.Errorf("%d candidates after a repeated send_test: %v", n, list)
 		}
 		if emails, _ := store.RecentEmails(ctx, e.Store.DB, 50); containsMailTo(emails, "hpotter@example.edu") {
@@ -319,7 +320,7 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 		}
 		apptest.Eventually(t, 5*time.Second, "the callback recorded as delivered", func() bool {
 			cbs := mustCallbacks(t, e, user.OrgID)
-			return len(cbs) == 1 && cbs[0].Status == store.CallbackDelivered && cbs[0].Tries == 1 && cbs[0].Reason == store.CallbackCompleted
+			return len(cbs) == 1 && cbs[0].Status == model.CallbackDelivered && cbs[0].Tries == 1 && cbs[0].Reason == model.CallbackCompleted
 		})
 
 		// A recruiter's override changes the score: Greenhouse hears of it again.
@@ -344,7 +345,7 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 		if after["partner_score"] == before || after["partner_score"] != round1(*c.Score) {
 			t.Errorf("score after override: Greenhouse read %v, was %v, now %v", after["partner_score"], before, *c.Score)
 		}
-		if cbs := mustCallbacks(t, e, user.OrgID); cbs[0].Reason != store.CallbackRescored {
+		if cbs := mustCallbacks(t, e, user.OrgID); cbs[0].Reason != model.CallbackRescored {
 			t.Errorf("second callback's reason %q", cbs[0].Reason)
 		}
 
@@ -366,7 +367,7 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 		if st := fake.delivered()[3].Status; st["partner_status"] != "complete" {
 			t.Errorf("status after the second completion: %v", st)
 		}
-		if cbs := mustCallbacks(t, e, user.OrgID); cbs[0].Reason != store.CallbackCompleted || cbs[1].Reason != store.CallbackReset {
+		if cbs := mustCallbacks(t, e, user.OrgID); cbs[0].Reason != model.CallbackCompleted || cbs[1].Reason != model.CallbackReset {
 			t.Errorf("callback reasons: %s, %s", cbs[0].Reason, cbs[1].Reason)
 		}
 
@@ -385,7 +386,7 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 	})
 }
 
-func containsMailTo(emails []*store.Email, to string) bool {
+func containsMailTo(emails []*model.Email, to string) bool {
 	for _, m := range emails {
 		if m.To == to {
 			return true
@@ -400,7 +401,7 @@ func round1(f float64) float64 {
 }
 
 // checkComplete checks a complete test_status answer against the candidate.
-func checkComplete(t *testing.T, e *env, c *store.Candidate, st map[string]any, competencies int) {
+func checkComplete(t *testing.T, e *env, c *model.Candidate, st map[string]any, competencies int) {
 	t.Helper()
 	if st["partner_status"] != "complete" {
 		t.Fatalf("test_status right after the PATCH: %v", st)
@@ -440,7 +441,7 @@ func checkComplete(t *testing.T, e *env, c *store.Candidate, st map[string]any, 
 	}
 }
 
-func mustDoc(t *testing.T, e *env, u *store.User, postingID int64) *posting.Posting {
+func mustDoc(t *testing.T, e *env, u *model.User, postingID int64) *posting.Posting {
 	t.Helper()
 	p, err := e.Postings.Get(context.Background(), u.OrgID, postingID)
 	if err != nil {

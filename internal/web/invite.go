@@ -5,6 +5,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/auth"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -17,7 +18,7 @@ type InvitePage struct {
 	Errors  map[string]string
 }
 
-func (s *Server) loadInvitation(w http.ResponseWriter, r *http.Request) (*store.Invitation, *store.Org, bool) {
+func (s *Server) loadInvitation(w http.ResponseWriter, r *http.Request) (*model.Invitation, *model.Org, bool) {
 	inv, err := store.OpenInvitation(r.Context(), s.store.DB, auth.Hash(r.PathValue("token")), s.now())
 	if apperror.KindOf(err) == apperror.NotFound {
 		err = apperror.New(apperror.NotFound, "This invitation link is not valid: it has expired, has been used already, or was mistyped. Ask your organization's admin for a new one.")

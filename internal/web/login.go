@@ -11,6 +11,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/auth"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -69,7 +70,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 // startSession signs u in on this browser; it answers the request itself on failure.
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *store.User) bool {
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *model.User) bool {
 	token := auth.NewToken()
 	now := s.now()
 	if err := store.CreateSession(r.Context(), s.store.DB, auth.Hash(token), u.ID, now, now.Add(SessionTTL)); err != nil {

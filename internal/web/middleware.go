@@ -14,6 +14,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/auth"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -24,13 +25,13 @@ type (
 	ctxSess   struct{}
 )
 
-func userFrom(ctx context.Context) *store.User {
-	u, _ := ctx.Value(ctxUser{}).(*store.User)
+func userFrom(ctx context.Context) *model.User {
+	u, _ := ctx.Value(ctxUser{}).(*model.User)
 	return u
 }
 
-func orgFrom(ctx context.Context) *store.Org {
-	o, _ := ctx.Value(ctxOrg{}).(*store.Org)
+func orgFrom(ctx context.Context) *model.Org {
+	o, _ := ctx.Value(ctxOrg{}).(*model.Org)
 	return o
 }
 
@@ -235,53 +236,58 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // requireUser sends anonymous visitors to the sign-in page.
-func (s *Server) requireUser(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) requireUser(h handlerFunc) http.HandlerFunc {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if userFrom(r.Context()) == nil {
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-				return
+				return nil
 			}
-			s.fail(w, r, apperror.New(apperror.Unauthorized, "Please sign in."))
-			return
+			return apperror.New(apperror.Unauthorized, "Please sign in.")
 		}
-		h(w, r)
-	}
+		return h(w, r)
+	})
 }
 
 // requireOrg admits members of an organization (admins and recruiters).
-func (s *Server) requireOrg(h http.HandlerFunc) http.HandlerFunc {
-	return s.requireUser(func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) requireOrg(h handlerFunc) http.HandlerFunc {
+	return s.requireUser(func(w http.ResponseWriter, r *http.Request) error {
 		if orgFrom(r.Context()) == nil {
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/staff", http.StatusSeeOther)
-				return
+				return nil
 			}
-			s.fail(w, r, apperror.New(apperror.Forbidden, "This page belongs to an organization; staff accounts have none. Use the staff console."))
-			return
+			return apperror.New(apperror.Forbidden, "This page belongs to an organization; staff accounts have none. Use the staff console.")
 		}
-		h(w, r)
+		return h(w, r)
 	})
 }
 
 // requireAdmin admits organization admins.
-func (s *Server) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
-	return s.requireOrg(func(w http.ResponseWriter, r *http.Request) {
-		if userFrom(r.Context()).Role != store.RoleAdmin {
-			s.fail(w, r, apperror.New(apperror.Forbidden, "Only an organization admin can do this."))
-			return
+func (s *Server) requireAdmin(h handlerFunc) http.HandlerFunc {
+	return s.requireOrg(func(w http.ResponseWriter, r *http.Request) error {
+		if userFrom(r.Context()).Role != model.RoleAdmin {
+			return apperror.New(apperror.Forbidden, "Only an organization admin can do this.")
 		}
-		h(w, r)
+		return h(w, r)
 	})
 }
 
 // requireStaff admits platform operators.
-func (s *Server) requireStaff(h http.HandlerFunc) http.HandlerFunc {
-	return s.requireUser(func(w http.ResponseWriter, r *http.Request) {
-		if userFrom(r.Context()).Role != store.RoleStaff {
-			s.fail(w, r, apperror.New(apperror.Forbidden, "Only Talent Systems staff can see this page."))
-			return
+func (s *Server) requireStaff(h handlerFunc) http.HandlerFunc {
+	return s.requireUser(func(w http.ResponseWriter, r *http.Request) error {
+		if userFrom(r.Context()).Role != model.RoleStaff {
+			return apperror.New(apperror.Forbidden, "Only Talent Systems staff can see this page.")
 		}
-		h(w, r)
+		return h(w, r)
 	})
+}
+
+// legacy adapts a handler that answers its own errors. It exists only while
+// the handlers are converted to return their errors.
+func legacy(h http.HandlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		h(w, r)
+		return nil
+	}
 }

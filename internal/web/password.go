@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
-	"github.com/talentsystems/talentsystems/internal/store"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
 // ForgotPage is the view of the form that asks for a password reset link.
@@ -47,7 +47,7 @@ var invalidReset = apperror.New(apperror.NotFound, "This reset link is not valid
 
 // resetUser finds the account of the reset link in the path; it answers
 // the request itself when there is none.
-func (s *Server) resetUser(w http.ResponseWriter, r *http.Request) (*store.User, bool) {
+func (s *Server) resetUser(w http.ResponseWriter, r *http.Request) (*model.User, bool) {
 	u, err := s.accounts.ResetUser(r.Context(), r.PathValue("token"))
 	if apperror.KindOf(err) == apperror.NotFound {
 		err = invalidReset

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
-	"github.com/talentsystems/talentsystems/internal/store"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
 var resetLinkRe = regexp.MustCompile(`http://[^\s"]+/password/reset/[A-Za-z0-9_-]+`)
@@ -17,7 +17,7 @@ var resetLinkRe = regexp.MustCompile(`http://[^\s"]+/password/reset/[A-Za-z0-9_-
 func TestPasswordReset(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		e := start(t, dbURL)
-		signedIn, _ := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+		signedIn, _ := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 		c := apptest.NewClient(t, e.URL)
 		for _, email := range []string{"nobody@acme.test", "ANN@acme.test"} {
 			r := c.Submit("/password/forgot", "/password/forgot", url.Values{"email": {email}})
@@ -63,7 +63,7 @@ func TestPasswordReset(t *testing.T) {
 
 func TestPasswordResetMailsAreLimited(t *testing.T) {
 	e := start(t, "")
-	e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	for range 5 {
 		c := apptest.NewClient(t, e.URL)
 		c.Submit("/password/forgot", "/password/forgot", url.Values{"email": {"ann@acme.test"}})

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/postings"
 	"github.com/talentsystems/talentsystems/internal/store"
@@ -32,17 +33,17 @@ func problemsOf(doc *posting.Posting, list []posting.FieldError) []Problem {
 // PostingsPage is the view of the postings list.
 type PostingsPage struct {
 	Base
-	Postings []*store.Posting
-	Status   string
-	Counts   map[string]int
+	Postings []*model.Posting
+	Status   model.PostingStatus
+	Counts   model.PostingCounts
 	// Candidates counts each posting's candidates by status.
-	Candidates map[int64]map[string]int
+	Candidates map[int64]model.StatusCounts
 }
 
 func (s *Server) postingsList(w http.ResponseWriter, r *http.Request) {
 	org := orgFrom(r.Context())
-	status := r.URL.Query().Get("status")
-	if status != "" && status != store.PostingDraft && status != store.PostingActive && status != store.PostingClosed {
+	status := model.PostingStatus(r.URL.Query().Get("status"))
+	if status != "" && status != model.PostingDraft && status != model.PostingActive && status != model.PostingClosed {
 		status = ""
 	}
 	list, err := store.ListPostings(r.Context(), s.store.DB, org.ID, status)

@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -16,7 +17,7 @@ import (
 func TestBrowserCreateAndPublishPosting(t *testing.T) {
 	ctx := apptest.Browser(t)
 	e := start(t, "")
-	e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	apptest.Do(t, ctx,
 		chromedp.Navigate(e.URL+"/login"),
 		chromedp.SendKeys(`#email`, "ann@acme.test"),
@@ -70,7 +71,7 @@ func TestBrowserCreateAndPublishPosting(t *testing.T) {
 	}
 	apptest.Audit(t, ctx)
 	apptest.Screenshot(t, ctx, "preview-question")
-	list, err := store.ListPostings(t.Context(), e.Store.DB, 1, store.PostingActive)
+	list, err := store.ListPostings(t.Context(), e.Store.DB, 1, model.PostingActive)
 	if err != nil || len(list) != 1 || list[0].Title != "Support Engineer" || list[0].Version != 1 {
 		t.Fatalf("stored postings: %+v, %v", list, err)
 	}

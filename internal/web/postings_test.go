@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -128,7 +129,7 @@ func TestBuildExamplesThroughPages(t *testing.T) {
 	}
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		e := start(t, dbURL)
-		c, _ := e.member(t, "acme", "ann@acme.test", store.RoleRecruiter)
+		c, _ := e.member(t, "acme", "ann@acme.test", model.RoleRecruiter)
 		for _, file := range files {
 			t.Run(filepath.Base(file), func(t *testing.T) {
 				want, err := os.ReadFile(file)
@@ -196,7 +197,7 @@ func regexpCSRF(t *testing.T, page string) string {
 
 func TestImportUploadAndErrors(t *testing.T) {
 	e := start(t, "")
-	c, _ := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	c, _ := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	example, _ := os.ReadFile("../../examples/postings/data-analyst.json")
 	r := upload(t, c, example, true)
 	mustStatus(t, "import", r, http.StatusSeeOther)
@@ -239,7 +240,7 @@ func TestImportUploadAndErrors(t *testing.T) {
 // concurrent edits, duplicate, delete, and another organization's walls.
 func TestPostingLifecycle(t *testing.T) {
 	e := start(t, "")
-	c, ann := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	example, _ := os.ReadFile("../../examples/postings/customer-support-lead.json")
 	p, err := e.Postings.Import(context.Background(), ann, bytes.NewReader(example), false)
 	if err != nil {
@@ -294,7 +295,7 @@ func TestPostingLifecycle(t *testing.T) {
 	mustStatus(t, "delete copy", c.Submit(r.Location, strings.TrimSuffix(r.Location, "#")+"/actions/delete", nil), http.StatusSeeOther)
 
 	// Another organization sees none of it.
-	other, _ := e.member(t, "globex", "gus@globex.test", store.RoleAdmin)
+	other, _ := e.member(t, "globex", "gus@globex.test", model.RoleAdmin)
 	for _, path := range []string{base, base + "/export", base + "/preview", base + "/edit", base + "/questions/" + q.Key} {
 		if r := other.Get(path); r.Status != http.StatusNotFound {
 			t.Errorf("another organization GET %s: %d", path, r.Status)
@@ -315,7 +316,7 @@ func TestPostingLifecycle(t *testing.T) {
 // see them, with nothing stored.
 func TestPreviewQuestionPages(t *testing.T) {
 	e := start(t, "")
-	c, ann := e.member(t, "acme", "ann@acme.test", store.RoleRecruiter)
+	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleRecruiter)
 	p := importExample(t, e, ann, "backend-engineer")
 	base := "/postings/" + strconv.FormatInt(p.ID, 10) + "/preview"
 	if r := c.Get(base); !strings.Contains(r.Body, base+"/q/1") {
@@ -339,11 +340,11 @@ func TestPreviewQuestionPages(t *testing.T) {
 			t.Errorf("question %s: %d", bad, r.Status)
 		}
 	}
-	other, _ := e.member(t, "globex", "gus@globex.test", store.RoleAdmin)
+	other, _ := e.member(t, "globex", "gus@globex.test", model.RoleAdmin)
 	if r := other.Get(base + "/q/1"); r.Status != http.StatusNotFound {
 		t.Errorf("another organization previews: %d", r.Status)
 	}
-	if list, total, _ := store.ListCandidates(context.Background(), e.Store.DB, store.CandidateFilter{OrgID: ann.OrgID, Now: time.Now()}); total != 0 || len(list) != 0 {
+	if list, total, _ := store.ListCandidates(context.Background(), e.Store.DB, model.CandidateFilter{OrgID: ann.OrgID, Now: time.Now()}); total != 0 || len(list) != 0 {
 		t.Error("the preview created a candidate")
 	}
 }

@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/scoring"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 //go:embed templates static
@@ -27,8 +27,8 @@ var files embed.FS
 // Base is the part of every page's view that the layout reads.
 type Base struct {
 	Title string
-	User  *store.User
-	Org   *store.Org
+	User  *model.User
+	Org   *model.Org
 	CSRF  string
 	Flash string
 	// Nav is the current section, to highlight it in the navigation.
@@ -36,10 +36,10 @@ type Base struct {
 }
 
 // IsStaff reports whether the viewer operates the platform.
-func (b *Base) IsStaff() bool { return b.User != nil && b.User.Role == store.RoleStaff }
+func (b *Base) IsStaff() bool { return b.User != nil && b.User.Role == model.RoleStaff }
 
 // IsAdmin reports whether the viewer administers their organization.
-func (b *Base) IsAdmin() bool { return b.User != nil && b.User.Role == store.RoleAdmin }
+func (b *Base) IsAdmin() bool { return b.User != nil && b.User.Role == model.RoleAdmin }
 
 // assets maps a static file's name to its content-hashed URL.
 type assets map[string]string
@@ -161,6 +161,20 @@ var kindStatus = map[apperror.Kind]int{
 
 // Status maps an error to its HTTP status: the one place that does.
 func Status(err error) int { return kindStatus[apperror.KindOf(err)] }
+
+// handlerFunc is a page or API handler: it answers the request, or returns
+// an error that serveError answers (golang/pkgsite's errorHandler is the
+// model). A handler never writes an error response itself.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle adapts a handlerFunc to net/http, answering its error in one place.
+func (s *Server) handle(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	}
+}
 
 // fail answers with err as an HTML page or JSON, as the client prefers. Only
 // internal errors are logged as errors, and their details are never shown.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/candidates"
-	"github.com/talentsystems/talentsystems/internal/store"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
 var routeRe = regexp.MustCompile(`HandleFunc\("(GET|POST|PUT|PATCH|DELETE) (/[^"]*)"`)
@@ -49,12 +49,12 @@ var wildcardRe = regexp.MustCompile(`\{[a-z]+\}`)
 func TestNoServerErrors(t *testing.T) {
 	ctx := context.Background()
 	e := start(t, "")
-	admin, ann := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
-	stranger, _ := e.member(t, "globex", "gus@globex.test", store.RoleRecruiter)
+	admin, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
+	stranger, _ := e.member(t, "globex", "gus@globex.test", model.RoleRecruiter)
 	staff := apptest.NewClient(t, e.URL)
 	staff.SignIn("staff@ts.test", password)
 	p := importExample(t, e, ann, "customer-support-lead")
-	_, err := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: store.SourceManual})
+	_, err := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/candidates"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/scoring"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // TestBrowserScorecard shows a completed candidate's scorecard in Chromium,
@@ -20,9 +20,9 @@ import (
 func TestBrowserScorecard(t *testing.T) {
 	ctx := apptest.Browser(t)
 	e := start(t, "")
-	_, ann := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	_, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	p := importExample(t, e, ann, "backend-engineer")
-	cand, err := e.Candidates.Add(context.Background(), ann.OrgID, p.ID, candidates.Person{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test"}, candidates.AddOptions{Source: store.SourceManual})
+	cand, err := e.Candidates.Add(context.Background(), ann.OrgID, p.ID, candidates.Person{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err != nil {
 		t.Fatal(err)
 	}

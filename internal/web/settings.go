@@ -5,6 +5,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -12,8 +13,8 @@ import (
 type SettingsPage struct {
 	Base
 	Name        string
-	Members     []*store.User
-	Invitations []*store.Invitation
+	Members     []*model.User
+	Invitations []*model.Invitation
 	InviteEmail string
 	InviteRole  string
 	Errors      map[string]string
@@ -25,7 +26,7 @@ func (s *Server) settingsView(r *http.Request, v *SettingsPage) (*SettingsPage, 
 	if v.Name == "" {
 		v.Name = u.Name
 	}
-	if u.Role == store.RoleAdmin {
+	if u.Role == model.RoleAdmin {
 		var err error
 		if v.Members, err = store.ListOrgUsers(r.Context(), s.store.DB, u.OrgID); err != nil {
 			return nil, err

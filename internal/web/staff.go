@@ -6,13 +6,14 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // StaffOrgsPage is the view of the staff console's organization list.
 type StaffOrgsPage struct {
 	Base
-	Orgs       []*store.Org
+	Orgs       []*model.Org
 	Name       string
 	Slug       string
 	AdminEmail string
@@ -47,12 +48,12 @@ func (s *Server) staffCreateOrg(w http.ResponseWriter, r *http.Request) {
 			err = apperror.Field("admin_email", "%s already has an account", email)
 		}
 	}
-	var org *store.Org
+	var org *model.Org
 	if err == nil {
 		org, err = s.accounts.CreateOrg(r.Context(), f.Get("name"), f.Get("slug"), actor.ID)
 	}
 	if err == nil && email != "" {
-		_, err = s.accounts.Invite(r.Context(), org, nil, email, store.RoleAdmin)
+		_, err = s.accounts.Invite(r.Context(), org, nil, email, model.RoleAdmin)
 	}
 	if err != nil {
 		if k := apperror.KindOf(err); k == apperror.Internal {
@@ -77,10 +78,10 @@ func (s *Server) staffCreateOrg(w http.ResponseWriter, r *http.Request) {
 // StaffOrgPage is the view of one organization in the staff console.
 type StaffOrgPage struct {
 	Base
-	Target      *store.Org
-	Members     []*store.User
-	Invitations []*store.Invitation
-	Audit       []*store.AuditEvent
+	Target      *model.Org
+	Members     []*model.User
+	Invitations []*model.Invitation
+	Audit       []*model.AuditEvent
 	Email       string
 	Errors      map[string]string
 }
@@ -136,7 +137,7 @@ func (s *Server) staffInvite(w http.ResponseWriter, r *http.Request) {
 // OutboxPage is the view of the staff outbox.
 type OutboxPage struct {
 	Base
-	Emails   []*store.Email
+	Emails   []*model.Email
 	SMTPHost string
 	Jobs     map[string]int
 }
@@ -158,7 +159,7 @@ func (s *Server) staffOutbox(w http.ResponseWriter, r *http.Request) {
 // EmailPage is the view of one outbox message.
 type EmailPage struct {
 	Base
-	Email *store.Email
+	Email *model.Email
 }
 
 func (s *Server) staffEmail(w http.ResponseWriter, r *http.Request) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -29,14 +30,14 @@ func start(t *testing.T, dbURL string) *env {
 	cfg := apptest.Config(t, dbURL)
 	cfg.SMTP = box.SMTP()
 	inst := apptest.Start(t, cfg)
-	if _, err := inst.Accounts.CreateUser(context.Background(), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: store.RoleStaff}); err != nil {
+	if _, err := inst.Accounts.CreateUser(context.Background(), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: model.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
 	return &env{Instance: inst, box: box}
 }
 
 // member creates an organization member directly and returns a signed-in client.
-func (e *env) member(t *testing.T, orgSlug, email string, role store.Role) (*apptest.Client, *store.User) {
+func (e *env) member(t *testing.T, orgSlug, email string, role model.Role) (*apptest.Client, *model.User) {
 	t.Helper()
 	ctx := context.Background()
 	org, err := store.OrgBySlug(ctx, e.Store.DB, orgSlug)
@@ -228,14 +229,14 @@ func TestOnboarding(t *testing.T) {
 
 		annUser, _ := store.UserByEmail(context.Background(), e.Store.DB, "ann@acme.test")
 		bobUser, _ := store.UserByEmail(context.Background(), e.Store.DB, "bob@acme.test")
-		rolePath := func(u *store.User) string { return "/settings/teammates/" + strconv.FormatInt(u.ID, 10) + "/role" }
+		rolePath := func(u *model.User) string { return "/settings/teammates/" + strconv.FormatInt(u.ID, 10) + "/role" }
 		if r := ann.Submit("/settings", rolePath(annUser), url.Values{"role": {"recruiter"}}); r.Status != http.StatusConflict || !strings.Contains(r.Body, "only admin") {
 			t.Errorf("demoting the last admin: %d", r.Status)
 		}
 		if r := ann.Submit("/settings", rolePath(bobUser), url.Values{"role": {"admin"}}); r.Status != http.StatusSeeOther {
 			t.Errorf("promote bob: %d", r.Status)
 		}
-		if u, _ := store.UserByID(context.Background(), e.Store.DB, bobUser.ID); u.Role != store.RoleAdmin {
+		if u, _ := store.UserByID(context.Background(), e.Store.DB, bobUser.ID); u.Role != model.RoleAdmin {
 			t.Errorf("bob is %s", u.Role)
 		}
 		if r := bob.Get("/settings"); !strings.Contains(r.Body, "Invite a teammate") {
@@ -246,13 +247,13 @@ func TestOnboarding(t *testing.T) {
 
 func TestTenantWalls(t *testing.T) {
 	e := start(t, "")
-	_, acmeUser := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
-	globex, _ := e.member(t, "globex", "gus@globex.test", store.RoleAdmin)
+	_, acmeUser := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
+	globex, _ := e.member(t, "globex", "gus@globex.test", model.RoleAdmin)
 	r := globex.Submit("/settings", "/settings/teammates/"+strconv.FormatInt(acmeUser.ID, 10)+"/role", url.Values{"role": {"recruiter"}})
 	if r.Status != http.StatusNotFound {
 		t.Errorf("changing another organization's user: %d", r.Status)
 	}
-	if u, _ := store.UserByID(context.Background(), e.Store.DB, acmeUser.ID); u.Role != store.RoleAdmin {
+	if u, _ := store.UserByID(context.Background(), e.Store.DB, acmeUser.ID); u.Role != model.RoleAdmin {
 		t.Error("another organization's admin changed a role")
 	}
 	page := globex.Get("/settings").Body
@@ -266,7 +267,7 @@ func TestTenantWalls(t *testing.T) {
 
 func TestProfile(t *testing.T) {
 	e := start(t, "")
-	c, _ := e.member(t, "acme", "ann@acme.test", store.RoleAdmin)
+	c, _ := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	other := apptest.NewClient(t, e.URL)
 	other.SignIn("ann@acme.test", password)
 	if r := c.Submit("/settings", "/settings/profile", url.Values{"name": {"Ann"}, "current_password": {"wrong"}, "new_password": {"another password"}}); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "current password is wrong") {

@@ -1,0 +1,114 @@
+package model
+
+import "time"
+
+// GreenhouseSettings are an organization's choices for the Greenhouse integration.
+type GreenhouseSettings struct {
+	OrgID int64
+	// EmailCandidates makes send_test mail the candidate their link, as a
+	// manually added candidate gets it. Off by default: Greenhouse handles
+	// candidate communication.
+	EmailCandidates bool
+	// SetupRequestedAt is when an admin asked staff for a key; zero when no
+	// request is pending.
+	SetupRequestedAt time.Time
+	SetupRequestedBy int64
+	UpdatedAt        time.Time
+}
+
+// GreenhouseOrg is one organization's integration state, for the staff console.
+type GreenhouseOrg struct {
+	Org              *Org
+	KeyPrefix        string // of the active key; empty without one
+	KeyCreatedAt     time.Time
+	KeyLastUsedAt    time.Time
+	SetupRequestedAt time.Time
+	// EndedKeys counts rotated and revoked keys.
+	EndedKeys int
+	Revoked   bool // the newest key is revoked
+}
+
+// Callback statuses and reasons.
+// CallbackStatus is a completion callback's delivery state.
+type CallbackStatus string
+
+// CallbackReason is why a completion callback was sent.
+type CallbackReason string
+
+const (
+	CallbackPending    CallbackStatus = "pending"
+	CallbackRetrying   CallbackStatus = "retrying"
+	CallbackDelivered  CallbackStatus = "delivered"
+	CallbackFailed     CallbackStatus = "failed"
+	CallbackSuperseded CallbackStatus = "superseded"
+
+	CallbackCompleted CallbackReason = "completed" // the first result
+	CallbackRescored  CallbackReason = "rescored"  // a later change of the result (override)
+	CallbackReset     CallbackReason = "reset"     // a reported result was withdrawn by a reset
+	CallbackExpired   CallbackReason = "expired"   // the link lapsed before the candidate started
+)
+
+// GreenhouseCallback is one completion notification to Greenhouse: the empty
+// PATCH to the url Greenhouse gave in send_test, with its delivery record.
+type GreenhouseCallback struct {
+	ID          int64
+	OrgID       int64
+	CandidateID int64
+	URL         string
+	Reason      CallbackReason
+	Status      CallbackStatus
+	Tries       int
+	LastCode    int
+	LastError   string
+	NextTryAt   time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	DeliveredAt time.Time
+	// OrgName and CandidateName are set by listings.
+	OrgName       string
+	CandidateName string
+	PostingID     int64
+}
+
+// CallbackFilter selects callbacks for a list.
+type CallbackFilter struct {
+	OrgID  int64          // 0: every organization
+	Status CallbackStatus // "": every status
+	Limit  int
+}
+
+// GreenhouseEvent is one thing that happened between Greenhouse and an
+// organization: an API call, a refused request, a callback outcome.
+type GreenhouseEvent struct {
+	ID        int64
+	OrgID     int64
+	Kind      string // list_tests, send_test, test_status, response_errors, auth, callback, key
+	OK        bool
+	Detail    string
+	CreatedAt time.Time
+}
+
+// ResponseError is a report from Greenhouse that one of our responses was malformed.
+type ResponseError struct {
+	ID                 int64
+	OrgID              int64
+	APICall            string
+	Errors             []string
+	PartnerTestID      string
+	PartnerTestName    string
+	PartnerInterviewID string
+	CandidateEmail     string
+	CreatedAt          time.Time
+	// OrgName is set by listings.
+	OrgName string
+}
+
+// CallbackCounts counts completion callbacks by status.
+type CallbackCounts map[CallbackStatus]int
+
+// Pending, Retrying, Delivered, Failed and Superseded read one count (for templates).
+func (c CallbackCounts) Pending() int    { return c[CallbackPending] }
+func (c CallbackCounts) Retrying() int   { return c[CallbackRetrying] }
+func (c CallbackCounts) Delivered() int  { return c[CallbackDelivered] }
+func (c CallbackCounts) Failed() int     { return c[CallbackFailed] }
+func (c CallbackCounts) Superseded() int { return c[CallbackSuperseded] }
