@@ -37,7 +37,7 @@ func BenchmarkGreenhouseAPI(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			issued, err := inst.APIKeys.Generate(ctx, org.ID, 0)
+			issued, err := inst.APIKeys.Generate(ctx, model.CommandLine(org.ID), org.ID)
 			if err != nil {
 				b.Fatal(err)
 			}

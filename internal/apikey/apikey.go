@@ -96,24 +96,24 @@ type Issued struct {
 	Replaced *model.APIKey
 }
 
-// Generate gives an organization its first (or, after a revocation, a new)
+// Generate gives the organization orgID its first (or, after a revocation, a new)
 // key. An organization that has an active key must rotate it instead.
-func (s *Service) Generate(ctx context.Context, orgID, actorID int64) (*Issued, error) {
+func (s *Service) Generate(ctx context.Context, actor model.Actor, orgID int64) (*Issued, error) {
 	var out *Issued
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = s.issue(ctx, tx, orgID, actorID)
+		out, err = s.issue(ctx, tx, orgID, actor.UserID)
 		if err != nil {
 			return err
 		}
-		return s.record(ctx, tx, orgID, actorID, "apikey.generate", "key "+out.Record.Prefix+"… generated")
+		return s.record(ctx, tx, orgID, actor.UserID, "apikey.generate", "key "+out.Record.Prefix+"… generated")
 	})
 	return out, err
 }
 
 // Rotate replaces the organization's active key by a new one; the old key
 // fails from the next request on.
-func (s *Service) Rotate(ctx context.Context, orgID, actorID int64) (*Issued, error) {
+func (s *Service) Rotate(ctx context.Context, actor model.Actor, orgID int64) (*Issued, error) {
 	var out *Issued
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		old, err := store.EndActiveAPIKey(ctx, tx, orgID, model.KeyRotated, s.Now())
@@ -123,17 +123,17 @@ func (s *Service) Rotate(ctx context.Context, orgID, actorID int64) (*Issued, er
 		if err != nil {
 			return err
 		}
-		if out, err = s.issue(ctx, tx, orgID, actorID); err != nil {
+		if out, err = s.issue(ctx, tx, orgID, actor.UserID); err != nil {
 			return err
 		}
 		out.Replaced = old
-		return s.record(ctx, tx, orgID, actorID, "apikey.rotate", "key "+old.Prefix+"… rotated; new key "+out.Record.Prefix+"…")
+		return s.record(ctx, tx, orgID, actor.UserID, "apikey.rotate", "key "+old.Prefix+"… rotated; new key "+out.Record.Prefix+"…")
 	})
 	return out, err
 }
 
 // Revoke ends the organization's active key without a replacement.
-func (s *Service) Revoke(ctx context.Context, orgID, actorID int64) (*model.APIKey, error) {
+func (s *Service) Revoke(ctx context.Context, actor model.Actor, orgID int64) (*model.APIKey, error) {
 	var out *model.APIKey
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -144,7 +144,7 @@ func (s *Service) Revoke(ctx context.Context, orgID, actorID int64) (*model.APIK
 		if err != nil {
 			return err
 		}
-		return s.record(ctx, tx, orgID, actorID, "apikey.revoke", "key "+out.Prefix+"… revoked")
+		return s.record(ctx, tx, orgID, actor.UserID, "apikey.revoke", "key "+out.Prefix+"… revoked")
 	})
 	return out, err
 }

@@ -68,14 +68,14 @@ func newService(t *testing.T) (*Service, int64) {
 func TestLifecycle(t *testing.T) {
 	ctx := context.Background()
 	s, orgID := newService(t)
-	first, err := s.Generate(ctx, orgID, 0)
+	first, err := s.Generate(ctx, model.CommandLine(orgID), orgID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first.Record.Hash == first.Key || strings.Contains(first.Record.Sealed, first.Key) || first.Record.Prefix != first.Key[:9] {
 		t.Fatalf("stored form leaks the key: %+v", first.Record)
 	}
-	if _, err := s.Generate(ctx, orgID, 0); apperror.KindOf(err) != apperror.Conflict {
+	if _, err := s.Generate(ctx, model.CommandLine(orgID), orgID); apperror.KindOf(err) != apperror.Conflict {
 		t.Errorf("second generate: %v", err)
 	}
 	k, err := s.Authenticate(ctx, first.Key)
@@ -86,7 +86,7 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("credential %q %v", cred, err)
 	}
 
-	second, err := s.Rotate(ctx, orgID, 0)
+	second, err := s.Rotate(ctx, model.CommandLine(orgID), orgID)
 	if err != nil || second.Replaced.ID != first.Record.ID {
 		t.Fatalf("rotate: %v", err)
 	}
@@ -104,7 +104,7 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("credential after rotation is not the new key")
 	}
 
-	if _, err := s.Revoke(ctx, orgID, 0); err != nil {
+	if _, err := s.Revoke(ctx, model.CommandLine(orgID), orgID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Authenticate(ctx, second.Key); !errors.Is(err, ErrEnded) {
@@ -113,10 +113,10 @@ func TestLifecycle(t *testing.T) {
 	if _, err := s.Credential(ctx, s.Store.DB, orgID); apperror.KindOf(err) != apperror.NotFound {
 		t.Errorf("credential without a key: %v", err)
 	}
-	if _, err := s.Rotate(ctx, orgID, 0); apperror.KindOf(err) != apperror.Conflict {
+	if _, err := s.Rotate(ctx, model.CommandLine(orgID), orgID); apperror.KindOf(err) != apperror.Conflict {
 		t.Errorf("rotate without a key: %v", err)
 	}
-	if _, err := s.Revoke(ctx, orgID, 0); apperror.KindOf(err) != apperror.Conflict {
+	if _, err := s.Revoke(ctx, model.CommandLine(orgID), orgID); apperror.KindOf(err) != apperror.Conflict {
 		t.Errorf("revoke without a key: %v", err)
 	}
 	for _, bad := range []string{"", "nope", New()} {
@@ -132,7 +132,7 @@ func TestLifecycle(t *testing.T) {
 	if got := strings.Join(actions, " "); got != "apikey.revoke apikey.rotate apikey.generate" {
 		t.Errorf("audit: %s", got)
 	}
-	third, err := s.Generate(ctx, orgID, 0)
+	third, err := s.Generate(ctx, model.CommandLine(orgID), orgID)
 	if err != nil {
 		t.Fatalf("generate after revoke: %v", err)
 	}
@@ -146,7 +146,7 @@ func TestConcurrentGenerate(t *testing.T) {
 	s, orgID := newService(t)
 	errs := make(chan error, 8)
 	for i := 0; i < 8; i++ {
-		go func() { _, err := s.Generate(ctx, orgID, 0); errs <- err }()
+		go func() { _, err := s.Generate(ctx, model.CommandLine(orgID), orgID); errs <- err }()
 	}
 	ok := 0
 	for i := 0; i < 8; i++ {

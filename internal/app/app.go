@@ -21,8 +21,10 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apikey"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/partner"
 	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/mail"
+	"github.com/talentsystems/talentsystems/internal/outbound"
 	"github.com/talentsystems/talentsystems/internal/postings"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 	"github.com/talentsystems/talentsystems/internal/secretbox"
@@ -39,6 +41,7 @@ type App struct {
 	Postings   *postings.Service
 	Candidates *candidates.Service
 	APIKeys    *apikey.Service
+	Greenhouse *partner.Service
 	Log        *slog.Logger
 	Server     *web.Server
 
@@ -88,8 +91,14 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	if err != nil {
 		return err
 	}
+	a.APIKeys = &apikey.Service{Store: a.Store, Box: box, Now: now}
+	gh := a.Config.Greenhouse
+	policy := outbound.Policy{Purpose: "callback", Domains: []string{"greenhouse.io"}, Trusted: gh.SandboxHosts}
+	callbacks := partner.NewCallbackWorker(a.Store, partner.CallbackConfig{Keys: a.APIKeys, Policy: policy, Auth: gh.CallbackAuth,
+		Credential: gh.CallbackCredential.Reveal(), Timeout: gh.CallbackTimeout, RetryBase: gh.CallbackRetryBase, RetryMax: gh.CallbackRetryMax,
+		MaxTries: gh.CallbackMaxTries, UserAgent: "TalentSystems-Greenhouse-Callback/1 (+" + a.Config.BaseURL + ")"}, now, a.Log)
 	q, err := jobs.New(jobs.Deps{Store: a.Store, Mail: mail.New(a.Config.SMTP, a.Log), Log: a.Log, Now: now, PollInterval: a.Config.JobPollInterval,
-		Greenhouse: greenhouseDeps(a.Config, box)})
+		Workers: []jobs.Registrar{callbacks}})
 	if err != nil {
 		return err
 	}
@@ -105,12 +114,14 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	a.Queue = q
 	a.Accounts = &account.Service{Store: a.Store, Queue: q, BaseURL: a.Config.BaseURL, Now: now}
 	a.Postings = &postings.Service{Store: a.Store, Now: now}
-	a.Candidates = &candidates.Service{Store: a.Store, Queue: q, Box: box, BaseURL: a.Config.BaseURL, Now: now, Scorer: scoring.Rules{}}
-	a.Candidates.OnResult = jobs.GreenhouseHook(q, now)
+	notifier := &partner.Notifier{Queue: q, Now: now}
+	a.Candidates = &candidates.Service{Store: a.Store, Queue: q, Box: box, BaseURL: a.Config.BaseURL, Now: now, Scorer: scoring.Rules{},
+		OnResult: notifier.OnResult}
 	q.OnOverdue(a.Candidates.SubmitOverdue)
-	a.APIKeys = &apikey.Service{Store: a.Store, Box: box, Now: now}
+	a.Greenhouse = partner.New(partner.Deps{Store: a.Store, Queue: q, Candidates: a.Candidates, Keys: a.APIKeys, Policy: policy,
+		BaseURL: a.Config.BaseURL, RateLimit: gh.RateLimit, Now: now, Log: a.Log})
 	a.Server, err = web.New(web.Deps{Config: a.Config, Store: a.Store, Queue: q, Accounts: a.Accounts, Postings: a.Postings,
-		Candidates: a.Candidates, Log: a.Log, Now: now,
+		Candidates: a.Candidates, Greenhouse: a.Greenhouse, Log: a.Log, Now: now,
 		SecretKey: key, Ready: a.ready})
 	return err
 }

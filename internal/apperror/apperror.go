@@ -5,6 +5,7 @@ package apperror
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error for its caller.
@@ -29,9 +30,25 @@ type Error struct {
 	Message string
 	// Fields names the fields at fault, field name → message, for forms and JSON.
 	Fields map[string]string
+	// RetryAfter is how long a TooMany caller should wait (0: unknown).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return e.Message }
+
+// Wait returns a TooMany error telling the caller to wait d.
+func Wait(d time.Duration, format string, args ...any) error {
+	return &Error{Kind: TooMany, Message: fmt.Sprintf(format, args...), RetryAfter: d}
+}
+
+// RetryAfterOf returns how long err asks its caller to wait, or 0.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}
 
 // New returns an error of kind k with a formatted user-facing message.
 func New(k Kind, format string, args ...any) error {

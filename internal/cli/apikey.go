@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/model"
 )
 
 // apikeyCmd runs "apikey generate|rotate|revoke --org SLUG". A new key is
@@ -28,14 +29,14 @@ func apikeyCmd(ctx context.Context, env Env, args []string) error {
 	defer a.Close()
 	switch action {
 	case "revoke":
-		k, err := a.APIKeys.Revoke(ctx, actor.OrgID, 0)
+		k, err := a.APIKeys.Revoke(ctx, model.CommandLine(actor.OrgID), actor.OrgID)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "revoked %s…\n", k.Prefix)
 		return nil
 	case "rotate":
-		issued, err := a.APIKeys.Rotate(ctx, actor.OrgID, 0)
+		issued, err := a.APIKeys.Rotate(ctx, model.CommandLine(actor.OrgID), actor.OrgID)
 		if err != nil {
 			return err
 		}
@@ -43,7 +44,7 @@ func apikeyCmd(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "The key %s… stopped working. The new key above is shown once and never again.\n", issued.Replaced.Prefix)
 		return nil
 	default:
-		issued, err := a.APIKeys.Generate(ctx, actor.OrgID, 0)
+		issued, err := a.APIKeys.Generate(ctx, model.CommandLine(actor.OrgID), actor.OrgID)
 		if err != nil {
 			return err
 		}

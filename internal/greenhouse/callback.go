@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/talentsystems/talentsystems/internal/outbound"
 )
 
 // Outcome is the result of one completion callback attempt.
@@ -42,7 +44,7 @@ func Patch(ctx context.Context, client *http.Client, callbackURL, authorization,
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		if errors.Is(err, ErrRefused) {
+		if errors.Is(err, outbound.ErrRefused) {
 			return Outcome{Message: cleanError(err)}
 		}
 		return Outcome{Retry: true, Message: "no answer from Greenhouse: " + cleanError(err)}

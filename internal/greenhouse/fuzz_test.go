@@ -121,21 +121,3 @@ func FuzzParseInterviewID(f *testing.F) {
 		}
 	})
 }
-
-func FuzzGuardCheck(f *testing.F) {
-	f.Add("https://app.greenhouse.io/integrations/testing_partners/take_home_tests/1")
-	g := Guard{Sandbox: []string{"127.0.0.1:8999"}}
-	f.Fuzz(func(t *testing.T, raw string) {
-		u, err := g.Check(raw)
-		if err != nil {
-			return
-		}
-		host := canonicalHost(u.Hostname())
-		if host == "127.0.0.1" && u.Port() == "8999" {
-			return
-		}
-		if u.Scheme != "https" || !onGreenhouse(host) || u.User != nil || (u.Port() != "" && u.Port() != "443") {
-			t.Fatalf("the guard let %q through (host %q)", raw, host)
-		}
-	})
-}

@@ -152,3 +152,14 @@ func AssessmentTypeLabel(t string) string {
 	}
 	return ""
 }
+
+// TestListing is one entry of list_tests (contract §1.1).
+type TestListing struct {
+	PartnerTestID   string `json:"partner_test_id"`
+	PartnerTestName string `json:"partner_test_name"`
+}
+
+// SendTestResponse is send_test's answer (contract §1.2): the id is always a string.
+type SendTestResponse struct {
+	PartnerInterviewID string `json:"partner_interview_id"`
+}

@@ -43,8 +43,14 @@ type Deps struct {
 	Now   func() time.Time
 	// PollInterval is how often an idle instance looks for new jobs.
 	PollInterval time.Duration
-	// Greenhouse configures the Greenhouse completion callback.
-	Greenhouse GreenhouseDeps
+	// Workers are the domains' own workers, each registering itself.
+	Workers []Registrar
+}
+
+// Registrar adds a domain's workers to the queue. Domains register their own
+// workers at construction, so the queue knows no domain.
+type Registrar interface {
+	Register(w *river.Workers)
 }
 
 // New builds the queue and its workers; it does not start working.
@@ -57,7 +63,9 @@ func New(d Deps) (*Queue, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &emailWorker{store: d.Store, sender: d.Mail, now: d.Now})
-	river.AddWorker(workers, newGreenhouseWorker(d))
+	for _, r := range d.Workers {
+		r.Register(workers)
+	}
 	overdue := new(Overdue)
 	river.AddWorker(workers, &sweepWorker{store: d.Store, now: d.Now, overdue: overdue})
 	cooldown := min(d.PollInterval, river.FetchCooldownDefault)

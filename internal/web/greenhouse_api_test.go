@@ -360,7 +360,7 @@ func TestGreenhouseKeyRotation(t *testing.T) {
 	if status, _, _ := ghCall(t, e.URL, http.MethodGet, "/api/greenhouse/list_tests", oldKey, ""); status != http.StatusOK {
 		t.Fatalf("old key before rotation: %d", status)
 	}
-	issued, err := e.APIKeys.Rotate(ctx, user.OrgID, 0)
+	issued, err := e.APIKeys.Rotate(ctx, model.CommandLine(user.OrgID), user.OrgID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +375,7 @@ func TestGreenhouseKeyRotation(t *testing.T) {
 	if !strings.Contains(card, "which was rotated on") || !strings.Contains(card, "the key may have been revoked or rotated") {
 		t.Error("the card does not explain the refused rotated key")
 	}
-	if _, err := e.APIKeys.Revoke(ctx, user.OrgID, 0); err != nil {
+	if _, err := e.APIKeys.Revoke(ctx, model.CommandLine(user.OrgID), user.OrgID); err != nil {
 		t.Fatal(err)
 	}
 	if status, _, _ := ghCall(t, e.URL, http.MethodGet, "/api/greenhouse/list_tests", issued.Key, ""); status != http.StatusUnauthorized {

@@ -207,7 +207,7 @@ func ghOrg(t *testing.T, e *env, slug string) (admin *apptest.Client, user *mode
 	t.Helper()
 	admin, user = e.member(t, slug, "admin@"+slug+".test", model.RoleAdmin)
 	p := importExample(t, e, user, "backend-engineer")
-	issued, err := e.APIKeys.Generate(context.Background(), user.OrgID, 0)
+	issued, err := e.APIKeys.Generate(context.Background(), model.CommandLine(user.OrgID), user.OrgID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,18 +6,21 @@ import (
 	"embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
+	"github.com/talentsystems/talentsystems/internal/ratelimit"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 )
 
@@ -180,6 +183,16 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 // internal errors are logged as errors, and their details are never shown.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := Status(err)
+	var he *httpError
+	if errors.As(err, &he) {
+		status = he.status
+		for k, v := range he.header {
+			w.Header()[k] = v
+		}
+	}
+	if d := apperror.RetryAfterOf(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(ratelimit.RetryAfter(d)))
+	}
 	if status == http.StatusInternalServerError {
 		logFrom(r.Context(), s.log).Error("request failed", "err", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/auth"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/partner"
 	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/postings"
@@ -33,6 +34,7 @@ type Server struct {
 	accounts   *account.Service
 	postings   *postings.Service
 	candidates *candidates.Service
+	greenhouse *partner.Service
 	log        *slog.Logger
 	now        func() time.Time
 	csrf       *auth.CSRF
@@ -53,6 +55,7 @@ type Deps struct {
 	Accounts   *account.Service
 	Postings   *postings.Service
 	Candidates *candidates.Service
+	Greenhouse *partner.Service
 	Log        *slog.Logger
 	Now        func() time.Time
 	SecretKey  []byte
@@ -70,7 +73,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg: d.Config, store: d.Store, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, log: d.Log, now: d.Now,
+		cfg: d.Config, store: d.Store, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, greenhouse: d.Greenhouse, log: d.Log, now: d.Now,
 		csrf: auth.NewCSRF(d.SecretKey), templates: t, assets: a, static: static,
 		limits: newLoginLimits(), ready: d.Ready,
 	}

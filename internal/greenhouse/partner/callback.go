@@ -1,4 +1,4 @@
-package jobs
+package partner
 
 import (
 	"context"
@@ -16,17 +16,18 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apikey"
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/greenhouse"
+	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/model"
-	"github.com/talentsystems/talentsystems/internal/secretbox"
+	"github.com/talentsystems/talentsystems/internal/outbound"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
-// GreenhouseDeps configure the Greenhouse completion callback.
-type GreenhouseDeps struct {
-	// Box unseals organizations' API keys, the callback's default credential.
-	Box *secretbox.Box
-	// Guard decides which URLs may be called.
-	Guard greenhouse.Guard
+// CallbackConfig configures the completion callback.
+type CallbackConfig struct {
+	// Keys unseal organizations' API keys, the callback's default credential.
+	Keys *apikey.Service
+	// Policy decides which URLs may be called.
+	Policy outbound.Policy
 	// Auth is "key" (default: the organization's API key as the Basic user
 	// name, empty password), "basic" (Credential) or "none".
 	Auth string
@@ -44,7 +45,7 @@ type GreenhouseDeps struct {
 	UserAgent string
 }
 
-func (d *GreenhouseDeps) defaults() {
+func (d *CallbackConfig) defaults() {
 	if d.Auth == "" {
 		d.Auth = "key"
 	}
@@ -68,86 +69,91 @@ func (d *GreenhouseDeps) defaults() {
 // maxRetryAfter caps how long a Retry-After can park a callback.
 const maxRetryAfter = 24 * time.Hour
 
-// GreenhouseCallbackArgs asks for one completion callback to be delivered.
-type GreenhouseCallbackArgs struct {
+// CallbackArgs asks for one completion callback to be delivered.
+type CallbackArgs struct {
 	CallbackID int64 `json:"callback_id"`
 }
 
-// Kind names the job kind in the queue.
-func (GreenhouseCallbackArgs) Kind() string { return "greenhouse_callback" }
+// Kind names the job kind in the queue; jobs already queued carry it, so it
+// never changes.
+func (CallbackArgs) Kind() string { return "greenhouse_callback" }
 
-// GreenhouseHook returns the candidates service's OnResult hook. For a
-// Greenhouse candidate it records a callback and enqueues its delivery in the
-// transaction of the change, so the result is committed before Greenhouse
-// hears of it and the notice cannot be lost. It notifies Greenhouse when an
-// attempt is scored, whenever a reported result changes again (an override),
-// and when a reported result is withdrawn by a reset (Greenhouse then reads
-// "sent" and, later, the new result). Starting, extending and other changes
-// that Greenhouse would not show are not sent: test_status answers them.
-// Earlier undelivered callbacks of the candidate are superseded.
-func GreenhouseHook(q *Queue, now func() time.Time) func(ctx context.Context, tx *sql.Tx, c *model.Candidate) error {
-	return func(ctx context.Context, tx *sql.Tx, c *model.Candidate) error {
-		if c.Source != model.SourceGreenhouse || c.GHCallbackURL == "" {
-			return nil
-		}
-		last, err := store.LastGreenhouseCallback(ctx, tx, c.ID)
-		if err != nil {
-			return err
-		}
-		t := now()
-		// reported: Greenhouse was told of a result that still stands.
-		reported := last != nil && (last.Reason == model.CallbackCompleted || last.Reason == model.CallbackRescored)
-		var reason model.CallbackReason
-		switch {
-		case c.Status == model.CandidateCompleted && !reported:
-			reason = model.CallbackCompleted
-		case c.Status == model.CandidateCompleted:
-			reason = model.CallbackRescored
-		case reported:
-			reason = model.CallbackReset
-		case c.Status == model.CandidateSent && !t.Before(c.ExpiresAt) &&
-			!(last != nil && last.Reason == model.CallbackExpired && !last.CreatedAt.Before(c.ExpiresAt)):
-			reason = model.CallbackExpired // the link lapsed unstarted: Greenhouse reads "expired"
-		default:
-			return nil
-		}
-		if err := store.SupersedeGreenhouseCallbacks(ctx, tx, c.ID, t); err != nil {
-			return err
-		}
-		cb := &model.GreenhouseCallback{OrgID: c.OrgID, CandidateID: c.ID, URL: c.GHCallbackURL, Reason: reason,
-			Status: model.CallbackPending, CreatedAt: t}
-		if err := store.CreateGreenhouseCallback(ctx, tx, cb); err != nil {
-			return err
-		}
-		return q.Insert(ctx, tx, GreenhouseCallbackArgs{CallbackID: cb.ID})
-	}
+// Notifier records and enqueues completion callbacks. It is the candidates
+// service's OnResult hook, built before that service so that neither waits
+// for the other to be constructed.
+type Notifier struct {
+	Queue *jobs.Queue
+	Now   func() time.Time
 }
 
-// RetryGreenhouseCallback gives a failed callback a fresh set of tries, in tx.
-func (q *Queue) RetryGreenhouseCallback(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
-	if err := store.RetryGreenhouseCallback(ctx, tx, id, now); err != nil {
+// OnResult is the candidates service's hook, called in the transaction of
+// every change to a candidate. For a Greenhouse candidate it records a
+// callback and enqueues its delivery in that transaction, so the result is
+// committed before Greenhouse hears of it and the notice cannot be lost. It
+// notifies Greenhouse when an attempt is scored, whenever a reported result
+// changes again (an override), when a reported result is withdrawn by a
+// reset (Greenhouse then reads "sent" and, later, the new result), and when
+// a link lapses unstarted (once per lapse). Starting, extending and other
+// changes that Greenhouse would not show are not sent: test_status answers
+// them. Earlier undelivered callbacks of the candidate are superseded.
+func (n *Notifier) OnResult(ctx context.Context, tx *sql.Tx, c *model.Candidate) error {
+	if c.Source != model.SourceGreenhouse || c.GHCallbackURL == "" {
+		return nil
+	}
+	last, err := store.LastGreenhouseCallback(ctx, tx, c.ID)
+	if err != nil {
 		return err
 	}
-	return q.Insert(ctx, tx, GreenhouseCallbackArgs{CallbackID: id})
+	t := n.Now()
+	// reported: Greenhouse was told of a result that still stands.
+	reported := last != nil && (last.Reason == model.CallbackCompleted || last.Reason == model.CallbackRescored)
+	var reason model.CallbackReason
+	switch {
+	case c.Status == model.CandidateCompleted && !reported:
+		reason = model.CallbackCompleted
+	case c.Status == model.CandidateCompleted:
+		reason = model.CallbackRescored
+	case reported:
+		reason = model.CallbackReset
+	case c.EffectiveStatus(t) == model.CandidateExpired &&
+		!(last != nil && last.Reason == model.CallbackExpired && !last.CreatedAt.Before(c.ExpiresAt)):
+		reason = model.CallbackExpired // the link lapsed unstarted: Greenhouse reads "expired"
+	default:
+		return nil
+	}
+	if err := store.SupersedeGreenhouseCallbacks(ctx, tx, c.ID, t); err != nil {
+		return err
+	}
+	cb := &model.GreenhouseCallback{OrgID: c.OrgID, CandidateID: c.ID, URL: c.GHCallbackURL, Reason: reason,
+		Status: model.CallbackPending, CreatedAt: t}
+	if err := store.CreateGreenhouseCallback(ctx, tx, cb); err != nil {
+		return err
+	}
+	return n.Queue.Insert(ctx, tx, CallbackArgs{CallbackID: cb.ID})
 }
 
-type greenhouseWorker struct {
-	river.WorkerDefaults[GreenhouseCallbackArgs]
+// CallbackWorker delivers completion callbacks. It registers itself on the
+// queue (jobs.Registrar).
+type CallbackWorker struct {
+	river.WorkerDefaults[CallbackArgs]
 	store  *store.Store
-	d      GreenhouseDeps
+	d      CallbackConfig
 	client *http.Client
 	now    func() time.Time
 	log    *slog.Logger
 }
 
-func newGreenhouseWorker(d Deps) *greenhouseWorker {
-	gd := d.Greenhouse
-	gd.defaults()
-	return &greenhouseWorker{store: d.Store, d: gd, client: gd.Guard.Client(gd.Timeout), now: d.Now, log: d.Log}
+// NewCallbackWorker builds the worker from its configuration.
+func NewCallbackWorker(st *store.Store, cfg CallbackConfig, now func() time.Time, log *slog.Logger) *CallbackWorker {
+	cfg.defaults()
+	return &CallbackWorker{store: st, d: cfg, client: cfg.Policy.Client(cfg.Timeout), now: now, log: log}
 }
 
+// Register adds the worker to the queue's workers.
+func (w *CallbackWorker) Register(workers *river.Workers) { river.AddWorker(workers, w) }
+
 // Timeout leaves room for the request and the bookkeeping around it.
-func (w *greenhouseWorker) Timeout(*river.Job[GreenhouseCallbackArgs]) time.Duration {
+func (w *CallbackWorker) Timeout(*river.Job[CallbackArgs]) time.Duration {
 	return w.d.Timeout + 30*time.Second
 }
 
@@ -155,7 +161,7 @@ func (w *greenhouseWorker) Timeout(*river.Job[GreenhouseCallbackArgs]) time.Dura
 // job: in River v0.51 a snooze does not count as an attempt (it decrements
 // the attempt number), so the callback's own tries counter is what bounds
 // them, and Retry-After can be honoured exactly.
-func (w *greenhouseWorker) Work(ctx context.Context, job *river.Job[GreenhouseCallbackArgs]) error {
+func (w *CallbackWorker) Work(ctx context.Context, job *river.Job[CallbackArgs]) error {
 	cb, err := store.GreenhouseCallbackByID(ctx, w.store.DB, job.Args.CallbackID)
 	if apperror.KindOf(err) == apperror.NotFound {
 		return nil // the candidate was deleted with its callbacks
@@ -166,7 +172,7 @@ func (w *greenhouseWorker) Work(ctx context.Context, job *river.Job[GreenhouseCa
 	if cb.Status != model.CallbackPending && cb.Status != model.CallbackRetrying {
 		return nil // delivered by an earlier run, superseded, or given up
 	}
-	target, err := w.d.Guard.Check(cb.URL)
+	target, err := w.d.Policy.Check(cb.URL)
 	if err != nil {
 		return w.giveUp(ctx, cb, 0, "not sent: "+err.Error()+". Add the host to TS_GREENHOUSE_SANDBOX_HOSTS if it is a trusted sandbox.")
 	}
@@ -207,7 +213,7 @@ func (w *greenhouseWorker) Work(ctx context.Context, job *river.Job[GreenhouseCa
 }
 
 // backoff is the wait after the given number of failed tries.
-func (w *greenhouseWorker) backoff(tries int) time.Duration {
+func (w *CallbackWorker) backoff(tries int) time.Duration {
 	d := w.d.RetryBase << min(tries-1, 30)
 	if d <= 0 || d > w.d.RetryMax {
 		d = w.d.RetryMax
@@ -215,7 +221,7 @@ func (w *greenhouseWorker) backoff(tries int) time.Duration {
 	return d + time.Duration(rand.Int64N(int64(d)/5*2+1)) - d/5
 }
 
-func (w *greenhouseWorker) authorization(ctx context.Context, orgID int64) (string, error) {
+func (w *CallbackWorker) authorization(ctx context.Context, orgID int64) (string, error) {
 	switch w.d.Auth {
 	case "none":
 		return "", nil
@@ -223,11 +229,7 @@ func (w *greenhouseWorker) authorization(ctx context.Context, orgID int64) (stri
 		user, pass, _ := strings.Cut(w.d.Credential, ":")
 		return greenhouse.BasicAuth(user, pass), nil
 	}
-	k, err := store.ActiveAPIKey(ctx, w.store.DB, orgID)
-	if err != nil {
-		return "", err
-	}
-	key, err := apikey.Open(w.d.Box, k)
+	key, err := w.d.Keys.Credential(ctx, w.store.DB, orgID)
 	if err != nil {
 		return "", err
 	}
@@ -235,7 +237,7 @@ func (w *greenhouseWorker) authorization(ctx context.Context, orgID int64) (stri
 }
 
 // giveUp records a final failure and cancels the job.
-func (w *greenhouseWorker) giveUp(ctx context.Context, cb *model.GreenhouseCallback, code int, why string) error {
+func (w *CallbackWorker) giveUp(ctx context.Context, cb *model.GreenhouseCallback, code int, why string) error {
 	cb.Status, cb.LastCode, cb.LastError, cb.NextTryAt = model.CallbackFailed, code, why, time.Time{}
 	if err := w.finish(ctx, cb, false, fmt.Sprintf("Callback for %s failed: %s", w.candidate(cb), why)); err != nil {
 		return err
@@ -243,7 +245,7 @@ func (w *greenhouseWorker) giveUp(ctx context.Context, cb *model.GreenhouseCallb
 	return river.JobCancel(errors.New(why))
 }
 
-func (w *greenhouseWorker) finish(ctx context.Context, cb *model.GreenhouseCallback, ok bool, detail string) error {
+func (w *CallbackWorker) finish(ctx context.Context, cb *model.GreenhouseCallback, ok bool, detail string) error {
 	saved, err := store.SaveGreenhouseCallback(ctx, w.store.DB, cb, w.now(), model.CallbackPending, model.CallbackRetrying)
 	if err != nil || !saved {
 		return err
@@ -252,14 +254,11 @@ func (w *greenhouseWorker) finish(ctx context.Context, cb *model.GreenhouseCallb
 	return nil
 }
 
-func (w *greenhouseWorker) event(ctx context.Context, orgID int64, ok bool, detail string) {
-	err := store.AddGreenhouseEvent(ctx, w.store.DB, &model.GreenhouseEvent{OrgID: orgID, Kind: "callback", OK: ok, Detail: detail, CreatedAt: w.now()})
-	if err != nil {
-		w.log.Warn("greenhouse event not recorded", "err", err)
-	}
+func (w *CallbackWorker) event(ctx context.Context, orgID int64, ok bool, detail string) {
+	recordEvent(ctx, w.store.DB, w.log, &model.GreenhouseEvent{OrgID: orgID, Kind: "callback", OK: ok, Detail: detail, CreatedAt: w.now()})
 }
 
-func (w *greenhouseWorker) candidate(cb *model.GreenhouseCallback) string {
+func (w *CallbackWorker) candidate(cb *model.GreenhouseCallback) string {
 	return fmt.Sprintf("candidate %d", cb.CandidateID)
 }
 

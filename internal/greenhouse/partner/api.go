@@ -1,0 +1,276 @@
+package partner
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/apikey"
+	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/candidates"
+	"github.com/talentsystems/talentsystems/internal/greenhouse"
+	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/ratelimit"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+// Caller is the authenticated side of an API request: the organization
+// whose key was presented.
+type Caller struct {
+	Org *model.Org
+	Key *model.APIKey
+}
+
+// ErrBadKey wraps every refusal of a request's credentials (answered 401
+// with a WWW-Authenticate challenge).
+var ErrBadKey = errors.New("greenhouse: bad credentials")
+
+type badKey struct{ err error }
+
+func (e badKey) Error() string     { return e.err.Error() }
+func (e badKey) Unwrap() []error   { return []error{ErrBadKey, e.err} }
+func refuseKey(msg string) error   { return badKey{apperror.New(apperror.Unauthorized, "%s", msg)} }
+func refuseKeyErr(err error) error { return badKey{err} }
+func (s *Service) tooMany(d time.Duration) error {
+	return apperror.Wait(d, "Too many requests with this API key: try again in %d seconds.", ratelimit.RetryAfter(d))
+}
+
+// Authenticate checks the Authorization header of a call to endpoint and
+// counts the call against the key's rate limit. A rotated or revoked key is
+// also recorded for its organization, whose card then says why Greenhouse
+// fails.
+func (s *Service) Authenticate(ctx context.Context, authorization, endpoint string) (*Caller, error) {
+	raw, err := greenhouse.ParseBasicAuth(authorization)
+	if err != nil {
+		return nil, refuseKey(err.Error())
+	}
+	k, err := s.keys.Authenticate(ctx, raw)
+	if errors.Is(err, apikey.ErrEnded) {
+		s.event(ctx, nil, k.OrgID, "auth", false, fmt.Sprintf("Greenhouse called %s with the key %s…, which was %s on %s: the request was refused.",
+			endpoint, k.Prefix, k.Status, date(k.EndedAt)))
+		return nil, refuseKeyErr(err)
+	}
+	if apperror.KindOf(err) == apperror.Unauthorized {
+		return nil, refuseKeyErr(err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if d := s.limits.Take(strconv.FormatInt(k.ID, 10), now); d > 0 {
+		return nil, s.tooMany(d)
+	}
+	if now.Sub(k.LastUsedAt) >= time.Minute {
+		if err := store.TouchAPIKey(ctx, s.store.DB, k.ID, now); err != nil {
+			s.log.WarnContext(ctx, "api key last use not recorded", "err", err)
+		}
+	}
+	org, err := store.OrgByID(ctx, s.store.DB, k.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return &Caller{Org: org, Key: k}, nil
+}
+
+// ListTests answers list_tests: the organization's active postings.
+func (s *Service) ListTests(ctx context.Context, c *Caller) ([]greenhouse.TestListing, error) {
+	list, err := store.ListPostings(ctx, s.store.DB, c.Org.ID, model.PostingActive)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]greenhouse.TestListing, 0, len(list))
+	for _, p := range list {
+		name := p.Title
+		if t := greenhouse.AssessmentTypeLabel(p.AssessmentType); t != "" {
+			name += " — " + t
+		}
+		out = append(out, greenhouse.TestListing{PartnerTestID: p.PublicID, PartnerTestName: name})
+	}
+	detail := fmt.Sprintf("Greenhouse listed your postings: %d active.", len(out))
+	if len(out) == 0 {
+		detail = "Greenhouse listed your postings, and none is active: Greenhouse shows only active postings."
+	}
+	s.event(ctx, nil, c.Org.ID, "list_tests", len(out) > 0, detail)
+	return out, nil
+}
+
+// candidateField maps a candidates.Person field to its name in send_test.
+var candidateField = map[string]string{"first_name": "candidate.first_name", "last_name": "candidate.last_name",
+	"email": "candidate.email", "phone": "candidate.phone_number"}
+
+// SendTest answers send_test: it creates the candidate, once per
+// Greenhouse test (a repeated or concurrent send of the same test answers
+// with the first one's id and creates nothing).
+func (s *Service) SendTest(ctx context.Context, c *Caller, body io.Reader) (*greenhouse.SendTestResponse, error) {
+	req, err := greenhouse.DecodeSendTest(body)
+	if err != nil {
+		s.event(ctx, nil, c.Org.ID, "send_test", false, "Greenhouse sent a candidate with a malformed request: "+apperror.Message(err))
+		return nil, err
+	}
+	person := candidates.Person{FirstName: req.Candidate.FirstName, LastName: req.Candidate.LastName, Email: req.Candidate.Email, Phone: req.Candidate.PhoneNumber}
+	if err := person.Validate(); err != nil {
+		for f, msg := range apperror.FieldsOf(err) {
+			name, ok := candidateField[f]
+			if !ok {
+				name = "candidate." + f
+			}
+			err = apperror.Field(name, "%s: %s", name, msg)
+		}
+		s.event(ctx, nil, c.Org.ID, "send_test", false, "Greenhouse sent a candidate we could not accept: "+apperror.Message(err))
+		return nil, err
+	}
+	testKey := greenhouse.TestKey(req.URL)
+	if existing, err := store.CandidateByGHTest(ctx, s.store.DB, c.Org.ID, testKey); err == nil {
+		return s.repeatedSend(ctx, c, existing), nil
+	} else if apperror.KindOf(err) != apperror.NotFound {
+		return nil, err
+	}
+	sp, err := store.OrgPostingByPublicID(ctx, s.store.DB, c.Org.ID, req.PartnerTestID)
+	if apperror.KindOf(err) == apperror.NotFound {
+		s.event(ctx, nil, c.Org.ID, "send_test", false, fmt.Sprintf("Candidate not created: Greenhouse sent a candidate to posting id %q, which is not one of your postings. Check that the Greenhouse job is mapped to the correct posting.", req.PartnerTestID))
+		msg := fmt.Sprintf("No posting has the partner_test_id %q.", req.PartnerTestID)
+		return nil, &apperror.Error{Kind: apperror.NotFound, Message: msg, Fields: map[string]string{"partner_test_id": msg}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if sp.Status != model.PostingActive {
+		s.event(ctx, nil, c.Org.ID, "send_test", false, fmt.Sprintf("Candidate not created: Greenhouse sent a candidate to the posting %q, which is %s. Make sure the posting is active (not draft), or map the Greenhouse job to an active posting.", sp.Title, sp.Status))
+		return nil, apperror.New(apperror.NotFound, "The posting %s is not active (it is %s): it takes no candidates.", sp.PublicID, sp.Status)
+	}
+	settings, err := store.OrgGreenhouseSettings(ctx, s.store.DB, c.Org.ID)
+	if err != nil {
+		return nil, err
+	}
+	ghCandidate, ghApplication := greenhouse.ParseProfileURL(req.Candidate.GreenhouseProfileURL)
+	var cand *model.Candidate
+	err = s.store.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		cand, err = s.candidates.AddTx(ctx, tx, c.Org.ID, sp.ID, person, candidates.AddOptions{
+			Source: model.SourceGreenhouse, SendEmail: settings.EmailCandidates,
+			Greenhouse: &candidates.Greenhouse{TestID: testKey, CandidateID: ghCandidate, ApplicationID: ghApplication,
+				ProfileURL: req.Candidate.GreenhouseProfileURL, CallbackURL: req.URL, SentBy: req.SentBy},
+		})
+		if err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("Greenhouse sent candidate #%d to %q", cand.ID, sp.Title)
+		if req.SentBy != "" {
+			detail += " (sent by " + req.SentBy + ")"
+		}
+		if settings.EmailCandidates {
+			detail += "; their link was emailed"
+		}
+		s.event(ctx, tx, c.Org.ID, "send_test", true, detail+".")
+		return nil
+	})
+	if apperror.KindOf(err) == apperror.Conflict {
+		// Another request for the same test won the race: answer with its candidate.
+		if existing, lookup := store.CandidateByGHTest(ctx, s.store.DB, c.Org.ID, testKey); lookup == nil {
+			return s.repeatedSend(ctx, c, existing), nil
+		}
+		err = apperror.New(apperror.NotFound, "%s", apperror.Message(err))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.policy.Check(req.URL); err != nil {
+		s.event(ctx, nil, c.Org.ID, "send_test", false, fmt.Sprintf("Candidate #%d's result will not be pushed to Greenhouse: %s. Greenhouse can still read it with test_status.", cand.ID, err))
+	}
+	return &greenhouse.SendTestResponse{PartnerInterviewID: strconv.FormatInt(cand.ID, 10)}, nil
+}
+
+func (s *Service) repeatedSend(ctx context.Context, c *Caller, existing *model.Candidate) *greenhouse.SendTestResponse {
+	s.event(ctx, nil, c.Org.ID, "send_test", true, fmt.Sprintf("Greenhouse sent candidate #%d again (same test): nothing new was created.", existing.ID))
+	return &greenhouse.SendTestResponse{PartnerInterviewID: strconv.FormatInt(existing.ID, 10)}
+}
+
+// candidate returns the organization's Greenhouse candidate with the given
+// partner_interview_id; anything else is NotFound.
+func (s *Service) candidate(ctx context.Context, orgID int64, interviewID string) (*model.Candidate, error) {
+	notFound := apperror.New(apperror.NotFound, "No test has the partner_interview_id %q.", interviewID)
+	id, err := strconv.ParseInt(interviewID, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, notFound
+	}
+	c, err := store.OrgCandidate(ctx, s.store.DB, orgID, id)
+	if apperror.KindOf(err) == apperror.NotFound || (err == nil && c.Source != model.SourceGreenhouse) {
+		return nil, notFound
+	}
+	return c, err
+}
+
+// TestStatus answers test_status for the query's partner_interview_id.
+func (s *Service) TestStatus(ctx context.Context, c *Caller, query url.Values) (*greenhouse.TestStatus, error) {
+	interviewID, err := greenhouse.ParseInterviewID(query)
+	if err != nil {
+		return nil, err
+	}
+	cand, err := s.candidate(ctx, c.Org.ID, interviewID)
+	if err != nil {
+		if apperror.KindOf(err) == apperror.NotFound {
+			s.event(ctx, nil, c.Org.ID, "test_status", false, fmt.Sprintf("Greenhouse asked for the status of test %q, which is not one of your Greenhouse candidates.", interviewID))
+		}
+		return nil, err
+	}
+	if cand.Status == model.CandidateStarted {
+		// An attempt whose time is up is submitted (and scored) on the spot,
+		// so that Greenhouse never sees a finished attempt as in progress.
+		if link := s.candidates.Link(cand); link != "" {
+			if _, err := s.candidates.Open(ctx, path.Base(link)); err != nil && apperror.KindOf(err) == apperror.Internal {
+				s.log.WarnContext(ctx, "deadline check for test_status", "candidate", cand.ID, "err", err)
+			}
+			if cand, err = store.OrgCandidate(ctx, s.store.DB, c.Org.ID, cand.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	a := greenhouse.Assessment{CandidateID: cand.ID, PostingID: cand.PostingID, Status: string(cand.Status), ExpiresAt: cand.ExpiresAt,
+		Score: cand.Score, Recommendation: cand.Recommendation, StartedAt: cand.StartedAt, CompletedAt: cand.CompletedAt}
+	if sp, err := store.OrgPosting(ctx, s.store.DB, c.Org.ID, cand.PostingID); err == nil {
+		a.AssessmentType = sp.AssessmentType
+	}
+	if cand.Status == model.CandidateCompleted && cand.AttemptID != 0 {
+		at, err := store.GetAttempt(ctx, s.store.DB, cand.ID, cand.AttemptID)
+		if err != nil {
+			return nil, err
+		}
+		a.Result = greenhouse.DecodeResult(at.Result)
+	}
+	st := greenhouse.BuildStatus(a, s.baseURL, s.now())
+	detail := fmt.Sprintf("Greenhouse read the status of candidate #%d: %s", cand.ID, strings.ReplaceAll(st.PartnerStatus, "_", " "))
+	if st.PartnerScore != nil {
+		detail += ", score " + strconv.FormatFloat(*st.PartnerScore, 'g', -1, 64)
+	}
+	s.event(ctx, nil, c.Org.ID, "test_status", true, detail+".")
+	return &st, nil
+}
+
+// ResponseErrors records an error Greenhouse reports in one of our answers.
+func (s *Service) ResponseErrors(ctx context.Context, c *Caller, body io.Reader) error {
+	rep, err := greenhouse.DecodeResponseError(body)
+	if err != nil {
+		return err
+	}
+	e := &model.ResponseError{OrgID: c.Org.ID, APICall: rep.APICall, Errors: rep.Errors, PartnerTestID: rep.PartnerTestID,
+		PartnerTestName: rep.PartnerTestName, PartnerInterviewID: rep.PartnerInterviewID, CandidateEmail: rep.CandidateEmail, CreatedAt: s.now()}
+	err = s.store.Tx(ctx, func(tx *sql.Tx) error {
+		if err := store.CreateResponseError(ctx, tx, e); err != nil {
+			return err
+		}
+		s.event(ctx, tx, c.Org.ID, "response_errors", false, fmt.Sprintf("Greenhouse reported an error in our answer to %s: %s", rep.APICall, strings.Join(rep.Errors, "; ")))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.log.WarnContext(ctx, "greenhouse reported a response error", "org", c.Org.Slug, "api_call", rep.APICall, "errors", rep.Errors)
+	return nil
+}

@@ -1,0 +1,194 @@
+package partner_test
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/partner"
+	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+// fixture is an instance with one organization, its admin, an active
+// posting and an API key.
+type fixture struct {
+	*apptest.Instance
+	admin    *model.User
+	publicID string
+	header   string
+}
+
+func setup(t *testing.T, dbURL string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	inst := apptest.Start(t, apptest.Config(t, dbURL))
+	org, err := store.CreateOrg(ctx, inst.Store.DB, "acme", "Acme", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := &model.User{OrgID: org.ID, Email: "ann@acme.test", Name: "Ann", PasswordHash: "x", Role: model.RoleAdmin, CreatedAt: time.Now()}
+	if err := store.CreateUser(ctx, inst.Store.DB, admin); err != nil {
+		t.Fatal(err)
+	}
+	staff := &model.User{Email: "ops@ts.test", Name: "Ops", PasswordHash: "x", Role: model.RoleStaff, CreatedAt: time.Now()}
+	if err := store.CreateUser(ctx, inst.Store.DB, staff); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("../../../examples/postings/backend-engineer.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := inst.Postings.Import(ctx, admin, f, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued, err := inst.APIKeys.Generate(ctx, model.CommandLine(org.ID), org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{Instance: inst, admin: admin, publicID: p.PublicID, header: "Basic " + base64.StdEncoding.EncodeToString([]byte(issued.Key+":"))}
+}
+
+func sendBody(publicID, testID string) string {
+	return `{"partner_test_id": "` + publicID + `", "candidate": {"first_name": "Harry", "last_name": "Potter", "email": "hp@example.test",
+ "greenhouse_profile_url": "https://app.greenhouse.io/people/17681532?application_id=26234709"},
+ "url": "https://app.greenhouse.io/integrations/testing_partners/take_home_tests/` + testID + `"}`
+}
+
+// TestSendTestOnce: concurrent and repeated sends of one Greenhouse test
+// create one candidate, and test_status reads it, at the service level.
+func TestSendTestOnce(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		f := setup(t, dbURL)
+		gh := f.Greenhouse
+		caller, err := gh.Authenticate(ctx, f.header, "send_test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		ids := make([]string, 8)
+		errs := make([]error, 8)
+		for i := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				out, err := gh.SendTest(ctx, caller, strings.NewReader(sendBody(f.publicID, "98765")))
+				errs[i] = err
+				if err == nil {
+					ids[i] = out.PartnerInterviewID
+				}
+			}()
+		}
+		wg.Wait()
+		for i := range ids {
+			if errs[i] != nil || ids[i] != ids[0] {
+				t.Fatalf("send %d: %q %v, want %q", i, ids[i], errs[i], ids[0])
+			}
+		}
+		_, n, err := store.ListCandidates(ctx, f.Store.DB, model.CandidateFilter{OrgID: f.admin.OrgID, Now: time.Now()})
+		if err != nil || n != 1 {
+			t.Fatalf("%d candidates (%v), want 1", n, err)
+		}
+		st, err := gh.TestStatus(ctx, caller, url.Values{"partner_interview_id": {ids[0]}})
+		if err != nil || st.PartnerStatus != "sent" || st.PartnerScore != nil {
+			t.Fatalf("test_status: %+v %v", st, err)
+		}
+		if _, err := gh.SendTest(ctx, caller, strings.NewReader(sendBody("pst_nope", "1"))); apperror.KindOf(err) != apperror.NotFound {
+			t.Errorf("unknown posting: %v, want NotFound", err)
+		}
+		if _, err := gh.TestStatus(ctx, caller, url.Values{"partner_interview_id": {"999999"}}); apperror.KindOf(err) != apperror.NotFound {
+			t.Errorf("unknown interview: %v, want NotFound", err)
+		}
+	})
+}
+
+// TestAuthenticate: wrong and ended keys are refused as bad credentials,
+// and the card says why a rotated key fails.
+func TestAuthenticate(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		f := setup(t, dbURL)
+		gh := f.Greenhouse
+		for _, h := range []string{"", "Bearer x", "Basic " + base64.StdEncoding.EncodeToString([]byte("gh_nope:"))} {
+			if _, err := gh.Authenticate(ctx, h, "list_tests"); !errors.Is(err, partner.ErrBadKey) {
+				t.Errorf("%q: %v, want ErrBadKey", h, err)
+			}
+		}
+		if _, err := f.APIKeys.Rotate(ctx, model.CommandLine(f.admin.OrgID), f.admin.OrgID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := gh.Authenticate(ctx, f.header, "list_tests"); !errors.Is(err, partner.ErrBadKey) {
+			t.Fatalf("rotated key: %v, want ErrBadKey", err)
+		}
+		card, err := gh.Card(ctx, f.admin.OrgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found bool
+		for _, tr := range card.Troubles {
+			found = found || (tr.Issue == "API key not working" && tr.Detected && strings.Contains(strings.Join(tr.Details, " "), "rotated"))
+		}
+		if !found {
+			t.Errorf("the card does not say the key was rotated: %+v", card.Troubles)
+		}
+	})
+}
+
+// TestRequestSetupOnce: a setup request mails staff once however often it
+// is asked, the card shows Requested, and a key answers it.
+func TestRequestSetupOnce(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		f := setup(t, dbURL)
+		gh := f.Greenhouse
+		if _, err := f.APIKeys.Revoke(ctx, model.CommandLine(f.admin.OrgID), f.admin.OrgID); err != nil {
+			t.Fatal(err)
+		}
+		actor := f.admin.Actor()
+		first, err := gh.RequestSetup(ctx, actor)
+		if err != nil || !first.Fresh {
+			t.Fatalf("first request: %+v %v", first, err)
+		}
+		again, err := gh.RequestSetup(ctx, actor)
+		if err != nil || again.Fresh || !again.RequestedAt.Equal(first.RequestedAt) {
+			t.Fatalf("second request: %+v %v", again, err)
+		}
+		mails, err := store.RecentEmails(ctx, f.Store.DB, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, m := range mails {
+			if strings.HasPrefix(m.Subject, "Greenhouse setup requested") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d setup mails to staff, want 1", n)
+		}
+		st, err := gh.State(ctx, f.admin.OrgID)
+		if err != nil || st.Status != partner.Requested {
+			t.Fatalf("state %+v %v, want Requested", st, err)
+		}
+		if _, _, err := gh.KeyAction(ctx, model.CommandLine(0), f.admin.OrgID, "generate"); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := gh.State(ctx, f.admin.OrgID); err != nil || st.Status != partner.Active || !st.RequestedAt.IsZero() {
+			t.Errorf("after a key: %+v %v, want Active with the request answered", st, err)
+		}
+		if _, _, err := gh.KeyAction(ctx, model.CommandLine(0), f.admin.OrgID, "explode"); apperror.KindOf(err) != apperror.NotFound {
+			t.Errorf("unknown action: %v", err)
+		}
+	})
+}
