@@ -319,3 +319,23 @@ func TestCommentDoesNotEvict(t *testing.T) {
 		t.Errorf("level %d, want at most 4 without eviction", s.Level)
 	}
 }
+
+// TestExampleRubricsDoNotRewardThePrompt keeps the example postings free of
+// phrases that the question itself hands the candidate: such a phrase earns
+// nothing (see handedText), so it only misleads the rubric's author.
+func TestExampleRubricsDoNotRewardThePrompt(t *testing.T) {
+	files, _ := filepath.Glob("../../examples/postings/*.json")
+	for _, file := range files {
+		p := loadPosting(t, file)
+		for _, q := range openQuestions(p) {
+			m := newMatcher(handedText(&q))
+			for _, it := range itemsOf(&q) {
+				for _, ph := range it.Phrases {
+					if _, ok := m.find(ph); ok {
+						t.Errorf("%s %s: phrase %q of %q is in the question's own text", filepath.Base(file), q.Key, ph, it.Text)
+					}
+				}
+			}
+		}
+	}
+}
