@@ -390,6 +390,53 @@ func topicShare(d *textDoc, covered []bool, topic map[string]bool) (float64, int
 // score from its credit and what readOpen measured.
 func assess(s *QuestionScore, ot openText) {
 	level := LevelFor(s.Fraction)
+	limit, caps := capsFor(ot, level)
+	pct := func(f float64) int { return int(math.Round(100 * f)) }
+	unit := "words"
+	if ot.code {
+		unit = "words of code"
+	}
+	s.Level = min(level, limit)
+	if s.Level < level {
+		s.Cap, s.UncappedLevel = limit, level
+	}
+	s.Reasons = append(s.Reasons, caps...)
+	s.Reasons = append(s.Reasons, ot.discounted...)
+	if len(ot.handed) > 0 {
+		s.Reasons = append(s.Reasons, Reason{ReasonHanded, "earned nothing for words the question itself gives: " + quoteList(ot.handed)})
+	}
+
+	// Confidence: low when a cap fired, or when discounted matches would
+	// have raised the level.
+	switch {
+	case len(caps) > 0:
+		s.Confidence = ConfidenceLow
+	case len(ot.discounted) > 0:
+		// The answer names a point where it does not count: negated, in a
+		// bare list or only in a comment. A person should look.
+		s.Confidence = ConfidenceLow
+	case ot.found == 0 && ot.words >= minWords[MaxLevel]:
+		s.Confidence = ConfidenceLow
+		s.Reasons = append(s.Reasons, Reason{ReasonOtherWords, fmt.Sprintf("no expected point found in %d words; the answer may make its points in other words", ot.words)})
+	case ot.promptShare >= MaxPromptShare/2:
+		s.Confidence = ConfidenceMedium
+		s.Reasons = append(s.Reasons, Reason{ReasonRepeatsPrompt, fmt.Sprintf("repeats the prompt: %d %% of its words", pct(ot.promptShare))})
+	case ot.missingWeight > 0 && ot.words >= minWords[MaxLevel]:
+		s.Confidence = ConfidenceMedium
+		s.Reasons = append(s.Reasons, Reason{ReasonOtherWords, fmt.Sprintf("%d of %d expected points not found; the answer may make them in other words", ot.items-ot.found, ot.items)})
+	default:
+		s.Confidence = ConfidenceHigh
+		where := "in full sentences"
+		if ot.code {
+			where = "in code"
+		}
+		s.Reasons = append(s.Reasons, Reason{ReasonInContext, fmt.Sprintf("%d expected points found %s; %d %s", ot.found, where, ot.words, unit)})
+	}
+}
+
+// capsFor returns the highest level an open answer supports when a scorer
+// proposes level, and the gaming indicators that lower it.
+func capsFor(ot openText, level int) (int, []Reason) {
 	var caps []Reason
 	limit := MaxLevel
 	capAt := func(l int, r Reason) {
@@ -429,42 +476,25 @@ func assess(s *QuestionScore, ot openText) {
 		capAt(fits, Reason{ReasonTooShort, fmt.Sprintf("too short for level %d: %d %s", l, ot.words, unit)})
 	}
 
-	s.Level = min(level, limit)
-	if s.Level < level {
-		s.Cap, s.UncappedLevel = limit, level
-	}
-	s.Reasons = append(s.Reasons, caps...)
-	s.Reasons = append(s.Reasons, ot.discounted...)
-	if len(ot.handed) > 0 {
-		s.Reasons = append(s.Reasons, Reason{ReasonHanded, "earned nothing for words the question itself gives: " + quoteList(ot.handed)})
-	}
+	return limit, caps
+}
 
-	// Confidence: low when a cap fired, or when discounted matches would
-	// have raised the level.
-	switch {
-	case len(caps) > 0:
-		s.Confidence = ConfidenceLow
-	case len(ot.discounted) > 0:
-		// The answer names a point where it does not count: negated, in a
-		// bare list or only in a comment. A person should look.
-		s.Confidence = ConfidenceLow
-	case ot.found == 0 && ot.words >= minWords[MaxLevel]:
-		s.Confidence = ConfidenceLow
-		s.Reasons = append(s.Reasons, Reason{ReasonOtherWords, fmt.Sprintf("no expected point found in %d words; the answer may make its points in other words", ot.words)})
-	case ot.promptShare >= MaxPromptShare/2:
-		s.Confidence = ConfidenceMedium
-		s.Reasons = append(s.Reasons, Reason{ReasonRepeatsPrompt, fmt.Sprintf("repeats the prompt: %d %% of its words", pct(ot.promptShare))})
-	case ot.missingWeight > 0 && ot.words >= minWords[MaxLevel]:
-		s.Confidence = ConfidenceMedium
-		s.Reasons = append(s.Reasons, Reason{ReasonOtherWords, fmt.Sprintf("%d of %d expected points not found; the answer may make them in other words", ot.items-ot.found, ot.items)})
-	default:
-		s.Confidence = ConfidenceHigh
-		where := "in full sentences"
-		if ot.code {
-			where = "in code"
-		}
-		s.Reasons = append(s.Reasons, Reason{ReasonInContext, fmt.Sprintf("%d expected points found %s; %d %s", ot.found, where, ot.words, unit)})
+// Caps returns the highest level the text of an open answer (free text or
+// task) supports when a scorer proposes level, and the gaming indicators
+// that lower it, in words: mostly rubric terms, copies the prompt, off
+// topic, not code, phrases strung together, too short for the level. It
+// returns level and no reasons for other questions and blank answers.
+// Rules applies it to its own levels; another scorer (a model) should apply
+// it to the level it proposes, since the text earns the level, not the
+// scorer.
+func Caps(p *posting.Posting, q *posting.Question, a Answer, level int) (int, []Reason) {
+	items, code, lang := openItems(q)
+	if items == nil || strings.TrimSpace(a.Text) == "" {
+		return level, nil
 	}
+	_, ot := readOpen(p, q, cutRunes(a.Text, MaxScoredChars), items, code, lang)
+	limit, caps := capsFor(ot, level)
+	return min(level, limit), caps
 }
 
 func quoteList(ps []string) string {
