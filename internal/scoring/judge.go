@@ -430,7 +430,7 @@ func assess(s *QuestionScore, ot openText) {
 		if ot.code {
 			where = "in code"
 		}
-		s.Reasons = append(s.Reasons, Reason{ReasonInContext, fmt.Sprintf("%d expected points found %s; %d %s", ot.found, where, ot.words, unit)})
+		s.Reasons = append(s.Reasons, Reason{ReasonInContext, fmt.Sprintf("%s found %s; %d %s", plural(ot.found, "expected point"), where, ot.words, unit)})
 	}
 }
 
@@ -495,6 +495,14 @@ func Caps(p *posting.Posting, q *posting.Question, a Answer, level int) (int, []
 	_, ot := readOpen(p, q, cutRunes(a.Text, MaxScoredChars), items, code, lang)
 	limit, caps := capsFor(ot, level)
 	return min(level, limit), caps
+}
+
+// plural returns "1 expected point" or "3 expected points".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func quoteList(ps []string) string {

@@ -26,11 +26,15 @@ const MaxScoredChars = posting.MaxDeliverableMaxChars
 //     rounding;
 //   - free_text against the rubric's expected points and task deliverables
 //     against their checklist: an item is found when any of its phrases
-//     matches the normalised answer (see tokenize), and the credit is the
-//     weight of the found items over the weight of all items.
+//     matches the normalised answer (see tokenize) where it is used in
+//     context (see context.go: in a sentence, not negated, in code outside
+//     comments, not handed by the question), and the credit is the weight
+//     of the found items over the weight of all items.
 //
 // The credit is mapped to a level by LevelFor; an unanswered question is
-// level 1. Rules does not read attached files; it says so in the score's Note.
+// level 1. The level of an open answer is a suggestion: it is capped when
+// the answer looks gamed (see Caps) and carries a Confidence with Reasons.
+// Rules does not read attached files; it says so in the score's Note.
 type Rules struct{}
 
 // ScoreQuestion implements Scorer.
