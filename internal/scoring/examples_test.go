@@ -280,7 +280,7 @@ func sameTokens(text, phrase string) bool {
 // for testdata/junior-backend.json (the example of docs/posting-format.md).
 func workedAnswers() map[string]Answer {
 	return map[string]Answer{
-		"goroutine-leak": {Text: "A goroutine leaks when it blocks forever on a channel that nobody reads."},
+		"goroutine-leak": {Text: "A goroutine leaks when it blocks forever, for example on a send to a channel that nobody reads, so it is never collected and its memory is never freed."},
 		"join-kind":      {Choices: []string{"left"}},
 		"in-flight":      {Number: num(20)},
 		"http-handler": {Text: `func okHandler(w http.ResponseWriter, r *http.Request) {
@@ -306,7 +306,7 @@ func TestWorkedExample(t *testing.T) {
 			t.Errorf("question %d = %s %v level %d, want %+v", i, q.Key, q.Fraction, q.Level, w)
 		}
 	}
-	if ev := qs[0].Evidence[0]; ev.Phrase != "blocked" || ev.Snippet != "A goroutine leaks when it blocks forever on a channel that nobody reads." || ev.Start != 26 || ev.End != 32 {
+	if ev := qs[0].Evidence[0]; ev.Phrase != "blocked" || ev.Snippet != "A goroutine leaks when it blocks forever, for example on a send to a channel that…" || ev.Start != 26 || ev.End != 32 {
 		t.Errorf("goroutine-leak evidence = %+v", ev)
 	}
 

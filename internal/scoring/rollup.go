@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -65,6 +66,44 @@ type Result struct {
 	// Questions are the effective question scores in the order candidates
 	// see the questions, overrides applied.
 	Questions []QuestionScore `json:"questions"`
+	// NeedsReview reports that at least one open answer's level is an
+	// automatic suggestion with low confidence that no person has reviewed
+	// (overridden or confirmed) yet. Recommendation does not take it into
+	// account; CappedRecommendation does.
+	NeedsReview bool `json:"needs_review,omitempty"`
+	// PendingReview lists the keys of those questions, in the order of
+	// Questions.
+	PendingReview []string `json:"pending_review,omitempty"`
+}
+
+// Pending reports whether an effective question score is an open answer's
+// automatic suggestion with low confidence that no person has reviewed.
+func (s QuestionScore) Pending() bool {
+	return !s.Overridden && s.Confidence == ConfidenceLow &&
+		(s.Kind == posting.KindFreeText || s.Kind == posting.KindTask)
+}
+
+// CappedRecommendation returns the recommendation a result supports while
+// its open answers await review: a result that NeedsReview cannot be
+// recommended better than "no", so that yes or better is never reached on
+// multiple-choice and numeric answers and unreviewed suggestions alone. The
+// second value says why in words when the recommendation was capped, and is
+// empty otherwise. Results without pending reviews keep their
+// recommendation.
+func CappedRecommendation(r Result) (posting.Recommendation, string) {
+	if !r.NeedsReview {
+		return r.Recommendation, ""
+	}
+	switch r.Recommendation {
+	case posting.RecommendStrongYes, posting.RecommendYes:
+		n := len(r.PendingReview)
+		what := "an open answer awaits"
+		if n > 1 {
+			what = fmt.Sprintf("%d open answers await", n)
+		}
+		return posting.RecommendNo, fmt.Sprintf("held at no (score says %s): %s review of a low-confidence automatic level", r.Recommendation, what)
+	}
+	return r.Recommendation, ""
 }
 
 // Rollup computes the result of an assessment from its question scores (as
@@ -99,6 +138,10 @@ func Rollup(p *posting.Posting, qs []QuestionScore, overrides map[string]Overrid
 	for _, q := range enabledQuestions(p) {
 		e := effective(q, byKey[q.Key], overrides)
 		res.Questions = append(res.Questions, e)
+		if e.Pending() {
+			res.NeedsReview = true
+			res.PendingReview = append(res.PendingReview, e.Key)
+		}
 		c := perCompetency[q.Competency]
 		if c == nil {
 			c = &sums{}
@@ -137,6 +180,7 @@ func effective(q posting.Question, s *QuestionScore, overrides map[string]Overri
 	if s != nil {
 		e = *s
 		e.Evidence = slices.Clone(s.Evidence)
+		e.Reasons = slices.Clone(s.Reasons)
 	} else {
 		e = QuestionScore{Note: "This question has no recorded score; it counts as unanswered."}
 	}

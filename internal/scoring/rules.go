@@ -26,15 +26,19 @@ const MaxScoredChars = posting.MaxDeliverableMaxChars
 //     rounding;
 //   - free_text against the rubric's expected points and task deliverables
 //     against their checklist: an item is found when any of its phrases
-//     matches the normalised answer (see tokenize), and the credit is the
-//     weight of the found items over the weight of all items.
+//     matches the normalised answer (see tokenize) where it is used in
+//     context (see context.go: in a sentence, not negated, in code outside
+//     comments, not handed by the question), and the credit is the weight
+//     of the found items over the weight of all items.
 //
 // The credit is mapped to a level by LevelFor; an unanswered question is
-// level 1. Rules does not read attached files; it says so in the score's Note.
+// level 1. The level of an open answer is a suggestion: it is capped when
+// the answer looks gamed (see Caps) and carries a Confidence with Reasons.
+// Rules does not read attached files; it says so in the score's Note.
 type Rules struct{}
 
 // ScoreQuestion implements Scorer.
-func (Rules) ScoreQuestion(_ *posting.Posting, q *posting.Question, a Answer) QuestionScore {
+func (Rules) ScoreQuestion(p *posting.Posting, q *posting.Question, a Answer) QuestionScore {
 	s := QuestionScore{
 		Key:        q.Key,
 		Section:    q.Section,
@@ -45,6 +49,7 @@ func (Rules) ScoreQuestion(_ *posting.Posting, q *posting.Question, a Answer) Qu
 		Scorer:     RulesName,
 	}
 	var notes []string
+	var open *openText // set for free text and tasks
 	switch q.Kind {
 	case posting.KindFreeText:
 		s.Answered = strings.TrimSpace(a.Text) != ""
@@ -52,14 +57,16 @@ func (Rules) ScoreQuestion(_ *posting.Posting, q *posting.Question, a Answer) Qu
 		if q.Rubric != nil {
 			items = q.Rubric.ExpectedPoints
 		}
-		notes = scoreText(&s, a.Text, charLimit(q.MaxChars, posting.DefaultFreeTextMaxChars), items, "expected points")
+		notes, open = scoreText(&s, p, q, a.Text, charLimit(q.MaxChars, posting.DefaultFreeTextMaxChars), items, "expected points", false, "")
 	case posting.KindTask:
 		s.Answered = strings.TrimSpace(a.Text) != "" || a.FileName != ""
 		limit := posting.DefaultDeliverableMaxChars
+		code, lang := false, ""
 		if q.Deliverable != nil {
 			limit = charLimit(q.Deliverable.MaxChars, limit)
+			code, lang = q.Deliverable.Format == posting.DeliverableCode, q.Deliverable.Language
 		}
-		notes = scoreText(&s, a.Text, limit, q.Checklist, "checklist items")
+		notes, open = scoreText(&s, p, q, a.Text, limit, q.Checklist, "checklist items", code, lang)
 		if a.FileName != "" {
 			notes = append(notes, fmt.Sprintf("The attached file %q is not scored automatically; review it and override the level if it changes the score.", a.FileName))
 		}
@@ -74,6 +81,9 @@ func (Rules) ScoreQuestion(_ *posting.Posting, q *posting.Question, a Answer) Qu
 		s.Fraction = 0
 	}
 	s.Level = LevelFor(s.Fraction)
+	if open != nil {
+		suggest(&s, q, a, *open)
+	}
 	s.OriginalLevel = s.Level
 	s.Points = Points(s.Level)
 	s.Note = strings.Join(notes, " ")
@@ -91,8 +101,9 @@ func charLimit(limit, def int) int {
 }
 
 // scoreText scores a free-text answer or a task deliverable against its
-// rubric items. noun names the items in notes.
-func scoreText(s *QuestionScore, text string, limit int, items []posting.RubricItem, noun string) (notes []string) {
+// rubric items, reading the phrases in context (see context.go). noun names
+// the items in notes; code says the deliverable is code in language lang.
+func scoreText(s *QuestionScore, p *posting.Posting, q *posting.Question, text string, limit int, items []posting.RubricItem, noun string, code bool, lang string) (notes []string, open *openText) {
 	if len(items) == 0 {
 		notes = append(notes, "The question has no "+noun+" to score against; score it by hand.")
 	}
@@ -100,26 +111,26 @@ func scoreText(s *QuestionScore, text string, limit int, items []posting.RubricI
 	if len(scored) < len(text) {
 		notes = append(notes, fmt.Sprintf("Only the first %d characters of the answer were scored.", limit))
 	}
-	var m *matcher
-	if s.Answered {
-		m = newMatcher(scored)
+	var hits []itemHit
+	ot := openText{}
+	if s.Answered && strings.TrimSpace(scored) != "" {
+		hits, ot = readOpen(p, q, scored, items, code, lang)
 	}
 	var total, got float64
-	for _, it := range items {
+	for i, it := range items {
 		w := weightOf(it.Weight)
 		total += w
 		ev := Evidence{Item: it.Text, Weight: w, Start: -1, End: -1}
-		if m != nil {
-			var best match
-			for _, ph := range it.Phrases {
-				if mt, ok := m.find(ph); ok && (!ev.Found || mt.before(best)) {
-					best, ev.Found, ev.Phrase = mt, true, ph
-				}
-			}
-			if ev.Found {
+		if hits != nil {
+			h := hits[i]
+			switch {
+			case h.found:
 				got += w
-				ev.Start, ev.End = best.start, best.end
-				ev.Snippet = snippet(scored, best.start, best.end)
+				ev.Found, ev.Phrase = true, h.phrase
+				ev.Start, ev.End = h.m.start, h.m.end
+				ev.Snippet = snippet(scored, h.m.start, h.m.end)
+			case h.why != counted:
+				ev.Note = "not counted, " + discountReason(h.why, h.quote).Text
 			}
 		}
 		s.Evidence = append(s.Evidence, ev)
@@ -127,7 +138,30 @@ func scoreText(s *QuestionScore, text string, limit int, items []posting.RubricI
 	if total > 0 {
 		s.Fraction = got / total
 	}
-	return notes
+	return notes, &ot
+}
+
+// suggest turns the level of an open answer into a suggestion: it applies
+// the gaming caps and sets the confidence with its reasons.
+func suggest(s *QuestionScore, q *posting.Question, a Answer, ot openText) {
+	rubric := len(q.Checklist) > 0 || q.Rubric != nil && len(q.Rubric.ExpectedPoints) > 0
+	switch {
+	case !s.Answered:
+		s.Confidence = ConfidenceHigh
+		s.Reasons = []Reason{{ReasonNoAnswer, "not answered"}}
+		return
+	case !rubric:
+		s.Confidence = ConfidenceLow
+		s.Reasons = []Reason{{ReasonNotScored, "no rubric to score against; a person must score it"}}
+		return
+	}
+	if strings.TrimSpace(a.Text) != "" {
+		assess(s, ot)
+	}
+	if a.FileName != "" {
+		s.Confidence = ConfidenceLow
+		s.Reasons = append(s.Reasons, Reason{ReasonNotScored, fmt.Sprintf("the attached file %q is not read; a person must look at it", a.FileName)})
+	}
 }
 
 // scoreChoice scores a multiple-choice answer.

@@ -95,13 +95,18 @@ func TestFreeText(t *testing.T) {
 		{"unanswered", "", 0, 1, []string{"", ""}},
 		{"blank", "  \n\t ", 0, 1, []string{"", ""}},
 		{"no match", "I would write good code.", 0, 1, []string{"", ""}},
-		{"all points", "Deduplicated by event, then verify the HMAC.", 1, 5, []string{"Deduplicated", "HMAC"}},
-		{"heavy point only", "A UNIQUE constraint on the event id.", 0.75, 4, []string{"UNIQUE constraint", ""}},
+		{"all points", "Deduplicated by event id before anything else, and then we verify the HMAC of the payload, so that a forged call is rejected and a repeated one changes nothing at all.", 1, 5, []string{"Deduplicated", "HMAC"}},
+		{"heavy point only", "We add a UNIQUE constraint on the event id, so the second insert of the same delivery fails and we know that the event was handled before.", 0.75, 4, []string{"UNIQUE constraint", ""}},
 		{"light point only", "Check the signature first.", 0.25, 2, []string{"", "signature"}},
-		{"synonym", "Store the idempotency-key.", 0.75, 4, []string{"idempotency-key", ""}},
-		{"stemming", "We deduplicating events and check signatures", 1, 5, []string{"deduplicating", "signatures"}},
-		{"accents and case", "DÉDUPLICATE, SIGNATURE", 1, 5, []string{"DÉDUPLICATE", "SIGNATURE"}},
-		{"earliest phrase wins", "hmac then signature", 0.25, 2, []string{"", "hmac"}},
+		{"synonym", "We store the idempotency-key of every delivery in a table, so that a repeated delivery is recognised and skipped without further work.", 0.75, 4, []string{"idempotency-key", ""}},
+		{"stemming", "We keep deduplicating events as they arrive, and we check signatures on every request before the payload is trusted or stored, because anyone on the internet can call the endpoint.", 1, 5, []string{"deduplicating", "signatures"}},
+		{"accents and case", "We always DÉDUPLICATE the deliveries and check the SIGNATURE of each one before we trust it, because the provider retries and anyone could forge a call to the public endpoint.", 1, 5, []string{"DÉDUPLICATE", "SIGNATURE"}},
+		{"earliest phrase wins", "We check the hmac first and then the signature header.", 0.25, 2, []string{"", "hmac"}},
+		// Rules v2: phrases count only in sentences, not negated, and the
+		// level must be earned by the length of the answer.
+		{"bare list", "DÉDUPLICATE, SIGNATURE", 0, 1, []string{"", ""}},
+		{"negated", "We would not deduplicate anything, and there is no signature check at all in our handler.", 0, 1, []string{"", ""}},
+		{"too short for level 5", "We deduplicate events and check signatures.", 1, 2, []string{"deduplicate", "signatures"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,8 +147,9 @@ func TestFreeTextLimits(t *testing.T) {
 		}
 	})
 	t.Run("within the limit", func(t *testing.T) {
-		s := Rules{}.ScoreQuestion(nil, &q, Answer{Text: "ééé queue"})
-		check(t, s, true, 1, 5)
+		// Full credit, but four words cannot earn more than level 2.
+		s := Rules{}.ScoreQuestion(nil, &q, Answer{Text: "We use a queue."})
+		check(t, s, true, 1, 2)
 		if s.Note != "" {
 			t.Errorf("note = %q, want none", s.Note)
 		}
@@ -159,7 +165,7 @@ func TestFreeTextLimits(t *testing.T) {
 	})
 	t.Run("unset weights count as 1", func(t *testing.T) {
 		q := freeText(item("A", 0, "alpha"), item("B", 0, "beta"))
-		s := Rules{}.ScoreQuestion(nil, &q, Answer{Text: "alpha"})
+		s := Rules{}.ScoreQuestion(nil, &q, Answer{Text: "We start with alpha and see how it goes from there."})
 		check(t, s, true, 0.5, 3)
 	})
 }
@@ -183,7 +189,9 @@ func TestTask(t *testing.T) {
 	}{
 		{"unanswered", Answer{}, false, 0, 1, ""},
 		{"partial", Answer{Text: code}, true, 0.25, 2, ""},
-		{"complete", Answer{Text: code + "var mu sync.Mutex\n// uses net/http/httptest\n"}, true, 1, 5, ""},
+		{"complete", Answer{Text: code + testCode}, true, 1, 5, ""},
+		// Rules v2: a comment earns nothing.
+		{"httptest only in a comment", Answer{Text: code + "var mu sync.Mutex\n// uses net/http/httptest\n"}, true, 0.75, 3, ""},
 		{"file only", Answer{FileName: "memo.pdf"}, true, 0, 1, `"memo.pdf" is not scored automatically`},
 		{"text and file", Answer{Text: code, FileName: "chart.png"}, true, 0.25, 2, `"chart.png"`},
 	}
@@ -206,6 +214,25 @@ func TestTask(t *testing.T) {
 		})
 	}
 }
+
+// testCode completes the handler of TestTask with a test, long enough for
+// level 5.
+const testCode = `
+var mu sync.Mutex
+
+func TestHandler(t *testing.T) {
+	mu.Lock()
+	defer mu.Unlock()
+	rec := httptest.NewRecorder()
+	h(rec, httptest.NewRequest(http.MethodGet, "/status", nil))
+	if got := rec.Header().Get("Content-Type"); got != "application/json" {
+		t.Fatalf("content type = %q, want JSON", got)
+	}
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status = %d", rec.Code)
+	}
+}
+`
 
 func TestMultipleChoice(t *testing.T) {
 	single := choice(false, posting.PartialCreditNone, "b")

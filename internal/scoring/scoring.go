@@ -28,8 +28,9 @@ const (
 	MaxLevel = 5
 )
 
-// RulesName is the Scorer name recorded by Rules.
-const RulesName = "rules/v1"
+// RulesName is the Scorer name recorded by Rules. Version 2 reads phrases
+// in context and caps gamed answers (docs/scoring.md).
+const RulesName = "rules/v2"
 
 // Answer is a candidate's answer to one question. The zero Answer means the
 // question was not answered.
@@ -105,6 +106,21 @@ type QuestionScore struct {
 	// Note is a remark for reviewers, e.g. that an attached file was not
 	// scored or that the answer was cut at the question's length limit.
 	Note string `json:"note,omitempty"`
+	// Confidence says how far the level of an open answer (free text or
+	// task) can be trusted: it is a suggestion, and a person should review
+	// it when the confidence is low. It is empty for multiple-choice and
+	// numeric questions, which are scored exactly, and for scores stored
+	// before confidences existed.
+	Confidence Confidence `json:"confidence,omitempty"`
+	// Reasons explain the confidence and any cap in words, e.g. "too short
+	// for level 5: 12 words" or "negated: \"no transaction\"".
+	Reasons []Reason `json:"reasons,omitempty"`
+	// Cap is the highest level the answer may have because a gaming
+	// indicator fired (see Reasons); 0 when nothing capped the level.
+	Cap int `json:"cap,omitempty"`
+	// UncappedLevel is the level the credit alone would give when Cap
+	// lowered it; 0 otherwise.
+	UncappedLevel int `json:"uncapped_level,omitempty"`
 	// OriginalLevel is the level the scorer gave.
 	OriginalLevel int `json:"original_level"`
 	// Overridden reports that a recruiter set the level.

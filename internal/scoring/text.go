@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -366,4 +367,55 @@ func cutRunes(s string, n int) string {
 		n--
 	}
 	return s
+}
+
+// findAll returns every match of phrase in the answer, in order, each once
+// (a match found in both the split and the joined tokens counts once).
+func (m *matcher) findAll(phrase string) []match {
+	p := tokenize(phrase)
+	all := append(m.findAllIn(p.split, &m.split), m.findAllIn(p.joined, &m.joined)...)
+	slices.SortFunc(all, func(a, b match) int {
+		if a.before(b) {
+			return -1
+		}
+		if b.before(a) {
+			return 1
+		}
+		return 0
+	})
+	return slices.Compact(all)
+}
+
+// findAllIn returns the occurrences of the phrase tokens in s, in order,
+// at the same cost as findIn.
+func (m *matcher) findAllIn(phrase []token, s *stream) []match {
+	if len(phrase) == 0 || len(phrase) > len(s.ids) {
+		return nil
+	}
+	ids := make([]int32, len(phrase))
+	anchor := 0
+	for i, tk := range phrase {
+		id, ok := m.vocab[tk.text]
+		if !ok {
+			return nil
+		}
+		ids[i] = id
+		if len(s.at[id]) < len(s.at[ids[anchor]]) {
+			anchor = i
+		}
+	}
+	var out []match
+	for _, at := range s.at[ids[anchor]] {
+		start := int(at) - anchor
+		if start < 0 {
+			continue
+		}
+		if start+len(ids) > len(s.ids) {
+			break
+		}
+		if equalIDs(s.ids[start:start+len(ids)], ids) {
+			out = append(out, match{s.toks[start].start, s.toks[start+len(ids)-1].end})
+		}
+	}
+	return out
 }
