@@ -82,7 +82,11 @@ func (s *Sandbox) harvestGate(w http.ResponseWriter, r *http.Request, endpoint, 
 // pageQuery returns a list request's query. Following a cursor, the cursor
 // must be the only parameter (422 otherwise); it carries the filters.
 func pageQuery(w http.ResponseWriter, r *http.Request) (url.Values, int, int, bool) {
-	q := r.URL.Query()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		harvestError(w, http.StatusUnprocessableEntity, "The query string is not valid.")
+		return nil, 0, 0, false
+	}
 	if c := q.Get("cursor"); c != "" || q.Has("cursor") {
 		if len(q) > 1 || len(q["cursor"]) > 1 {
 			harvestError(w, http.StatusUnprocessableEntity, "When a cursor is given it must be the only query parameter.")
@@ -92,7 +96,7 @@ func pageQuery(w http.ResponseWriter, r *http.Request) (url.Values, int, int, bo
 		if err == nil {
 			q, err = url.ParseQuery(string(raw))
 		}
-		if err != nil {
+		if err != nil || !q.Has("offset") {
 			harvestError(w, http.StatusUnprocessableEntity, "The cursor is not valid.")
 			return nil, 0, 0, false
 		}

@@ -232,13 +232,14 @@ func (s *Sandbox) revokeGrantLocked(grant string) {
 // grants were live.
 func (s *Sandbox) RevokeGrants() int {
 	s.mu.Lock()
+	now := s.now()
 	grants := map[string]bool{}
 	for _, m := range []map[string]*token{s.oauth.access, s.oauth.refresh} {
 		for _, t := range m {
-			if !t.revoked {
+			if !t.revoked && !t.used && now.Before(t.expires) {
 				grants[t.grant] = true
-				t.revoked = true
 			}
+			t.revoked = true
 		}
 	}
 	s.mu.Unlock()

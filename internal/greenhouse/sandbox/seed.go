@@ -113,7 +113,7 @@ func seedHarvest(now time.Time) *harvestData {
 			Departments: []named{departments[r.dept]}, Offices: []named{offices[i%len(offices)], offices[(i+1)%len(offices)]},
 			CreatedAt: created, UpdatedAt: created.AddDate(0, 0, 2)}
 		if i >= len(roles) {
-			j.Name = fmt.Sprintf("%s — %s", r.name, offices[i%len(offices)].Name)
+			j.Name = fmt.Sprintf("%s — %s", r.name, offices[(i+i/len(roles))%len(offices)].Name)
 		}
 		plan := "Hiring plan: two openings this quarter."
 		j.Notes = &plan
