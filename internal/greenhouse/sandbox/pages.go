@@ -102,7 +102,7 @@ func (s *Sandbox) render(w http.ResponseWriter, code int, page string, view any)
 
 // stageView builds the home page's view, reading the partner's tests.
 func (s *Sandbox) stageView(r *http.Request) *StagePage {
-	v := &StagePage{Title: "Greenhouse sandbox", SandboxURL: s.URL(), PartnerURL: s.cfg.PartnerURL, Legacy: s.cfg.Legacy,
+	v := &StagePage{Title: "Greenhouse sandbox", SandboxURL: s.URL(), PartnerURL: s.partnerFor("", "").url, Legacy: s.cfg.Legacy,
 		State: s.Snapshot(), Endpoints: Endpoints}
 	slices.Reverse(v.State.Sends)
 	slices.Reverse(v.State.Patches)

@@ -26,9 +26,19 @@ type partner struct {
 	url, key string
 }
 
+// SetPartner points the sandbox at a partner and organization key, for
+// list_tests and later sends (a test starts the sandbox before the partner).
+func (s *Sandbox) SetPartner(url, key string) {
+	s.mu.Lock()
+	s.cfg.PartnerURL, s.cfg.APIKey = strings.TrimRight(url, "/"), key
+	s.mu.Unlock()
+}
+
 // partnerFor returns the configured partner with the given overrides.
 func (s *Sandbox) partnerFor(url, key string) partner {
+	s.mu.Lock()
 	p := partner{url: s.cfg.PartnerURL, key: s.cfg.APIKey}
+	s.mu.Unlock()
 	if url != "" {
 		p.url = strings.TrimRight(url, "/")
 	}
