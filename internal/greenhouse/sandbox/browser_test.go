@@ -48,7 +48,9 @@ func TestBrowserStage(t *testing.T) {
 	takeAssessment(t, p, sd.InterviewID)
 	wctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if _, err := s.Wait(wctx, func(st sandbox.State) bool { return st.Sends[0].Status != nil && st.Sends[0].Status.PartnerStatus == "complete" }); err != nil {
+	if _, err := s.Wait(wctx, func(st sandbox.State) bool {
+		return st.Sends[0].Status != nil && st.Sends[0].Status.PartnerStatus == "complete"
+	}); err != nil {
 		t.Fatal("the completion never reached the sandbox")
 	}
 	apptest.Do(t, ctx, chromedp.Navigate(s.URL()+"/"), chromedp.WaitVisible(`#sends`))

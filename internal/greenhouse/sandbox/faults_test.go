@@ -172,4 +172,7 @@ func TestFaultKinds(t *testing.T) {
 	if faults[0] != "429" || faults[1] != "dropped connection" {
 		t.Errorf("recorded faults %q", faults)
 	}
+	if st := s.Snapshot().Patches; st[0].Answer != http.StatusTooManyRequests || st[1].Answer != 0 {
+		t.Errorf("recorded answers %d, %d", st[0].Answer, st[1].Answer)
+	}
 }

@@ -36,7 +36,8 @@ func (s *Sandbox) takeHomeTest(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if answered {
-		record(0, "")
+		code, _ := strconv.Atoi(fault) // a 429 or failure status; 0 when nothing was answered
+		record(code, "")
 		return
 	}
 	switch {

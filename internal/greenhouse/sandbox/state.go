@@ -126,11 +126,14 @@ type Violation struct {
 
 // Note is a note posted to Harvest's /v3/notes.
 type Note struct {
-	ID          int64
-	CandidateID int64
-	Body        string
-	Visibility  string
-	CreatedAt   time.Time
+	// ID is the note's id; CandidateID the candidate it is on.
+	ID, CandidateID int64
+	// Body is the note's text.
+	Body string
+	// Visibility is admin_only, private or public.
+	Visibility string
+	// CreatedAt is when it was posted.
+	CreatedAt time.Time
 }
 
 // GrantEvent is one OAuth event.
