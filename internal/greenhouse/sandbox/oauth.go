@@ -242,6 +242,9 @@ func (s *Sandbox) RevokeGrants() int {
 			t.revoked = true
 		}
 	}
+	for _, c := range s.oauth.codes {
+		c.used = true // a code not yet exchanged is withdrawn too
+	}
 	s.mu.Unlock()
 	s.grantEvent("revoked", fmt.Sprintf("the organization's grants were revoked (%d)", len(grants)))
 	return len(grants)

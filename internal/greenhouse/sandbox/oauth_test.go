@@ -161,11 +161,18 @@ func TestTokens(t *testing.T) {
 	}
 
 	tok = exchange(t, s, s.IssueCode(redirect, []string{"harvest:jobs:list"}, AsUser))
+	pending := s.IssueCode(redirect, []string{"harvest:jobs:list"}, AsUser)
 	if n := s.RevokeGrants(); n != 1 {
 		t.Errorf("revoked %d grants, want 1", n)
 	}
 	if status, body := refresh(t, s, tok["refresh_token"]); status != http.StatusBadRequest || body["error"] != "invalid_grant" {
 		t.Errorf("revoked refresh token: %d %v", status, body)
+	}
+	if status, _, _ := call(t, http.MethodGet, s.URL()+"/v3/jobs", "Bearer "+tok["access_token"], ""); status != http.StatusUnauthorized {
+		t.Errorf("revoked access token: %d", status)
+	}
+	if status, body := tokenCall(t, s, "cid", "secret", url.Values{"grant_type": {"authorization_code"}, "code": {pending}, "redirect_uri": {redirect}}); body["error"] != "invalid_grant" {
+		t.Errorf("a code issued before the revocation: %d %v", status, body)
 	}
 	for _, tc := range []struct {
 		form url.Values
