@@ -84,3 +84,17 @@ func (s *Sandbox) adminPoll(w http.ResponseWriter, r *http.Request) {
 func (s *Sandbox) adminRevoke(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]int{"revoked": s.RevokeGrants()})
 }
+
+// adminResend repeats a send and answers the partner_interview_id it got.
+func (s *Sandbox) adminResend(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	got, err := s.Resend(r.Context(), id)
+	switch {
+	case errors.Is(err, ErrNoSend):
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+	case err != nil:
+		writeJSON(w, http.StatusBadGateway, map[string]string{"error": err.Error(), "partner_interview_id": got})
+	default:
+		writeJSON(w, http.StatusOK, map[string]string{"partner_interview_id": got})
+	}
+}

@@ -126,6 +126,9 @@ func TestEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatalf("send_test: %v", err)
 		}
+		if id, err := s.Resend(ctx, sd.ID); err != nil || id != sd.InterviewID {
+			t.Errorf("a repeated send_test: %q %v, want %q", id, err, sd.InterviewID)
+		}
 		again, err := s.Poll(ctx, sd.ID)
 		if err != nil || again.PartnerStatus != "sent" {
 			t.Fatalf("test_status before starting: %v %+v", err, again)

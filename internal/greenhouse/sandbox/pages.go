@@ -168,6 +168,16 @@ func (s *Sandbox) pollForm(w http.ResponseWriter, r *http.Request) {
 	see(w, r, fmt.Sprintf("Read test_status of take-home test %d.", id))
 }
 
+func (s *Sandbox) resendForm(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	got, err := s.Resend(r.Context(), id)
+	if err != nil {
+		see(w, r, "Repeated send_test failed: "+err.Error())
+		return
+	}
+	see(w, r, fmt.Sprintf("Repeated the send of take-home test %d: the same partner_interview_id %s came back.", id, got))
+}
+
 func (s *Sandbox) faultForm(w http.ResponseWriter, r *http.Request) {
 	endpoint := r.PostFormValue("endpoint")
 	var f Fault

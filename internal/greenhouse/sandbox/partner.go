@@ -164,6 +164,7 @@ func (s *Sandbox) Send(ctx context.Context, in SendRequest) (*Send, error) {
 	} else {
 		body["url"] = sd.URL
 	}
+	sd.body = body
 	code, answer, err := s.callPartner(ctx, sd.partner, http.MethodPost, "send_test", nil, body)
 	switch {
 	case err != nil:
@@ -183,6 +184,46 @@ func (s *Sandbox) Send(ctx context.Context, in SendRequest) (*Send, error) {
 	s.update(func(st *State) { st.Sends = append(st.Sends, sd) })
 	c := *sd
 	return &c, err
+}
+
+// ErrDuplicate is returned when a repeated send_test got another partner_interview_id.
+var ErrDuplicate = errors.New("sandbox: a repeated send_test with the same url got another partner_interview_id")
+
+// Resend repeats a send's send_test request as is (same url), as Greenhouse
+// may when a request is retried. The contract asks for the same
+// partner_interview_id and nothing new; another id is ErrDuplicate.
+func (s *Sandbox) Resend(ctx context.Context, sendID int64) (string, error) {
+	s.mu.Lock()
+	sd := s.sendLocked(sendID)
+	var sent Send
+	if sd != nil {
+		sent = *sd
+	}
+	s.mu.Unlock()
+	if sd == nil || sent.InterviewID == "" {
+		return "", fmt.Errorf("%w: %d", ErrNoSend, sendID)
+	}
+	code, answer, err := s.callPartner(ctx, sent.partner, http.MethodPost, "send_test", nil, sent.body)
+	if err != nil {
+		return "", err
+	}
+	if code < 200 || code > 299 {
+		return "", &PartnerError{Call: "send_test", Code: code, Body: string(answer)}
+	}
+	id, errs := checkSendTest(answer)
+	if len(errs) > 0 {
+		s.report(ctx, sent.partner, Violation{APICall: "send_test", Errors: errs, PartnerTestID: sent.TestID, PartnerTestName: sent.TestName, CandidateEmail: sent.Email})
+		return "", fmt.Errorf("sandbox: send_test: %v", errs)
+	}
+	s.update(func(*State) {
+		if sd := s.sendLocked(sendID); sd != nil {
+			sd.Resends = append(sd.Resends, id)
+		}
+	})
+	if id != sent.InterviewID {
+		return id, fmt.Errorf("%w: %s, then %s", ErrDuplicate, sent.InterviewID, id)
+	}
+	return id, nil
 }
 
 // Poll reads test_status for a send now, as Greenhouse's legacy hourly

@@ -24,6 +24,7 @@ func (s *Sandbox) routes() http.Handler {
 	protected.HandleFunc("POST /authorize", s.authorizeDecision)
 	protected.HandleFunc("POST /sends", s.sendForm)
 	protected.HandleFunc("POST /sends/{id}/poll", s.pollForm)
+	protected.HandleFunc("POST /sends/{id}/resend", s.resendForm)
 	protected.HandleFunc("POST /faults", s.faultForm)
 	protected.HandleFunc("POST /revoke", s.revokeForm)
 	protected.HandleFunc("GET /admin/state", s.adminState)
@@ -31,6 +32,7 @@ func (s *Sandbox) routes() http.Handler {
 	protected.HandleFunc("PUT /admin/faults/{endpoint}", s.adminSetFault)
 	protected.HandleFunc("POST /admin/sends", s.adminSend)
 	protected.HandleFunc("POST /admin/sends/{id}/poll", s.adminPoll)
+	protected.HandleFunc("POST /admin/sends/{id}/resend", s.adminResend)
 	protected.HandleFunc("POST /admin/revoke", s.adminRevoke)
 	cop := http.NewCrossOriginProtection()
 	for _, p := range []string{"/{$}", "POST /authorize", "/sends", "/sends/", "/faults", "/revoke", "/admin/"} {

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -177,5 +178,33 @@ func TestLegacyPolling(t *testing.T) {
 	}
 	if _, err := s.Poll(context.Background(), 7); err == nil {
 		t.Error("polling an unknown test succeeded")
+	}
+}
+
+// TestResend: a repeated send_test must give the same partner_interview_id.
+func TestResend(t *testing.T) {
+	p := newPartner(t, "gh_key")
+	s := start(t, Config{PartnerURL: p.srv.URL, APIKey: "gh_key", Legacy: true})
+	ctx := context.Background()
+	sd, err := s.Send(ctx, SendRequest{TestID: "p-1", Email: "a@example.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.Resend(ctx, sd.ID); err != nil || id != "42" {
+		t.Errorf("same id: %q %v", id, err)
+	}
+	p.answer("send_test", `{"partner_interview_id":"43"}`)
+	if id, err := s.Resend(ctx, sd.ID); !errors.Is(err, ErrDuplicate) || id != "43" {
+		t.Errorf("another id: %q %v", id, err)
+	}
+	if got := s.Snapshot().Sends[0].Resends; !slices.Equal(got, []string{"42", "43"}) {
+		t.Errorf("resends %v", got)
+	}
+	code, body, _ := call(t, http.MethodGet, s.URL()+"/", "", "")
+	if code != http.StatusOK || !strings.Contains(body, "same id") || !strings.Contains(body, "another id, 43") {
+		t.Errorf("the page does not show the repeats: %d", code)
+	}
+	if _, err := s.Resend(ctx, 1); !errors.Is(err, ErrNoSend) {
+		t.Errorf("unknown send: %v", err)
 	}
 }

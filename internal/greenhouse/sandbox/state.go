@@ -50,8 +50,12 @@ type Send struct {
 	StatusAt time.Time
 	// PartnerURL is the partner the test was sent to.
 	PartnerURL string
+	// Resends are the partner_interview_ids answered to repeated sends of
+	// the same test (same url); each must equal InterviewID.
+	Resends []string
 
-	partner partner // with the organization key the PATCH must carry
+	partner partner        // with the organization key the PATCH must carry
+	body    map[string]any // the send_test request, for a repeat
 }
 
 // Status is a test_status answer as Greenhouse shows it.
@@ -164,6 +168,7 @@ func (s *Sandbox) snapshotLocked() State {
 	}
 	for _, sd := range s.state.Sends {
 		c := *sd
+		c.Resends = append([]string(nil), sd.Resends...)
 		st.Sends = append(st.Sends, &c)
 	}
 	return st
