@@ -90,8 +90,11 @@ func (s *Sandbox) callPartner(ctx context.Context, p partner, method, endpoint s
 
 // PartnerError is a partner's refusal (a non-2xx answer).
 type PartnerError struct {
+	// Call is the endpoint called, e.g. "send_test".
 	Call string
+	// Code is the partner's HTTP status.
 	Code int
+	// Body is the partner's answer.
 	Body string
 }
 

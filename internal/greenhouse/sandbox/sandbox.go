@@ -126,7 +126,9 @@ func New(cfg Config) *Sandbox {
 }
 
 // Handler returns the sandbox's HTTP handler: Greenhouse's endpoints, the
-// OAuth and Harvest endpoints, the pages and the admin endpoints.
+// OAuth and Harvest endpoints, the pages and the admin endpoints. When it is
+// served by another server than Start's, call SetURL with that server's URL
+// first: callback URLs and Link headers are built from it.
 func (s *Sandbox) Handler() http.Handler { return s.handler }
 
 // Start listens on addr (e.g. "127.0.0.1:0") and serves in the background.
@@ -184,15 +186,6 @@ func (s *Sandbox) Close() error {
 	}
 	s.bg.Wait()
 	return err
-}
-
-// Serve serves until ctx ends, then closes the sandbox.
-func (s *Sandbox) Serve(ctx context.Context, addr string) error {
-	if err := s.Start(addr); err != nil {
-		return err
-	}
-	<-ctx.Done()
-	return s.Close()
 }
 
 // id returns a new numeric id, unique within the sandbox.
