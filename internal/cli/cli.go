@@ -49,6 +49,9 @@ Commands:
                 generate and rotate print the new key, shown only this once
   candidate list  list candidates with status, link, score and recommendation
                 (--org SLUG [--posting ID] [--status S] [--json])
+  greenhouse-sandbox [serve]  run a local stand-in for Greenhouse (--addr, --partner-url, --key, …;
+                see 'talentsystems greenhouse-sandbox -h' and docs/sandbox.md)
+  greenhouse-sandbox send     send a dummy candidate through a running sandbox (--test ID --email E)
   version       print the version
 
 Every command takes the same settings (flags win over the environment):
@@ -70,6 +73,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		"apikey":         apikeyCmd,
 		"candidate list": candidateList,
 	}
+	cmds["greenhouse-sandbox"] = sandboxCmd
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(env.Stdout, usage)
 		return 0
