@@ -12,6 +12,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/greenhouse/sandbox"
+	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -52,7 +53,7 @@ func startProduct(t *testing.T, databaseURL, sandboxHost string) *product {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin, err := inst.Accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: "ann@acme.test", Name: "Ann", Password: "correct horse battery", Role: store.RoleAdmin})
+	admin, err := inst.Accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: "ann@acme.test", Name: "Ann", Password: "correct horse battery", Role: model.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func startProduct(t *testing.T, databaseURL, sandboxHost string) *product {
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
-	issued, err := inst.APIKeys.Generate(ctx, org.ID, 0)
+	issued, err := inst.APIKeys.Generate(ctx, model.CommandLine(org.ID), org.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
