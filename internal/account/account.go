@@ -183,13 +183,17 @@ var ErrBadLogin = apperror.New(apperror.Unauthorized, "Wrong email or password."
 func (s *Service) Authenticate(ctx context.Context, email, password string) (*model.User, error) {
 	u, err := store.UserByEmail(ctx, s.Store.DB, email)
 	if apperror.KindOf(err) == apperror.NotFound {
-		auth.CheckNoUser(password)
+		if err := auth.CheckNoUser(password); err != nil {
+			return nil, err
+		}
 		return nil, ErrBadLogin
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !auth.CheckPassword(u.PasswordHash, password) {
+	if ok, err := auth.CheckPassword(u.PasswordHash, password); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, ErrBadLogin
 	}
 	return u, nil
@@ -325,7 +329,9 @@ func (s *Service) UpdateProfile(ctx context.Context, u *model.User, sessionHash,
 	}
 	hash := ""
 	if newPassword != "" {
-		if !auth.CheckPassword(u.PasswordHash, current) {
+		if ok, err := auth.CheckPassword(u.PasswordHash, current); err != nil {
+			return err
+		} else if !ok {
 			return apperror.Field("current_password", "the current password is wrong")
 		}
 		if err := auth.ValidatePassword(newPassword); err != nil {

@@ -80,6 +80,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 	}
 	a := &App{Config: cfg, Store: st, Log: log}
 	if err := a.build(ctx, now, key); err != nil {
+		if a.Queue != nil {
+			a.Queue.Close()
+		}
 		st.Close()
 		return nil, err
 	}
@@ -98,10 +101,11 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 		Credential: gh.CallbackCredential.Reveal(), Timeout: gh.CallbackTimeout, RetryBase: gh.CallbackRetryBase, RetryMax: gh.CallbackRetryMax,
 		MaxTries: gh.CallbackMaxTries, UserAgent: "TalentSystems-Greenhouse-Callback/1 (+" + a.Config.BaseURL + ")"}, now, a.Log)
 	q, err := jobs.New(jobs.Deps{Store: a.Store, Mail: mail.New(a.Config.SMTP, a.Log), Log: a.Log, Now: now, PollInterval: a.Config.JobPollInterval,
-		Workers: []jobs.Registrar{callbacks}})
+		Workers: []jobs.Registrar{callbacks}, Box: box, MailRetention: a.Config.MailRetention, ListenURL: a.Config.DatabaseURL.Reveal()})
 	if err != nil {
 		return err
 	}
+	a.Queue = q
 	err = a.Store.WithMigrationLock(ctx, func() error {
 		if err := a.Store.Migrate(ctx); err != nil {
 			return err
@@ -111,7 +115,6 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	if err != nil {
 		return err
 	}
-	a.Queue = q
 	a.Accounts = &account.Service{Store: a.Store, Queue: q, BaseURL: a.Config.BaseURL, Now: now}
 	a.Postings = &postings.Service{Store: a.Store, Now: now}
 	notifier := &partner.Notifier{Queue: q, Now: now}
@@ -207,13 +210,18 @@ func (a *App) stop(ctx context.Context) error {
 	}
 	if a.listener != nil {
 		errs = append(errs, a.Queue.Stop(ctx))
+	} else {
+		a.Queue.Close()
 	}
 	errs = append(errs, a.Store.Close())
 	return errors.Join(errs...)
 }
 
 // Close releases the database of an App that was never started.
-func (a *App) Close() error { return a.Store.Close() }
+func (a *App) Close() error {
+	a.Queue.Close()
+	return a.Store.Close()
+}
 
 // NewLogger returns the configured slog logger writing to w.
 func NewLogger(cfg *config.Config, w interface{ Write([]byte) (int, error) }) *slog.Logger {

@@ -1,28 +1,61 @@
 package auth
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
+
+// check is CheckPassword for tests that do not expect ErrBusy.
+func check(t *testing.T, h, pw string) bool {
+	t.Helper()
+	ok, err := CheckPassword(h, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
 
 func TestPassword(t *testing.T) {
 	h, err := HashPassword("correct horse battery")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !CheckPassword(h, "correct horse battery") {
+	if !check(t, h, "correct horse battery") {
 		t.Error("the right password was refused")
 	}
 	for _, wrong := range []string{"", "correct horse batter", "Correct horse battery"} {
-		if CheckPassword(h, wrong) {
+		if check(t, h, wrong) {
 			t.Errorf("wrong password %q accepted", wrong)
 		}
 	}
 	for _, bad := range []string{"", "$argon2id$", "plain", "$argon2id$v=19$m=x$a$b"} {
-		if CheckPassword(bad, "x") {
+		if check(t, bad, "x") {
 			t.Errorf("malformed hash %q accepted", bad)
 		}
 	}
 	h2, _ := HashPassword("correct horse battery")
 	if h == h2 {
 		t.Error("two hashes of one password are equal: salt not random")
+	}
+}
+
+// TestHashingIsBounded: a check that cannot get one of the hashing slots in
+// time fails with ErrBusy instead of piling up 19 MiB hashes in memory.
+func TestHashingIsBounded(t *testing.T) {
+	h, err := HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hold every slot: a check must give up with ErrBusy.
+	for range cap(hashSlots) {
+		hashSlots <- struct{}{}
+	}
+	_, err = CheckPassword(h, "correct horse battery")
+	for range cap(hashSlots) {
+		<-hashSlots
+	}
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("with every slot taken: %v, want ErrBusy", err)
 	}
 }
 

@@ -37,6 +37,8 @@ type Config struct {
 	LogLevel string
 	// JobPollInterval is how often idle instances look for new jobs.
 	JobPollInterval time.Duration
+	// MailRetention is how long a sent (or given-up) mail's body is kept.
+	MailRetention time.Duration
 	// CookieSecure forces the Secure flag on cookies; by default it follows BaseURL's scheme.
 	CookieSecure bool
 	// Greenhouse configures the Greenhouse Assessment Partner integration.
@@ -180,6 +182,14 @@ func Settings(c *Config) []setting {
 				return fmt.Errorf("must be a duration of at least 10ms, got %q", v)
 			}
 			c.JobPollInterval = d
+			return nil
+		}},
+		{"mail-retention", "TS_MAIL_RETENTION", "168h", "how long the body of a sent mail is kept (sealed) before it is deleted", func(v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Hour {
+				return fmt.Errorf("must be a duration of at least 1h, got %q", v)
+			}
+			c.MailRetention = d
 			return nil
 		}},
 		{"cookie-secure", "TS_COOKIE_SECURE", "auto", "auto (from base URL), true or false", func(v string) error {

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/mail"
 	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/secretbox"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -33,6 +35,9 @@ type Queue struct {
 	// overdue is shared with the sweep worker, which is built before the
 	// services that can submit attempts.
 	overdue *Overdue
+	box     *secretbox.Box
+	// listener carries LISTEN/NOTIFY on PostgreSQL (nil elsewhere).
+	listener *pgxpool.Pool
 }
 
 // Deps are what the workers need.
@@ -45,7 +50,21 @@ type Deps struct {
 	PollInterval time.Duration
 	// Workers are the domains' own workers, each registering itself.
 	Workers []Registrar
+	// Box seals mail bodies at rest.
+	Box *secretbox.Box
+	// MailRetention is how long a mail's body is kept once it is done
+	// (delivered, failed or uncertain); the sweep deletes it then.
+	MailRetention time.Duration
+	// ListenURL is the PostgreSQL URL of the database: with it the queue
+	// listens for new jobs (LISTEN/NOTIFY) and works them at once instead
+	// of at the next poll. Empty on SQLite.
+	ListenURL string
 }
+
+// RescueAfter is how long a job may stay running before River takes it for
+// stuck (its instance crashed) and runs it again. It exceeds every worker's
+// own timeout (a minute by default, the callback's request time plus 30 s).
+const RescueAfter = 2 * time.Minute
 
 // Registrar adds a domain's workers to the queue. Domains register their own
 // workers at construction, so the queue knows no domain.
@@ -56,28 +75,40 @@ type Registrar interface {
 // New builds the queue and its workers; it does not start working.
 func New(d Deps) (*Queue, error) {
 	var driver riverdriver.Driver[*sql.Tx]
-	if d.Store.Dialect == store.Postgres {
+	var listener *pgxpool.Pool
+	if d.Store.Dialect == store.Postgres && d.ListenURL != "" {
+		cfg, err := pgxpool.ParseConfig(d.ListenURL)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: listener: the database URL cannot be parsed")
+		}
+		cfg.MaxConns = 2
+		if listener, err = pgxpool.NewWithConfig(context.Background(), cfg); err != nil {
+			return nil, fmt.Errorf("jobs: listener: %w", err)
+		}
+		driver = riverdatabasesql.NewWithPgxListener(d.Store.DB, listener)
+	} else if d.Store.Dialect == store.Postgres {
 		driver = riverdatabasesql.New(d.Store.DB)
 	} else {
 		driver = riversqlite.New(d.Store.DB)
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &emailWorker{store: d.Store, sender: d.Mail, now: d.Now})
+	river.AddWorker(workers, &emailWorker{store: d.Store, sender: d.Mail, box: d.Box, now: d.Now})
 	for _, r := range d.Workers {
 		r.Register(workers)
 	}
 	overdue := new(Overdue)
-	river.AddWorker(workers, &sweepWorker{store: d.Store, now: d.Now, overdue: overdue})
+	river.AddWorker(workers, &sweepWorker{store: d.Store, now: d.Now, overdue: overdue, mailRetention: d.MailRetention})
 	cooldown := min(d.PollInterval, river.FetchCooldownDefault)
 	client, err := river.NewClient(driver, &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(SweepInterval),
 			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})},
-		Workers:           workers,
-		FetchPollInterval: d.PollInterval,
-		FetchCooldown:     cooldown,
-		MaxAttempts:       12,
-		RetryPolicy:       backoff{},
+		Workers:              workers,
+		FetchPollInterval:    d.PollInterval,
+		FetchCooldown:        cooldown,
+		MaxAttempts:          12,
+		RescueStuckJobsAfter: RescueAfter,
+		RetryPolicy:          backoff{},
 		// River reports its routine (job counts, leadership) at info; only its
 		// warnings belong in the product's log.
 		Logger: slog.New(quiet{d.Log.Handler()}).With("component", "jobs"),
@@ -85,7 +116,7 @@ func New(d Deps) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: new client: %w", err)
 	}
-	return &Queue{client: client, driver: driver, store: d.Store, overdue: overdue}, nil
+	return &Queue{client: client, driver: driver, store: d.Store, box: d.Box, overdue: overdue, listener: listener}, nil
 }
 
 // backoff retries after 1 s, 2 s, 4 s … up to an hour, with ±20 % jitter so
@@ -134,7 +165,17 @@ func (q *Queue) Start(ctx context.Context) error {
 
 // Stop stops fetching new jobs and waits for running ones until ctx ends.
 func (q *Queue) Stop(ctx context.Context) error {
-	return q.client.Stop(ctx)
+	err := q.client.Stop(ctx)
+	q.Close()
+	return err
+}
+
+// Close releases the listener's connections (the queue's own database is
+// the store's). A queue never started needs only Close.
+func (q *Queue) Close() {
+	if q.listener != nil {
+		q.listener.Close()
+	}
 }
 
 // Insert enqueues a job in tx: it runs only if tx commits.
@@ -146,11 +187,48 @@ func (q *Queue) Insert(ctx context.Context, tx *sql.Tx, args river.JobArgs) erro
 }
 
 // SendEmail stores e in the outbox and enqueues its delivery, both in tx.
+// The bodies are sealed: links in them (invitations, resets, assessments)
+// are live credentials, readable neither at rest nor by staff.
 func (q *Queue) SendEmail(ctx context.Context, tx *sql.Tx, e *model.Email) error {
-	if err := store.CreateEmail(ctx, tx, e); err != nil {
+	sealed := *e
+	sealed.Text, sealed.HTML, sealed.Sealed = q.box.Seal(e.Text, mailContext), q.box.Seal(e.HTML, mailContext), true
+	if err := store.CreateEmail(ctx, tx, &sealed); err != nil {
 		return err
 	}
+	e.ID, e.Status = sealed.ID, sealed.Status
 	return q.Insert(ctx, tx, EmailArgs{EmailID: e.ID})
+}
+
+// mailContext binds sealed mail bodies to their use.
+const mailContext = "mail body"
+
+// OpenEmail returns e with its bodies unsealed.
+func (q *Queue) OpenEmail(e *model.Email) (*model.Email, error) {
+	return openEmail(q.box, e)
+}
+
+func openEmail(box *secretbox.Box, e *model.Email) (*model.Email, error) {
+	if !e.Sealed {
+		return e, nil
+	}
+	out := *e
+	var err error
+	if out.Text, err = box.Open(e.Text, mailContext); err != nil {
+		return nil, fmt.Errorf("jobs: open mail %d: %w", e.ID, err)
+	}
+	if out.HTML, err = box.Open(e.HTML, mailContext); err != nil {
+		return nil, fmt.Errorf("jobs: open mail %d: %w", e.ID, err)
+	}
+	out.Sealed = false
+	return &out, nil
+}
+
+// RetryEmail sends a failed or uncertain mail again (a staff decision), in tx.
+func (q *Queue) RetryEmail(ctx context.Context, tx *sql.Tx, id int64) error {
+	if err := store.RequeueEmail(ctx, tx, id); err != nil {
+		return err
+	}
+	return q.Insert(ctx, tx, EmailArgs{EmailID: id})
 }
 
 // quiet passes on only warnings and errors.

@@ -27,14 +27,21 @@ type Overdue func(ctx context.Context) (int, error)
 
 type sweepWorker struct {
 	river.WorkerDefaults[SweepArgs]
-	store   *store.Store
-	now     func() time.Time
-	overdue *Overdue
+	store         *store.Store
+	now           func() time.Time
+	overdue       *Overdue
+	mailRetention time.Duration
 }
 
 func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
-	if _, err := store.DeleteExpiredSessions(ctx, w.store.DB, w.now()); err != nil {
+	now := w.now()
+	if _, err := store.DeleteExpiredSessions(ctx, w.store.DB, now); err != nil {
 		return err
+	}
+	if w.mailRetention > 0 {
+		if _, err := store.PurgeEmailBodies(ctx, w.store.DB, now.Add(-w.mailRetention), now); err != nil {
+			return err
+		}
 	}
 	if *w.overdue == nil {
 		return nil

@@ -2,15 +2,18 @@ package model
 
 import "time"
 
-// Email statuses.
 // EmailStatus is an outgoing mail's state.
 type EmailStatus string
 
 const (
-	EmailQueued EmailStatus = "queued"
-	EmailSent   EmailStatus = "sent"
-	EmailLogged EmailStatus = "logged" // no SMTP server configured: written to the log instead
-	EmailFailed EmailStatus = "failed"
+	EmailQueued  EmailStatus = "queued"
+	EmailSending EmailStatus = "sending" // a delivery try is in flight
+	EmailSent    EmailStatus = "sent"
+	EmailLogged  EmailStatus = "logged" // no SMTP server configured: written to the log instead
+	EmailFailed  EmailStatus = "failed"
+	// EmailUncertain: a try was in flight when its instance stopped, so the
+	// mail may or may not have left; it is not sent again without staff.
+	EmailUncertain EmailStatus = "uncertain"
 )
 
 // Email is one outgoing message, kept as the outbox.
@@ -26,4 +29,9 @@ type Email struct {
 	LastError string
 	CreatedAt time.Time
 	SentAt    time.Time
+	// Sealed: Text and HTML are sealed under the server's key (mails from
+	// before sealing are not).
+	Sealed bool
+	// PurgedAt is when the body was deleted after the retention period.
+	PurgedAt time.Time
 }

@@ -67,3 +67,42 @@ func TestEffectiveStatusAgrees(t *testing.T) {
 		}
 	})
 }
+
+// TestPurgeEmailBodies: bodies of mails that are done and older than the
+// retention go; queued and recent ones stay.
+func TestPurgeEmailBodies(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		s := open(t, dbURL)
+		mk := func(status model.EmailStatus, age time.Duration) *model.Email {
+			e := &model.Email{To: "a@x.test", Subject: "s", Text: "body", HTML: "<p>body</p>", CreatedAt: t0.Add(-age)}
+			if err := store.CreateEmail(ctx, s.DB, e); err != nil {
+				t.Fatal(err)
+			}
+			if status != model.EmailQueued {
+				if _, err := store.ClaimEmail(ctx, s.DB, e.ID); err != nil {
+					t.Fatal(err)
+				}
+				if err := store.MarkEmail(ctx, s.DB, e.ID, status, "", t0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return e
+		}
+		oldSent, oldQueued, newSent, oldUncertain := mk(model.EmailSent, 10*24*time.Hour), mk(model.EmailQueued, 10*24*time.Hour),
+			mk(model.EmailSent, time.Hour), mk(model.EmailUncertain, 10*24*time.Hour)
+		n, err := store.PurgeEmailBodies(ctx, s.DB, t0.Add(-7*24*time.Hour), t0)
+		if err != nil || n != 2 {
+			t.Fatalf("purged %d (%v), want 2", n, err)
+		}
+		for e, purged := range map[*model.Email]bool{oldSent: true, oldQueued: false, newSent: false, oldUncertain: true} {
+			got, err := store.EmailByID(ctx, s.DB, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (got.Text == "" && !got.PurgedAt.IsZero()) != purged {
+				t.Errorf("mail %d (%s): body %q purged at %v, want purged %t", e.ID, got.Status, got.Text, got.PurgedAt, purged)
+			}
+		}
+	})
+}

@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"embed"
 	"errors"
@@ -66,7 +67,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 			return nil, fmt.Errorf("store: data folder %s cannot be created: %w", dataDir, err)
 		}
 		path := filepath.Join(dataDir, "talentsystems.db")
-		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		db, err := sql.Open("sqlite", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
@@ -75,18 +76,39 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := s.DB.PingContext(pingCtx); err != nil {
+	if err := s.ping(pingCtx); err != nil {
 		s.DB.Close()
 		return nil, fmt.Errorf("store: connect to %s database: %w", s.Dialect, err)
 	}
 	if s.Dialect == SQLite {
 		// A read-only data folder only shows on the first write.
-		if _, err := s.DB.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS _write_check(x INTEGER); DROP TABLE _write_check"); err != nil {
+		// The table's name is this process's own, so that two commands
+		// starting at once on one data folder do not drop each other's.
+		check := "_write_check_" + rand.Text()
+		if _, err := s.DB.ExecContext(ctx, "CREATE TABLE "+check+"(x INTEGER); DROP TABLE "+check); err != nil {
 			s.DB.Close()
 			return nil, fmt.Errorf("store: the data folder %s is not writable: %w", dataDir, err)
 		}
 	}
 	return s, nil
+}
+
+// ping checks the connection. A new SQLite file is switched to WAL by the
+// first connection, which takes an exclusive lock without waiting for a busy
+// one: processes opening the same new file at once retry until the deadline.
+func (s *Store) ping(ctx context.Context) error {
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		err := s.DB.PingContext(ctx)
+		var sqErr *sqlite.Error
+		if err == nil || s.Dialect != SQLite || !errors.As(err, &sqErr) || sqErr.Code()&0xff != sqlite3.SQLITE_BUSY {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 // Close closes the database.

@@ -179,3 +179,24 @@ func TestOpenErrors(t *testing.T) {
 		t.Error("an uncreatable data folder was accepted")
 	}
 }
+
+// TestOpenConcurrently: commands started at once on one SQLite data folder
+// all open it (the start-up write check of one never drops another's).
+func TestOpenConcurrently(t *testing.T) {
+	dir := t.TempDir()
+	errs := make(chan error, 16)
+	for range cap(errs) {
+		go func() {
+			s, err := store.Open(context.Background(), "", dir)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
