@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/sandbox"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -54,13 +56,13 @@ func rawCall(t *testing.T, method, url string, headers map[string]string, body s
 // JSON body.
 func TestGreenhouseErrors(t *testing.T) {
 	ctx := context.Background()
-	fake := newFakeGreenhouse(t)
-	e := ghStart(t, "", fake, nil)
+	gh := newGreenhouse(t, sandbox.Config{})
+	e := ghStart(t, "", gh, nil)
 	_, user, postingID, publicID, key := ghOrg(t, e, "acme")
 	api := e.URL + "/api/greenhouse/"
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(key+":"))
 	jsonHeaders := map[string]string{"Authorization": auth, "Content-Type": "application/json"}
-	good := sendTestBody(publicID, "harry@example.edu", fake.callbackURL("1"))
+	good := sendTestBody(publicID, "harry@example.edu", takeHomeURL(gh, "1"))
 
 	t.Run("401", func(t *testing.T) {
 		for name, h := range map[string]string{
@@ -164,11 +166,11 @@ func TestGreenhouseErrors(t *testing.T) {
 		}
 	})
 	t.Run("404 postings and interviews", func(t *testing.T) {
-		if status, _, _ := rawCall(t, http.MethodPost, api+"send_test", jsonHeaders, sendTestBody("pst_unknown", "a@b.test", fake.callbackURL("2"))); status != http.StatusNotFound {
+		if status, _, _ := rawCall(t, http.MethodPost, api+"send_test", jsonHeaders, sendTestBody("pst_unknown", "a@b.test", takeHomeURL(gh, "2"))); status != http.StatusNotFound {
 			t.Errorf("unknown posting: %d", status)
 		}
 		draft := importDraft(t, e, user)
-		if status, _, _ := rawCall(t, http.MethodPost, api+"send_test", jsonHeaders, sendTestBody(draft, "a@b.test", fake.callbackURL("3"))); status != http.StatusNotFound {
+		if status, _, _ := rawCall(t, http.MethodPost, api+"send_test", jsonHeaders, sendTestBody(draft, "a@b.test", takeHomeURL(gh, "3"))); status != http.StatusNotFound {
 			t.Errorf("draft posting: %d", status)
 		}
 		for _, id := range []string{"999999", "abc", "-1", "1.5", "0x10"} {
@@ -188,7 +190,7 @@ func TestGreenhouseErrors(t *testing.T) {
 		if err := e.Postings.Close(ctx, user, postingID); err != nil {
 			t.Fatal(err)
 		}
-		if status, _, _ := rawCall(t, http.MethodPost, api+"send_test", jsonHeaders, sendTestBody(publicID, "a@b.test", fake.callbackURL("4"))); status != http.StatusNotFound {
+		if status, _, _ := rawCall(t, http.MethodPost, api+"send_test", jsonHeaders, sendTestBody(publicID, "a@b.test", takeHomeURL(gh, "4"))); status != http.StatusNotFound {
 			t.Errorf("closed posting: %d", status)
 		}
 		if status, body, _ := rawCall(t, http.MethodGet, api+"list_tests", jsonHeaders, ""); status != http.StatusOK || body != "[]\n" {
@@ -201,14 +203,14 @@ func TestGreenhouseErrors(t *testing.T) {
 	t.Run("legacy url and unknown fields", func(t *testing.T) {
 		body := `{"partner_test_id": "` + publicID + `", "brand_new_field": [1, {"x": null}],
 			"candidate": {"first_name": "Old", "last_name": "Style", "email": "old@example.test", "phone_number": null,
-			"greenhouse_profile_url": "https://app.greenhouse.io/people/5", "url": "` + fake.callbackURL("legacy-7") + `", "extra": 1}}`
+			"greenhouse_profile_url": "https://app.greenhouse.io/people/5", "url": "` + takeHomeURL(gh, "legacy-7") + `", "extra": 1}}`
 		status, answer, _ := rawCall(t, http.MethodPost, api+"send_test", jsonHeaders, body)
 		if status != http.StatusOK {
 			t.Fatalf("%d %s", status, answer)
 		}
 		id, _ := strconv.ParseInt(interviewID(t, answer), 10, 64)
 		c := mustCandidate(t, e, user, id)
-		if c.GHCallbackURL != fake.callbackURL("legacy-7") || c.GHTestID != "legacy-7" || c.GHCandidateID != "5" || c.GHApplicationID != "" {
+		if c.GHCallbackURL != takeHomeURL(gh, "legacy-7") || c.GHTestID != "legacy-7" || c.GHCandidateID != "5" || c.GHApplicationID != "" {
 			t.Errorf("candidate %+v", c)
 		}
 	})
@@ -277,10 +279,12 @@ func TestGreenhouseRateLimit(t *testing.T) {
 // every answer names one candidate, and only one exists.
 func TestGreenhouseIdempotentConcurrent(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
-		fake := newFakeGreenhouse(t)
-		e := ghStart(t, dbURL, fake, nil)
+		gh := newGreenhouse(t, sandbox.Config{})
+		e := ghStart(t, dbURL, gh, nil)
 		_, user, _, publicID, key := ghOrg(t, e, "acme")
-		body := sendTestBody(publicID, "twenty@example.edu", fake.callbackURL("424242"))
+		// Twenty identical requests at once, as Greenhouse's retries could
+		// come: made by hand, since the sandbox sends one at a time.
+		body := sendTestBody(publicID, "twenty@example.edu", takeHomeURL(gh, "424242"))
 		var wg sync.WaitGroup
 		ids := make(chan string, 20)
 		for i := 0; i < 20; i++ {
@@ -308,9 +312,10 @@ func TestGreenhouseIdempotentConcurrent(t *testing.T) {
 			t.Errorf("%d candidates after 20 identical sends", n)
 		}
 		// A different take-home test for the same person is a new candidate.
-		status, answer, _ := ghCall(t, e.URL, http.MethodPost, "/api/greenhouse/send_test", key, sendTestBody(publicID, "twenty@example.edu", fake.callbackURL("424243")))
-		if status != http.StatusOK || seen[interviewID(t, answer)] != 0 || candidateCount(t, e, user.OrgID) != 2 {
-			t.Errorf("another test: %d %s", status, answer)
+		gh.SetPartner(e.URL, key)
+		sd, err := gh.Send(context.Background(), sandbox.SendRequest{TestID: publicID, Email: "twenty@example.edu"})
+		if err != nil || seen[sd.InterviewID] != 0 || candidateCount(t, e, user.OrgID) != 2 {
+			t.Errorf("another test: %v %+v", err, sd)
 		}
 	})
 }
@@ -319,31 +324,37 @@ func TestGreenhouseIdempotentConcurrent(t *testing.T) {
 // postings or interviews.
 func TestGreenhouseTenantWalls(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
-		fake := newFakeGreenhouse(t)
-		e := ghStart(t, dbURL, fake, nil)
+		ctx := context.Background()
+		gh := newGreenhouse(t, sandbox.Config{})
+		e := ghStart(t, dbURL, gh, nil)
 		_, _, _, publicA, keyA := ghOrg(t, e, "acme")
 		_, userB, _, publicB, keyB := ghOrg(t, e, "globex")
+		gh.SetPartner(e.URL, keyA) // the sandbox plays A's Greenhouse; B's sends carry B's key
 
 		_, body, _ := ghCall(t, e.URL, http.MethodGet, "/api/greenhouse/list_tests", keyA, "")
 		if !strings.Contains(body, publicA) || strings.Contains(body, publicB) {
 			t.Errorf("A's list_tests: %s", body)
 		}
-		if status, _, _ := ghCall(t, e.URL, http.MethodPost, "/api/greenhouse/send_test", keyA, sendTestBody(publicB, "x@example.test", fake.callbackURL("1"))); status != http.StatusNotFound {
-			t.Errorf("A sends to B's posting: %d", status)
+		if tests, err := gh.ListTests(ctx); err != nil || len(tests) != 1 || tests[0].ID != publicA {
+			t.Errorf("A's list_tests through the sandbox: %+v %v", tests, err)
+		}
+		var refused *sandbox.PartnerError
+		if _, err := gh.Send(ctx, sandbox.SendRequest{TestID: publicB, Email: "x@example.test"}); !errors.As(err, &refused) || refused.Code != http.StatusNotFound {
+			t.Errorf("A sends to B's posting: %v", err)
 		}
 		if n := candidateCount(t, e, userB.OrgID); n != 0 {
 			t.Errorf("B has %d candidates", n)
 		}
-		status, answer, _ := ghCall(t, e.URL, http.MethodPost, "/api/greenhouse/send_test", keyB, sendTestBody(publicB, "x@example.test", fake.callbackURL("1")))
-		if status != http.StatusOK {
-			t.Fatalf("B sends: %d %s", status, answer)
+		sdB, err := gh.Send(ctx, sandbox.SendRequest{TestID: publicB, Email: "x@example.test", APIKey: keyB})
+		if err != nil {
+			t.Fatalf("B sends: %v", err)
 		}
-		idB := interviewID(t, answer)
+		idB := sdB.InterviewID
 		if status, _, _ := ghCall(t, e.URL, http.MethodGet, "/api/greenhouse/test_status?partner_interview_id="+idB, keyA, ""); status != http.StatusNotFound {
 			t.Errorf("A reads B's interview: %d", status)
 		}
-		// The same take-home test id in A is A's own, new candidate.
-		status, answer, _ = ghCall(t, e.URL, http.MethodPost, "/api/greenhouse/send_test", keyA, sendTestBody(publicA, "x@example.test", fake.callbackURL("1")))
+		// The same take-home test (url) in A is A's own, new candidate.
+		status, answer, _ := ghCall(t, e.URL, http.MethodPost, "/api/greenhouse/send_test", keyA, sendTestBody(publicA, "x@example.test", sdB.URL))
 		if status != http.StatusOK || interviewID(t, answer) == idB {
 			t.Errorf("A's send with B's test id: %d %s", status, answer)
 		}

@@ -2,58 +2,54 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/app"
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/sandbox"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
-
-// ghSend sends a candidate for take-home test testID and returns it.
-func ghSend(t *testing.T, e *env, fake *fakeGreenhouse, user *model.User, publicID, key, testID string) *model.Candidate {
-	t.Helper()
-	status, body, _ := ghCall(t, e.URL, http.MethodPost, "/api/greenhouse/send_test", key, sendTestBody(publicID, "cand"+testID+"@example.test", fake.callbackURL(testID)))
-	if status != http.StatusOK {
-		t.Fatalf("send_test: %d %s", status, body)
-	}
-	id := interviewID(t, body)
-	fake.expect(testID, id)
-	n, _ := strconv.ParseInt(id, 10, 64)
-	return mustCandidate(t, e, user, n)
-}
 
 // TestGreenhouseCallbackRetries: Greenhouse fails five times (a 429 with
 // Retry-After, then 5xx) before it takes the callback; then a final 4xx is
 // recorded and not retried, until staff retry it.
 func TestGreenhouseCallbackRetries(t *testing.T) {
-	fake := newFakeGreenhouse(t)
-	e := ghStart(t, "", fake, nil)
+	gh := newGreenhouse(t, sandbox.Config{})
+	e := ghStart(t, "", gh, nil)
 	_, user, _, publicID, key := ghOrg(t, e, "acme")
-	fake.set(e.URL, key)
-	fake.retryAfter = "1"
-	fake.failWith(http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout)
+	gh.SetPartner(e.URL, key)
+	failOnce := func(code int) sandbox.Fault { return sandbox.Fault{FailureRate: 1, FailureStatus: code, Count: 1} }
+	if err := gh.SetFaults("patch", sandbox.Fault{RateLimitRate: 1, RetryAfter: 1, Count: 1},
+		failOnce(http.StatusServiceUnavailable), failOnce(http.StatusInternalServerError), failOnce(http.StatusBadGateway), failOnce(http.StatusGatewayTimeout)); err != nil {
+		t.Fatal(err)
+	}
 
-	c := ghSend(t, e, fake, user, publicID, key, "5001")
+	sd, c := ghSend(t, e, gh, user, publicID, "cand5001@example.test")
 	complete(t, e, c, nil)
-	apptest.Eventually(t, 20*time.Second, "the callback to get through", func() bool { return len(fake.delivered()) == 1 })
-	all := fake.list()
-	if len(all) != 6 {
-		t.Fatalf("%d tries, want 5 failures and a success", len(all))
+	st := ghWait(t, gh, 20*time.Second, "the callback to get through", func(st sandbox.State) bool { return len(readsAfterPatch(t, st, sd.ID)) == 1 })
+	all := patchesOf(st, sd.ID)
+	if len(all) != 6 || len(deliveredOf(st, sd.ID)) != 1 {
+		t.Fatalf("%d tries, want 5 failures and a success: %+v", len(all), all)
+	}
+	for i, want := range []int{429, 503, 500, 502, 504, 200} {
+		if all[i].Answer != want || all[i].Auth != "ok" || all[i].Method != http.MethodPatch {
+			t.Errorf("try %d: %+v, want answer %d with the right key", i+1, all[i], want)
+		}
 	}
 	if gap := all[1].At.Sub(all[0].At); gap < time.Second {
 		t.Errorf("Retry-After: 1 not honoured: the second try came %s after the first", gap)
 	}
-	if all[5].Status["partner_status"] != "complete" {
-		t.Errorf("after the retries Greenhouse read %v", all[5].Status)
+	if got := readsAfterPatch(t, st, sd.ID)[0]; got["partner_status"] != "complete" {
+		t.Errorf("after the retries Greenhouse read %v", got)
 	}
 	var cb *model.GreenhouseCallback
 	apptest.Eventually(t, 5*time.Second, "the callback recorded", func() bool {
@@ -65,8 +61,10 @@ func TestGreenhouseCallbackRetries(t *testing.T) {
 	}
 
 	// A 4xx other than 429 is final: recorded, not retried.
-	fake.failWith(http.StatusForbidden, http.StatusForbidden)
-	c2 := ghSend(t, e, fake, user, publicID, key, "5002")
+	if err := gh.SetFault("patch", sandbox.Fault{FailureRate: 1, FailureStatus: http.StatusForbidden, Count: 2}); err != nil {
+		t.Fatal(err)
+	}
+	sd2, c2 := ghSend(t, e, gh, user, publicID, "cand5002@example.test")
 	complete(t, e, c2, nil)
 	apptest.Eventually(t, 10*time.Second, "the final failure recorded", func() bool {
 		cb = mustCallbacks(t, e, user.OrgID)[0]
@@ -76,7 +74,7 @@ func TestGreenhouseCallbackRetries(t *testing.T) {
 		t.Errorf("final failure: %+v", cb)
 	}
 	time.Sleep(300 * time.Millisecond)
-	if n := len(fake.list()); n != 7 {
+	if n := len(gh.Snapshot().Patches); n != 7 {
 		t.Errorf("%d requests to Greenhouse, want 7: a 403 was retried", n)
 	}
 
@@ -87,19 +85,26 @@ func TestGreenhouseCallbackRetries(t *testing.T) {
 	if !strings.Contains(page.Body, "403 Forbidden") || !strings.Contains(page.Body, "/callbacks/"+strconv.FormatInt(cb.ID, 10)+"/retry") {
 		t.Fatalf("staff page lacks the failure: %d", page.Status)
 	}
-	fake.failWith() // the second 403 is still queued
+	// The second 403 of the fault is still to come.
 	r := staff.Submit("/staff/greenhouse?status=failed", "/staff/greenhouse/callbacks/"+strconv.FormatInt(cb.ID, 10)+"/retry", url.Values{"back": {"/staff/greenhouse?status=failed"}})
 	if r.Status != http.StatusSeeOther || r.Location != "/staff/greenhouse?status=failed" {
 		t.Fatalf("retry: %d %s", r.Status, r.Location)
 	}
 	apptest.Eventually(t, 10*time.Second, "the retried callback", func() bool {
 		cb = mustCallbacks(t, e, user.OrgID)[0]
-		return cb.Status == model.CallbackFailed && cb.Tries == 1 && len(fake.list()) == 8
+		return cb.Status == model.CallbackFailed && cb.Tries == 1 && len(gh.Snapshot().Patches) == 8
 	})
 	staff.Submit("/staff/greenhouse", "/staff/greenhouse/callbacks/"+strconv.FormatInt(cb.ID, 10)+"/retry", nil)
 	apptest.Eventually(t, 10*time.Second, "the second retry to succeed", func() bool {
 		return mustCallbacks(t, e, user.OrgID)[0].Status == model.CallbackDelivered
 	})
+	st = ghWait(t, gh, 10*time.Second, "the read after the second retry", func(st sandbox.State) bool { return len(readsAfterPatch(t, st, sd2.ID)) == 1 })
+	if got := patchesOf(st, sd2.ID); len(got) != 3 || got[0].Answer != 403 || got[1].Answer != 403 || got[2].Answer != 200 || got[2].Auth != "ok" {
+		t.Errorf("PATCHes of the second candidate: %+v", got)
+	}
+	if got := readsAfterPatch(t, st, sd2.ID)[0]; got["partner_status"] != "complete" {
+		t.Errorf("after the staff retry Greenhouse read %v", got)
+	}
 	if r := staff.Submit("/staff/greenhouse", "/staff/greenhouse/callbacks/"+strconv.FormatInt(cb.ID, 10)+"/retry", nil); r.Status != http.StatusConflict {
 		t.Errorf("retrying a delivered callback: %d", r.Status)
 	}
@@ -108,47 +113,51 @@ func TestGreenhouseCallbackRetries(t *testing.T) {
 // TestGreenhouseCallbackGivesUp: a Greenhouse that keeps failing is tried
 // the configured number of times, then the callback is given up and shown.
 func TestGreenhouseCallbackGivesUp(t *testing.T) {
-	fake := newFakeGreenhouse(t)
-	e := ghStart(t, "", fake, func(c *config.Config) { c.Greenhouse.CallbackMaxTries = 3 })
+	gh := newGreenhouse(t, sandbox.Config{Faults: map[string]sandbox.Fault{"patch": {FailureRate: 1, FailureStatus: http.StatusInternalServerError}}})
+	e := ghStart(t, "", gh, func(c *config.Config) { c.Greenhouse.CallbackMaxTries = 3 })
 	admin, user, _, publicID, key := ghOrg(t, e, "acme")
-	fake.set(e.URL, key)
-	fake.failWith(500, 500, 500, 500, 500)
-	c := ghSend(t, e, fake, user, publicID, key, "6001")
+	gh.SetPartner(e.URL, key)
+	sd, c := ghSend(t, e, gh, user, publicID, "cand6001@example.test")
 	complete(t, e, c, nil)
 	var cb *model.GreenhouseCallback
 	apptest.Eventually(t, 10*time.Second, "the callback given up", func() bool {
 		cb = mustCallbacks(t, e, user.OrgID)[0]
 		return cb.Status == model.CallbackFailed
 	})
-	if cb.Tries != 3 || !strings.Contains(cb.LastError, "gave up after 3 tries") || len(fake.list()) != 3 {
-		t.Errorf("callback %+v after %d requests", cb, len(fake.list()))
+	patches := gh.Snapshot().Patches
+	if cb.Tries != 3 || !strings.Contains(cb.LastError, "gave up after 3 tries") || len(patches) != 3 {
+		t.Errorf("callback %+v after %d requests", cb, len(patches))
+	}
+	for _, p := range patches {
+		if p.Answer != http.StatusInternalServerError || p.Auth != "ok" {
+			t.Errorf("PATCH %+v", p)
+		}
 	}
 	if card := admin.Get("/settings/integrations").Body; !strings.Contains(card, "We could not tell Greenhouse about a result") {
 		t.Error("the card does not show the failed callback")
 	}
 	// test_status still answers correctly for polling.
-	_, body, _ := ghCall(t, e.URL, http.MethodGet, "/api/greenhouse/test_status?partner_interview_id="+strconv.FormatInt(c.ID, 10), key, "")
-	if !strings.Contains(body, `"partner_status":"complete"`) {
-		t.Errorf("test_status: %s", body)
+	if st, err := gh.Poll(context.Background(), sd.ID); err != nil || st.PartnerStatus != "complete" {
+		t.Errorf("test_status: %v %+v", err, st)
 	}
 }
 
 // TestGreenhouseCallbackSurvivesRestart: the callback is enqueued with the
 // result while no instance works jobs; a new instance on the same database
-// delivers it.
+// and address delivers it.
 func TestGreenhouseCallbackSurvivesRestart(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
-		fake := newFakeGreenhouse(t)
+		gh := newGreenhouse(t, sandbox.Config{})
 		box := apptest.NewMailbox(t)
 		cfg := apptest.Config(t, dbURL)
 		cfg.SMTP = box.SMTP()
-		ghConfig(cfg, fake)
+		ghConfig(cfg, gh)
 		first := apptest.Start(t, cfg)
 		e := &env{Instance: first, box: box}
 		_, user, _, publicID, key := ghOrg(t, e, "acme")
-		fake.set(first.URL, key)
-		c := ghSend(t, e, fake, user, publicID, key, "7001")
+		gh.SetPartner(first.URL, key)
+		sd, c := ghSend(t, e, gh, user, publicID, "cand7001@example.test")
 		if err := first.Shutdown(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -168,35 +177,58 @@ func TestGreenhouseCallbackSurvivesRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		time.Sleep(200 * time.Millisecond)
-		if n := len(fake.list()); n != 0 {
+		if n := len(gh.Snapshot().Patches); n != 0 {
 			t.Fatalf("Greenhouse was called %d times with no instance running", n)
 		}
 
-		second := apptest.Start(t, cfg)
-		fake.set(second.URL, key)
-		apptest.Eventually(t, 20*time.Second, "the PATCH from the new instance", func() bool { return len(fake.delivered()) == 1 })
-		if st := fake.delivered()[0].Status; st["partner_status"] != "complete" || !strings.HasPrefix(st["partner_profile_url"].(string), second.URL+"/postings/") {
-			t.Errorf("after the restart Greenhouse read %v", st)
+		// The new instance takes the old one's address, where Greenhouse
+		// knows the partner's endpoints.
+		second := restartOn(t, cfg, first.URL)
+		st := ghWait(t, gh, 20*time.Second, "the PATCH from the new instance", func(st sandbox.State) bool { return len(readsAfterPatch(t, st, sd.ID)) == 1 })
+		if d := deliveredOf(st, sd.ID); len(d) != 1 || d[0].Auth != "ok" {
+			t.Errorf("PATCHes after the restart: %+v", st.Patches)
+		}
+		if got := readsAfterPatch(t, st, sd.ID)[0]; got["partner_status"] != "complete" || !strings.HasPrefix(fmt.Sprint(got["partner_profile_url"]), second.URL+"/postings/") {
+			t.Errorf("after the restart Greenhouse read %v", got)
 		}
 	})
 }
 
-// TestGreenhouseCallbackGuard: a callback url outside greenhouse.io and the
-// sandbox hosts is never called, and the reason is recorded.
-func TestGreenhouseCallbackGuard(t *testing.T) {
-	var hits atomic.Int32
-	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
-	defer evil.Close()
-	fake := newFakeGreenhouse(t)
-	e := ghStart(t, "", fake, nil)
-	admin, user, _, publicID, key := ghOrg(t, e, "acme")
-	evilURL := evil.URL + "/integrations/testing_partners/take_home_tests/8001"
-	status, body, _ := ghCall(t, e.URL, http.MethodPost, "/api/greenhouse/send_test", key, sendTestBody(publicID, "evil@example.test", evilURL))
-	if status != http.StatusOK {
-		t.Fatalf("send_test: %d %s", status, body)
+// restartOn starts an instance for cfg on the address of base, the URL of
+// an instance that was shut down, and stops it when the test ends.
+func restartOn(t *testing.T, cfg *config.Config, base string) *apptest.Instance {
+	t.Helper()
+	ln, err := net.Listen("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatalf("listen on the old instance's address: %v", err)
 	}
-	id, _ := strconv.ParseInt(interviewID(t, body), 10, 64)
-	complete(t, e, mustCandidate(t, e, user, id), nil)
+	cfg.BaseURL = base
+	a, err := app.New(context.Background(), cfg, app.Options{Log: apptest.Logger(t)})
+	if err != nil {
+		ln.Close()
+		t.Fatalf("app.New: %v", err)
+	}
+	if err := a.StartOn(context.Background(), ln); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() { a.Shutdown(context.Background()) })
+	return &apptest.Instance{App: a, URL: base}
+}
+
+// TestGreenhouseCallbackGuard: a callback url outside greenhouse.io and the
+// sandbox hosts is never called, and the reason is recorded. The foreign
+// host is a second sandbox that no operator allowed.
+func TestGreenhouseCallbackGuard(t *testing.T) {
+	gh := newGreenhouse(t, sandbox.Config{})
+	elsewhere := newGreenhouse(t, sandbox.Config{})
+	e := ghStart(t, "", gh, nil)
+	admin, user, _, publicID, key := ghOrg(t, e, "acme")
+	elsewhere.SetPartner(e.URL, key)
+	sd, c := ghSend(t, e, elsewhere, user, publicID, "evil@example.test")
+	if c.GHCallbackURL != sd.URL || !strings.HasPrefix(sd.URL, elsewhere.URL()) {
+		t.Fatalf("callback url %q for send %+v", c.GHCallbackURL, sd)
+	}
+	complete(t, e, c, nil)
 	var cb *model.GreenhouseCallback
 	apptest.Eventually(t, 10*time.Second, "the refusal recorded", func() bool {
 		cbs := mustCallbacks(t, e, user.OrgID)
@@ -206,8 +238,9 @@ func TestGreenhouseCallbackGuard(t *testing.T) {
 		cb = cbs[0]
 		return cb.Status == model.CallbackFailed
 	})
-	if hits.Load() != 0 || !strings.Contains(cb.LastError, "not sent: refused") || cb.Tries != 0 {
-		t.Errorf("callback to a foreign host: %d hits, %+v", hits.Load(), cb)
+	hits := len(elsewhere.Snapshot().Patches) + len(gh.Snapshot().Patches)
+	if hits != 0 || !strings.Contains(cb.LastError, "not sent: refused") || cb.Tries != 0 {
+		t.Errorf("callback to a foreign host: %d hits, %+v", hits, cb)
 	}
 	if card := admin.Get("/settings/integrations").Body; !strings.Contains(card, "will not be pushed to Greenhouse") {
 		t.Error("the card does not warn about the callback url at send_test")
@@ -215,19 +248,24 @@ func TestGreenhouseCallbackGuard(t *testing.T) {
 }
 
 // TestGreenhouseCallbackCredential: with TS_GREENHOUSE_CALLBACK_AUTH=basic
-// the configured credential is sent instead of the organization's key.
+// the configured credential is sent instead of the organization's key: a
+// Greenhouse that expects exactly that credential takes the PATCH.
 func TestGreenhouseCallbackCredential(t *testing.T) {
-	fake := newFakeGreenhouse(t)
-	e := ghStart(t, "", fake, func(c *config.Config) {
+	gh := newGreenhouse(t, sandbox.Config{PatchCredential: "partner:s3cret"})
+	e := ghStart(t, "", gh, func(c *config.Config) {
 		c.Greenhouse.CallbackAuth = "basic"
 		c.Greenhouse.CallbackCredential = "partner:s3cret"
 	})
 	_, user, _, publicID, key := ghOrg(t, e, "acme")
-	fake.set(e.URL, key)
-	c := ghSend(t, e, fake, user, publicID, key, "9001")
+	gh.SetPartner(e.URL, key)
+	sd, c := ghSend(t, e, gh, user, publicID, "cand9001@example.test")
 	complete(t, e, c, nil)
-	apptest.Eventually(t, 10*time.Second, "the callback", func() bool { return len(fake.list()) == 1 })
-	if got := fake.list()[0]; got.Auth != "Basic cGFydG5lcjpzM2NyZXQ=" || got.Answer != http.StatusForbidden {
-		t.Errorf("callback authorization %q (answer %d)", got.Auth, got.Answer)
+	st := ghWait(t, gh, 10*time.Second, "the callback", func(st sandbox.State) bool { return len(st.Patches) == 1 })
+	if got := st.Patches[0]; got.Auth != "ok" || got.Answer != http.StatusOK || got.SendID != sd.ID {
+		t.Errorf("callback credential %s (answer %d), want partner:s3cret", got.Auth, got.Answer)
 	}
+	apptest.Eventually(t, 5*time.Second, "the callback recorded as delivered", func() bool {
+		cbs := mustCallbacks(t, e, user.OrgID)
+		return len(cbs) == 1 && cbs[0].Status == model.CallbackDelivered
+	})
 }

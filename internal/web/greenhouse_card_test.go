@@ -12,6 +12,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/sandbox"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -166,13 +167,14 @@ func TestIntegrationsCard(t *testing.T) {
 // the candidate their link.
 func TestGreenhouseEmailOptIn(t *testing.T) {
 	ctx := context.Background()
-	fake := newFakeGreenhouse(t)
-	e := ghStart(t, "", fake, nil)
+	gh := newGreenhouse(t, sandbox.Config{})
+	e := ghStart(t, "", gh, nil)
 	_, user, _, publicID, key := ghOrg(t, e, "acme")
+	gh.SetPartner(e.URL, key)
 	if err := store.SetGreenhouseEmailCandidates(ctx, e.Store.DB, user.OrgID, true, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	c := ghSend(t, e, fake, user, publicID, key, "3001")
+	_, c := ghSend(t, e, gh, user, publicID, "cand3001@example.test")
 	m := e.box.WaitFor(t, c.Email, 10*time.Second)
 	if !strings.Contains(m.Text, e.Candidates.Link(c)) {
 		t.Errorf("the mail lacks the link: %s", m.Text)

@@ -2,12 +2,10 @@ package web_test
 
 import (
 	"context"
-	"net/http"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/sandbox"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -17,17 +15,12 @@ import (
 // extension and a second lapse it is told again.
 func TestGreenhouseToldOfExpiry(t *testing.T) {
 	ctx := context.Background()
-	fake := newFakeGreenhouse(t)
-	e := ghStart(t, "", fake, nil)
+	gh := newGreenhouse(t, sandbox.Config{})
+	e := ghStart(t, "", gh, nil)
 	_, user, _, publicID, key := ghOrg(t, e, "acme")
-	fake.set(e.URL, key)
-	status, body, _ := ghCall(t, e.URL, http.MethodPost, "/api/greenhouse/send_test", key, sendTestBody(publicID, "hp@example.edu", fake.callbackURL("555")))
-	if status != http.StatusOK {
-		t.Fatalf("send_test: %d %s", status, body)
-	}
-	id := interviewID(t, body)
-	fake.expect("555", id)
-	cid, _ := strconv.ParseInt(id, 10, 64)
+	gh.SetPartner(e.URL, key)
+	sd, c := ghSend(t, e, gh, user, publicID, "hp@example.edu")
+	cid := c.ID
 	lapse := func() {
 		c := mustCandidate(t, e, user, cid)
 		c.ExpiresAt = time.Now().Add(-time.Millisecond) // just lapsed, after anything reported before
@@ -44,9 +37,9 @@ func TestGreenhouseToldOfExpiry(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	apptest.Eventually(t, 10*time.Second, "the PATCH for the expiry", func() bool { return len(fake.delivered()) == 1 })
-	if st := fake.delivered()[0].Status; st["partner_status"] != "expired" {
-		t.Errorf("Greenhouse read %v", st)
+	st := ghWait(t, gh, 10*time.Second, "the PATCH for the expiry", func(st sandbox.State) bool { return len(readsAfterPatch(t, st, sd.ID)) == 1 })
+	if got := readsAfterPatch(t, st, sd.ID)[0]; got["partner_status"] != "expired" {
+		t.Errorf("Greenhouse read %v", got)
 	}
 	if cbs := mustCallbacks(t, e, user.OrgID); len(cbs) != 1 || cbs[0].Reason != model.CallbackExpired {
 		t.Fatalf("callbacks: %d", len(cbs))
@@ -60,5 +53,11 @@ func TestGreenhouseToldOfExpiry(t *testing.T) {
 	}
 	lapse()
 	e.Candidates.SubmitOverdue(ctx)
-	apptest.Eventually(t, 10*time.Second, "the PATCH for the second expiry", func() bool { return len(fake.delivered()) == 2 })
+	st = ghWait(t, gh, 10*time.Second, "the PATCH for the second expiry", func(st sandbox.State) bool { return len(readsAfterPatch(t, st, sd.ID)) == 2 })
+	if got := readsAfterPatch(t, st, sd.ID)[1]; got["partner_status"] != "expired" {
+		t.Errorf("after the second lapse Greenhouse read %v", got)
+	}
+	if d := deliveredOf(st, sd.ID); len(d) != 2 || len(st.Patches) != 2 {
+		t.Errorf("%d PATCHes accepted of %d, want 2 of 2", len(d), len(st.Patches))
+	}
 }

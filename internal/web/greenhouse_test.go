@@ -2,144 +2,56 @@ package web_test
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/sandbox"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
-// fakeGreenhouse stands in for Greenhouse's side of the callback: it takes
-// the PATCH at take_home_tests/{id} and, as Greenhouse does, calls
-// test_status at once with the same key, recording what it read.
-type fakeGreenhouse struct {
-	srv *httptest.Server
-	t   *testing.T
-
-	mu         sync.Mutex
-	tsURL, key string
-	interviews map[string]string // take_home_tests id → partner_interview_id
-	failures   []int             // statuses to answer before succeeding
-	retryAfter string            // sent with a 429 failure
-	patches    []ghPatch
-}
-
-type ghPatch struct {
-	At     time.Time
-	Path   string
-	Method string
-	Auth   string
-	Body   string
-	Answer int
-	// Status is what test_status said right after the PATCH, when answered 2xx.
-	Status map[string]any
-}
-
-func newFakeGreenhouse(t *testing.T) *fakeGreenhouse {
-	f := &fakeGreenhouse{t: t, interviews: map[string]string{}}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-// host is the fake's host:port, to configure as a sandbox host.
-func (f *fakeGreenhouse) host() string { return strings.TrimPrefix(f.srv.URL, "http://") }
-
-// callbackURL is the url a send_test carries for take-home test id.
-func (f *fakeGreenhouse) callbackURL(id string) string {
-	return f.srv.URL + "/integrations/testing_partners/take_home_tests/" + id
-}
-
-func (f *fakeGreenhouse) set(tsURL, key string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.tsURL, f.key = tsURL, key
-}
-
-func (f *fakeGreenhouse) expect(testID, interviewID string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.interviews[testID] = interviewID
-}
-
-func (f *fakeGreenhouse) failWith(codes ...int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.failures = append(f.failures, codes...)
-}
-
-func (f *fakeGreenhouse) list() []ghPatch {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]ghPatch(nil), f.patches...)
-}
-
-// delivered returns the PATCHes that Greenhouse accepted.
-func (f *fakeGreenhouse) delivered() []ghPatch {
-	var out []ghPatch
-	for _, p := range f.list() {
-		if p.Answer < 300 {
-			out = append(out, p)
-		}
+// newGreenhouse starts the in-process Greenhouse sandbox on loopback: it
+// sends candidates, takes the completion PATCH and reads test_status at
+// once, as Greenhouse does, checking every answer against the contract.
+// When the test ends it closes the sandbox and fails the test if the
+// product broke the contract.
+func newGreenhouse(t *testing.T, cfg sandbox.Config) *sandbox.Sandbox {
+	t.Helper()
+	if cfg.Log == nil {
+		cfg.Log = apptest.Logger(t)
 	}
-	return out
+	gh := sandbox.New(cfg)
+	if err := gh.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		gh.Close()
+		if v := gh.Snapshot().Violations; len(v) > 0 {
+			t.Errorf("the Greenhouse sandbox found contract violations: %+v", v)
+		}
+	})
+	return gh
 }
 
-func (f *fakeGreenhouse) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	f.mu.Lock()
-	p := ghPatch{At: time.Now(), Path: r.URL.Path, Method: r.Method, Auth: r.Header.Get("Authorization"), Body: string(body)}
-	code := http.StatusOK
-	switch {
-	case r.Method != http.MethodPatch:
-		code = http.StatusPreconditionFailed // what Greenhouse answers to another method
-	case p.Auth != "Basic "+base64.StdEncoding.EncodeToString([]byte(f.key+":")):
-		code = http.StatusForbidden
-	case len(f.failures) > 0:
-		code, f.failures = f.failures[0], f.failures[1:]
-		if code == http.StatusTooManyRequests && f.retryAfter != "" {
-			w.Header().Set("Retry-After", f.retryAfter)
-		}
-	}
-	interview := f.interviews[r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]]
-	tsURL, key := f.tsURL, f.key
-	f.mu.Unlock()
-	if code < 300 && interview != "" {
-		// Greenhouse calls Test Status as soon as it is told: the result must already be committed.
-		status, st, _ := ghCall(f.t, tsURL, http.MethodGet, "/api/greenhouse/test_status?partner_interview_id="+interview, key, "")
-		if status == http.StatusOK {
-			json.Unmarshal([]byte(st), &p.Status)
-		}
-	}
-	p.Answer = code
-	f.mu.Lock()
-	f.patches = append(f.patches, p)
-	f.mu.Unlock()
-	w.WriteHeader(code)
-	fmt.Fprint(w, `{"status":"ok"}`)
-}
-
-// ghStart starts an instance whose callbacks may go to fake and retry fast.
-func ghStart(t *testing.T, dbURL string, fake *fakeGreenhouse, tweak func(*config.Config)) *env {
+// ghStart starts an instance whose callbacks may go to the sandbox gh (when
+// not nil) and retry fast.
+func ghStart(t *testing.T, dbURL string, gh *sandbox.Sandbox, tweak func(*config.Config)) *env {
 	t.Helper()
 	box := apptest.NewMailbox(t)
 	cfg := apptest.Config(t, dbURL)
 	cfg.SMTP = box.SMTP()
-	ghConfig(cfg, fake)
+	ghConfig(cfg, gh)
 	if tweak != nil {
 		tweak(cfg)
 	}
@@ -150,13 +62,91 @@ func ghStart(t *testing.T, dbURL string, fake *fakeGreenhouse, tweak func(*confi
 	return &env{Instance: inst, box: box}
 }
 
-func ghConfig(cfg *config.Config, fake *fakeGreenhouse) {
-	if fake != nil {
-		cfg.Greenhouse.SandboxHosts = []string{fake.host()}
+// ghConfig allows callbacks to the sandbox, as an operator would with
+// TS_GREENHOUSE_SANDBOX_HOSTS, and makes retries fast.
+func ghConfig(cfg *config.Config, gh *sandbox.Sandbox) {
+	if gh != nil {
+		cfg.Greenhouse.SandboxHosts = []string{gh.Addr()}
 	}
 	cfg.Greenhouse.CallbackRetryBase = 20 * time.Millisecond
 	cfg.Greenhouse.CallbackRetryMax = 200 * time.Millisecond
 	cfg.Greenhouse.CallbackTimeout = 5 * time.Second
+}
+
+// takeHomeURL is the sandbox's callback url for take-home test id, for
+// send_test requests made by hand.
+func takeHomeURL(gh *sandbox.Sandbox, id string) string {
+	return gh.URL() + "/integrations/testing_partners/take_home_tests/" + id
+}
+
+// ghSend has the sandbox send a candidate for the posting publicID to its
+// partner (see SetPartner) and returns the send and the candidate created.
+func ghSend(t *testing.T, e *env, gh *sandbox.Sandbox, user *model.User, publicID, email string) (*sandbox.Send, *model.Candidate) {
+	t.Helper()
+	sd, err := gh.Send(context.Background(), sandbox.SendRequest{TestID: publicID, Email: email})
+	if err != nil {
+		t.Fatalf("send_test: %v", err)
+	}
+	n, err := strconv.ParseInt(sd.InterviewID, 10, 64)
+	if err != nil {
+		t.Fatalf("partner_interview_id %q: %v", sd.InterviewID, err)
+	}
+	return sd, mustCandidate(t, e, user, n)
+}
+
+// patchesOf returns the requests the sandbox received on a send's url, oldest first.
+func patchesOf(st sandbox.State, sendID int64) []sandbox.Patch {
+	var out []sandbox.Patch
+	for _, p := range st.Patches {
+		if p.SendID == sendID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// deliveredOf returns the PATCHes of a send that Greenhouse accepted.
+func deliveredOf(st sandbox.State, sendID int64) []sandbox.Patch {
+	var out []sandbox.Patch
+	for _, p := range patchesOf(st, sendID) {
+		if p.Answer >= 200 && p.Answer < 300 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// readsAfterPatch returns what the sandbox read from test_status right after
+// each accepted PATCH of a send, oldest first: the answer's JSON, or nil when
+// the read failed.
+func readsAfterPatch(t *testing.T, st sandbox.State, sendID int64) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, r := range st.StatusReads {
+		if r.SendID != sendID || r.Trigger != "patch" {
+			continue
+		}
+		var m map[string]any
+		if r.Code == http.StatusOK && r.Error == "" {
+			if err := json.Unmarshal([]byte(r.Body), &m); err != nil {
+				t.Errorf("test_status answer %q: %v", r.Body, err)
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// ghWait waits until cond holds for the sandbox's state, and returns it.
+func ghWait(t *testing.T, gh *sandbox.Sandbox, timeout time.Duration, what string, cond func(sandbox.State) bool) sandbox.State {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	st, err := gh.Wait(ctx, cond)
+	if err != nil {
+		t.Fatalf("waiting for %s: %v; the sandbox has %d PATCHes %+v and %d test_status reads %+v", what, err, len(st.Patches), st.Patches, len(st.StatusReads), st.StatusReads)
+	}
+	return st
 }
 
 // ghCall makes an API request as Greenhouse does: HTTP Basic with the key as
@@ -238,46 +228,50 @@ func mustCallbacks(t *testing.T, e *env, orgID int64) []*model.GreenhouseCallbac
 	return cbs
 }
 
-// TestGreenhouseEndToEnd drives the integration as Greenhouse does: list the
-// tests, send a candidate (twice), the candidate completes, the PATCH
-// arrives, and test_status is complete with score, link and flat metadata.
-// Then a re-score and a reset reach Greenhouse too.
+// TestGreenhouseEndToEnd drives the integration through the Greenhouse
+// sandbox: it lists the tests, sends a candidate (twice), the candidate
+// completes, the PATCH arrives with the organization's key, and the
+// test_status Greenhouse reads at once is complete with score, link and flat
+// metadata. Then a re-score and a reset reach Greenhouse too.
 func TestGreenhouseEndToEnd(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
-		fake := newFakeGreenhouse(t)
-		e := ghStart(t, dbURL, fake, nil)
+		gh := newGreenhouse(t, sandbox.Config{})
+		e := ghStart(t, dbURL, gh, nil)
 		admin, user, postingID, publicID, key := ghOrg(t, e, "acme")
-		fake.set(e.URL, key)
+		gh.SetPartner(e.URL, key)
 
 		status, body, _ := ghCall(t, e.URL, http.MethodGet, "/api/greenhouse/list_tests", key, "")
 		if status != http.StatusOK {
 			t.Fatalf("list_tests: %d %s", status, body)
 		}
-		var tests []map[string]any
-		if err := json.Unmarshal([]byte(body), &tests); err != nil || len(tests) != 1 {
-			t.Fatalf("list_tests: %s", body)
+		var raw []map[string]any
+		if err := json.Unmarshal([]byte(body), &raw); err != nil || len(raw) != 1 || len(raw[0]) != 2 {
+			t.Fatalf("list_tests entries are not exactly partner_test_id and partner_test_name: %s", body)
 		}
-		if tests[0]["partner_test_id"] != publicID || tests[0]["partner_test_name"] != "Senior Backend Engineer (Go) — Interview and practical" || len(tests[0]) != 2 {
-			t.Errorf("list_tests entry: %v", tests[0])
+		tests, err := gh.ListTests(ctx)
+		if err != nil {
+			t.Fatalf("list_tests: %v", err)
+		}
+		if len(tests) != 1 || tests[0].ID != publicID || tests[0].Name != "Senior Backend Engineer (Go) — Interview and practical" {
+			t.Errorf("list_tests: %+v", tests)
 		}
 
-		send := sendTestBody(publicID, "hpotter@example.edu", fake.callbackURL("98765"))
-		status, body, _ = ghCall(t, e.URL, http.MethodPost, "/api/greenhouse/send_test", key, send)
-		if status != http.StatusOK {
-			t.Fatalf("send_test: %d %s", status, body)
+		sd, err := gh.Send(ctx, sandbox.SendRequest{TestID: tests[0].ID, TestName: tests[0].Name, Email: "hpotter@example.edu"})
+		if err != nil {
+			t.Fatalf("send_test: %v", err)
 		}
-		id := interviewID(t, body)
-		fake.expect("98765", id)
-		status, again, _ := ghCall(t, e.URL, http.MethodPost, "/api/greenhouse/send_test", key, send)
-		if status != http.StatusOK || interviewID(t, again) != id {
-			t.Errorf("repeated send_test: %d %s, want the same id %s", status, again, id)
+		id := sd.InterviewID
+		if again, err := gh.Resend(ctx, sd.ID); err != nil || again != id {
+			t.Errorf("repeated send_test: %q %v, want the same id %s", again, err, id)
 		}
+		testKey := strconv.FormatInt(sd.ID, 10)
 		cid, _ := strconv.ParseInt(id, 10, 64)
 		c := mustCandidate(t, e, user, cid)
-		if c.Source != model.SourceGreenhouse || c.PostingID != postingID || c.GHCandidateID != "17681532" || c.GHApplicationID != "26234709" ||
-			c.GHTestID != "98765" || c.GHSentBy != "recruiter@example.org" || c.GHCallbackURL != fake.callbackURL("98765") || c.Email != "hpotter@example.edu" {
-			t.Errorf("candidate: %+v", c)
+		if c.Source != model.SourceGreenhouse || c.PostingID != postingID || c.GHCandidateID != strconv.FormatInt(sd.CandidateID, 10) ||
+			c.GHApplicationID != strconv.FormatInt(sd.ApplicationID, 10) || c.GHTestID != testKey || c.GHSentBy != sd.SentBy ||
+			c.GHCallbackURL != sd.URL || c.Email != "hpotter@example.edu" {
+			t.Errorf("candidate: %+v for send %+v", c, sd)
 		}
 		if list, n, _ := store.ListCandidates(ctx, e.Store.DB, model.CandidateFilter{OrgID: user.OrgID, Now: time.Now()}); n != 1 {
 			t.Errorf("%d candidates after a repeated send_test: %v", n, list)
@@ -286,36 +280,40 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 			t.Error("a Greenhouse candidate was emailed without the organization opting in")
 		}
 
-		status, body, _ = ghCall(t, e.URL, http.MethodGet, "/api/greenhouse/test_status?partner_interview_id="+id, key, "")
-		if status != http.StatusOK || body != "{\"partner_status\":\"sent\"}\n" {
-			t.Errorf("test_status before starting: %d %s", status, body)
+		if st, err := gh.Poll(ctx, sd.ID); err != nil || st.Raw != "{\"partner_status\":\"sent\"}\n" {
+			t.Errorf("test_status before starting: %v %+v", err, st)
 		}
 		token := tokenOf(e, c)
 		if err := e.Candidates.Start(ctx, token, true); err != nil {
 			t.Fatal(err)
 		}
-		if _, body, _ = ghCall(t, e.URL, http.MethodGet, "/api/greenhouse/test_status?partner_interview_id="+id, key, ""); !strings.Contains(body, `"in_progress"`) {
-			t.Errorf("test_status after starting: %s", body)
+		if st, err := gh.Poll(ctx, sd.ID); err != nil || st.PartnerStatus != "in_progress" {
+			t.Errorf("test_status after starting: %v %+v", err, st)
 		}
-		if len(fake.list()) != 0 {
-			t.Error("starting the assessment called Greenhouse")
+		if n := len(gh.Snapshot().Patches); n != 0 {
+			t.Errorf("starting the assessment called Greenhouse %d times", n)
 		}
 
 		// The candidate completes the assessment (through the service the pages use).
 		ss := complete(t, e, c, goodAnswers(mustDoc(t, e, user, postingID)))
-		apptest.Eventually(t, 10*time.Second, "the completion PATCH", func() bool { return len(fake.delivered()) == 1 })
-		p := fake.delivered()[0]
-		if p.Method != http.MethodPatch || p.Path != "/integrations/testing_partners/take_home_tests/98765" || p.Body != "" {
+		st := ghWait(t, gh, 10*time.Second, "the completion PATCH and test_status read", func(st sandbox.State) bool { return len(readsAfterPatch(t, st, sd.ID)) == 1 })
+		if d := deliveredOf(st, sd.ID); len(d) != 1 {
+			t.Fatalf("%d PATCHes accepted, want 1: %+v", len(d), st.Patches)
+		}
+		p := st.Patches[0]
+		if p.Method != http.MethodPatch || p.Path != "/integrations/testing_partners/take_home_tests/"+testKey || p.Body != "" || p.Auth != "ok" || p.Answer != http.StatusOK {
 			t.Errorf("callback: %+v", p)
 		}
+		read := readsAfterPatch(t, st, sd.ID)[0]
 		c = mustCandidate(t, e, user, cid)
-		checkComplete(t, e, c, p.Status, len(ss.Doc.Competencies))
+		checkComplete(t, e, c, read, len(ss.Doc.Competencies))
 
 		// The scorecard link works for a signed-in member of the organization.
-		if r := admin.Get(strings.TrimPrefix(p.Status["partner_profile_url"].(string), e.URL)); r.Status != http.StatusOK {
+		link, _ := read["partner_profile_url"].(string)
+		if r := admin.Get(strings.TrimPrefix(link, e.URL)); r.Status != http.StatusOK {
 			t.Errorf("partner_profile_url for a signed-in member: %d", r.Status)
 		}
-		if r := apptest.NewClient(t, e.URL).Get(strings.TrimPrefix(p.Status["partner_profile_url"].(string), e.URL)); r.Status != http.StatusSeeOther {
+		if r := apptest.NewClient(t, e.URL).Get(strings.TrimPrefix(link, e.URL)); r.Status != http.StatusSeeOther {
 			t.Errorf("partner_profile_url anonymous: %d", r.Status)
 		}
 		apptest.Eventually(t, 5*time.Second, "the callback recorded as delivered", func() bool {
@@ -339,9 +337,9 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 		if err := e.Candidates.Override(ctx, user, c.ID, res.Questions[0].Key, 1, "Reviewed by hand: the answer misses the point."); err != nil {
 			t.Fatal(err)
 		}
-		apptest.Eventually(t, 10*time.Second, "the PATCH after an override", func() bool { return len(fake.delivered()) == 2 })
+		st = ghWait(t, gh, 10*time.Second, "the PATCH after an override", func(st sandbox.State) bool { return len(readsAfterPatch(t, st, sd.ID)) == 2 })
 		c = mustCandidate(t, e, user, cid)
-		after := fake.delivered()[1].Status
+		after := readsAfterPatch(t, st, sd.ID)[1]
 		if after["partner_score"] == before || after["partner_score"] != round1(*c.Score) {
 			t.Errorf("score after override: Greenhouse read %v, was %v, now %v", after["partner_score"], before, *c.Score)
 		}
@@ -353,9 +351,9 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 		if err := e.Candidates.Reset(ctx, user.OrgID, user.ID, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		apptest.Eventually(t, 10*time.Second, "the PATCH after a reset", func() bool { return len(fake.delivered()) == 3 })
-		if st := fake.delivered()[2].Status; st["partner_status"] != "sent" || len(st) != 1 {
-			t.Errorf("status after reset: %v", st)
+		st = ghWait(t, gh, 10*time.Second, "the PATCH after a reset", func(st sandbox.State) bool { return len(readsAfterPatch(t, st, sd.ID)) == 3 })
+		if got := readsAfterPatch(t, st, sd.ID)[2]; got["partner_status"] != "sent" || len(got) != 1 {
+			t.Errorf("status after reset: %v", got)
 		}
 		if emails, _ := store.RecentEmails(ctx, e.Store.DB, 50); containsMailTo(emails, "hpotter@example.edu") {
 			t.Error("a reset emailed a Greenhouse candidate")
@@ -363,9 +361,12 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 		// The new attempt is reported again once completed.
 		c = mustCandidate(t, e, user, cid)
 		complete(t, e, c, nil)
-		apptest.Eventually(t, 10*time.Second, "the PATCH after the second completion", func() bool { return len(fake.delivered()) == 4 })
-		if st := fake.delivered()[3].Status; st["partner_status"] != "complete" {
-			t.Errorf("status after the second completion: %v", st)
+		st = ghWait(t, gh, 10*time.Second, "the PATCH after the second completion", func(st sandbox.State) bool { return len(readsAfterPatch(t, st, sd.ID)) == 4 })
+		if got := readsAfterPatch(t, st, sd.ID)[3]; got["partner_status"] != "complete" {
+			t.Errorf("status after the second completion: %v", got)
+		}
+		if d := deliveredOf(st, sd.ID); len(d) != 4 || len(st.Patches) != 4 {
+			t.Errorf("%d PATCHes accepted of %d, want 4 of 4", len(d), len(st.Patches))
 		}
 		if cbs := mustCallbacks(t, e, user.OrgID); cbs[0].Reason != model.CallbackCompleted || cbs[1].Reason != model.CallbackReset {
 			t.Errorf("callback reasons: %s, %s", cbs[0].Reason, cbs[1].Reason)
@@ -374,7 +375,7 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 		// Staff see every callback; the organization sees the activity.
 		staff := apptest.NewClient(t, e.URL)
 		staff.SignIn("staff@ts.test", password)
-		if r := staff.Get("/staff/greenhouse"); r.Status != http.StatusOK || strings.Count(r.Body, "take_home_tests/98765") != 4 || !strings.Contains(r.Body, "delivered") {
+		if r := staff.Get("/staff/greenhouse"); r.Status != http.StatusOK || strings.Count(r.Body, "take_home_tests/"+testKey) != 4 || !strings.Contains(r.Body, "delivered") {
 			t.Errorf("staff callbacks page: %d", r.Status)
 		}
 		card := admin.Get("/settings/integrations")
@@ -382,6 +383,9 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 			if !strings.Contains(card.Body, want) {
 				t.Errorf("the card's activity lacks %q", want)
 			}
+		}
+		if v := gh.Snapshot().Violations; len(v) != 0 {
+			t.Errorf("the product broke the contract: %+v", v)
 		}
 	})
 }

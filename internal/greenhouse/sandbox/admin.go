@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -27,16 +28,29 @@ func (s *Sandbox) adminFaults(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.Faults())
 }
 
-// adminSetFault sets one endpoint's fault from a JSON Fault ({} clears it).
+// adminSetFault sets one endpoint's fault from a JSON Fault ({} clears it),
+// or a sequence of faults from a JSON array of them (see SetFaults).
 func (s *Sandbox) adminSetFault(w http.ResponseWriter, r *http.Request) {
-	var f Fault
-	d := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&f); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "The body is not a fault: " + err.Error()})
+	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "The body could not be read: " + err.Error()})
 		return
 	}
-	if err := s.SetFault(r.PathValue("endpoint"), f); err != nil {
+	var seq []Fault
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.DisallowUnknownFields()
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '[' {
+		err = d.Decode(&seq)
+	} else {
+		var f Fault
+		err = d.Decode(&f)
+		seq = []Fault{f}
+	}
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "The body is not a fault nor a list of faults: " + err.Error()})
+		return
+	}
+	if err := s.SetFaults(r.PathValue("endpoint"), seq...); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}

@@ -38,6 +38,11 @@ type Fault struct {
 	// Hold holds every request open until the fault is changed to Hold
 	// false, the client gives up, or the sandbox closes.
 	Hold bool `json:"hold,omitempty"`
+	// Count, when positive, limits the fault to the endpoint's next Count
+	// requests; the next fault of a sequence set with SetFaults (or none)
+	// then takes over. Zero lasts until the fault is changed. A held fault
+	// cannot be counted: it lasts until released.
+	Count int `json:"count,omitempty"`
 }
 
 // IsZero reports whether the fault does nothing.
@@ -56,15 +61,19 @@ func (f Fault) Validate() error {
 	if f.FailureStatus != 0 && (f.FailureStatus < 400 || f.FailureStatus > 599) {
 		return fmt.Errorf("failure_status must be a 4xx or 5xx status, not %d", f.FailureStatus)
 	}
-	if f.LatencyMS < 0 || f.RetryAfter < 0 || f.TimeoutSeconds < 0 {
-		return errors.New("latency_ms, retry_after and timeout_seconds cannot be negative")
+	if f.LatencyMS < 0 || f.RetryAfter < 0 || f.TimeoutSeconds < 0 || f.Count < 0 {
+		return errors.New("latency_ms, retry_after, timeout_seconds and count cannot be negative")
+	}
+	if f.Hold && f.Count > 0 {
+		return errors.New("a held fault cannot be counted: it lasts until released")
 	}
 	return nil
 }
 
 // ParseFault reads a fault flag: "endpoint:key=value,key=value", e.g.
-// "patch:failure_rate=0.5,latency=200ms". Keys are the JSON names;
-// "latency" takes a duration; "hold" takes true or false.
+// "patch:failure_rate=0.5,latency=200ms" or "patch:failure_rate=1,count=3"
+// (the next three PATCHes fail). Keys are the JSON names; "latency" takes a
+// duration; "hold" takes true or false.
 func ParseFault(s string) (string, Fault, error) {
 	name, spec, ok := strings.Cut(s, ":")
 	var f Fault
@@ -100,6 +109,8 @@ func ParseFault(s string) (string, Fault, error) {
 			f.LatencyMS = int(d / time.Millisecond)
 		case "hold":
 			f.Hold, err = strconv.ParseBool(v)
+		case "count":
+			f.Count, err = strconv.Atoi(v)
 		default:
 			return "", f, fmt.Errorf("fault %q: unknown key %q", s, k)
 		}
@@ -113,19 +124,21 @@ func ParseFault(s string) (string, Fault, error) {
 	return name, f, nil
 }
 
-// faults holds the faults in force, a random source per endpoint (so that
-// requests to one endpoint do not change another's draws), and the channels
-// that release held requests.
+// faults holds the faults in force (a counted fault with the requests it
+// has left), the faults queued after them, a random source per endpoint (so
+// that requests to one endpoint do not change another's draws), and the
+// channels that release held requests.
 type faults struct {
 	mu    sync.Mutex
 	seed  uint64
 	set   map[string]Fault
+	queue map[string][]Fault
 	rngs  map[string]*rand.Rand
 	holds map[string]chan struct{}
 }
 
 func newFaults(seed uint64, initial map[string]Fault) *faults {
-	f := &faults{seed: seed, set: map[string]Fault{}, rngs: map[string]*rand.Rand{}, holds: map[string]chan struct{}{}}
+	f := &faults{seed: seed, set: map[string]Fault{}, queue: map[string][]Fault{}, rngs: map[string]*rand.Rand{}, holds: map[string]chan struct{}{}}
 	for name, v := range initial {
 		f.put(name, v)
 	}
@@ -143,10 +156,33 @@ func (f *faults) rng(name string) *rand.Rand {
 	return r
 }
 
-// put sets an endpoint's fault; ending a hold releases the held requests.
-func (f *faults) put(name string, v Fault) {
+// put sets an endpoint's fault, dropping any queued after the old one;
+// ending a hold releases the held requests.
+func (f *faults) put(name string, v Fault) { f.putSeq(name, []Fault{v}) }
+
+// putSeq sets an endpoint's sequence of faults: the first is in force, the
+// others wait for it to run out.
+func (f *faults) putSeq(name string, seq []Fault) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.queue[name] = append([]Fault(nil), seq[1:]...)
+	f.setLocked(name, seq[0])
+}
+
+// next puts the endpoint's next queued fault in force, or none; call with f.mu held.
+func (f *faults) next(name string) {
+	var v Fault
+	if q := f.queue[name]; len(q) > 0 {
+		v, f.queue[name] = q[0], q[1:]
+	}
+	f.setLocked(name, v)
+}
+
+// setLocked sets the fault in force; call with f.mu held.
+func (f *faults) setLocked(name string, v Fault) {
+	if len(f.queue[name]) == 0 {
+		delete(f.queue, name)
+	}
 	if ch, ok := f.holds[name]; ok && !v.Hold {
 		close(ch)
 		delete(f.holds, name)
@@ -182,8 +218,20 @@ func (f *faults) releaseAll() {
 	}
 }
 
+// queued returns how many faults wait behind each endpoint's fault in force.
+func (f *faults) queued() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string]int, len(f.queue))
+	for k, q := range f.queue {
+		out[k] = len(q)
+	}
+	return out
+}
+
 // apply applies the endpoint's fault to a request. It returns what it did
 // ("" for nothing) and whether the request was answered (or dropped) by it.
+// A counted fault is used up by the request, whatever it does to it.
 func (f *faults) apply(name string, w http.ResponseWriter, r *http.Request) (string, bool) {
 	f.mu.Lock()
 	v, ok := f.set[name]
@@ -191,6 +239,15 @@ func (f *faults) apply(name string, w http.ResponseWriter, r *http.Request) (str
 	var u float64
 	if ok {
 		u = f.rng(name).Float64()
+		if v.Count > 0 {
+			if left := v.Count - 1; left > 0 {
+				c := v
+				c.Count = left
+				f.set[name] = c
+			} else {
+				f.next(name)
+			}
+		}
 	}
 	f.mu.Unlock()
 	if !ok {
@@ -257,18 +314,34 @@ func drop(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
-// SetFault sets an endpoint's fault; the zero Fault clears it.
-func (s *Sandbox) SetFault(endpoint string, f Fault) error {
+// SetFault sets an endpoint's fault, replacing any sequence; the zero Fault
+// clears it.
+func (s *Sandbox) SetFault(endpoint string, f Fault) error { return s.SetFaults(endpoint, f) }
+
+// SetFaults sets a sequence of faults on an endpoint, replacing what was
+// there: each fault in turn for its Count requests, e.g. a 429, then a 503,
+// then a 500, then nothing. Every fault but the last must be counted; a last
+// fault without a Count lasts until changed. No faults clears the endpoint.
+func (s *Sandbox) SetFaults(endpoint string, seq ...Fault) error {
 	if !slices.Contains(Endpoints, endpoint) {
 		return fmt.Errorf("sandbox: no endpoint %q (endpoints: %s)", endpoint, strings.Join(Endpoints, ", "))
 	}
-	if err := f.Validate(); err != nil {
-		return fmt.Errorf("sandbox: %s: %w", endpoint, err)
+	if len(seq) == 0 {
+		seq = []Fault{{}}
 	}
-	s.faults.put(endpoint, f)
-	s.log.Info("sandbox fault set", "endpoint", endpoint, "fault", f)
+	for i, f := range seq {
+		if err := f.Validate(); err != nil {
+			return fmt.Errorf("sandbox: %s: %w", endpoint, err)
+		}
+		if i < len(seq)-1 && f.Count == 0 {
+			return fmt.Errorf("sandbox: %s: fault %d of %d has no count: it would never end", endpoint, i+1, len(seq))
+		}
+	}
+	s.faults.putSeq(endpoint, seq)
+	s.log.Info("sandbox fault set", "endpoint", endpoint, "faults", seq)
 	return nil
 }
 
-// Faults returns the faults in force by endpoint.
+// Faults returns the faults in force by endpoint; a counted fault has the
+// requests it has left as its Count.
 func (s *Sandbox) Faults() map[string]Fault { return s.faults.all() }

@@ -23,6 +23,9 @@ func TestParseFault(t *testing.T) {
 		{"jobs:rate_limit_rate=1,retry_after=30", "jobs", Fault{RateLimitRate: 1, RetryAfter: 30}, ""},
 		{"token:drop_rate=0.25,timeout_rate=0.25,timeout_seconds=2", "token", Fault{DropRate: 0.25, TimeoutRate: 0.25, TimeoutSeconds: 2}, ""},
 		{"patch:hold=true", "patch", Fault{Hold: true}, ""},
+		{"patch:failure_rate=1,failure_status=503,count=3", "patch", Fault{FailureRate: 1, FailureStatus: 503, Count: 3}, ""},
+		{"patch:hold=true,count=1", "", Fault{}, "cannot be counted"},
+		{"patch:failure_rate=1,count=-1", "", Fault{}, "cannot be negative"},
 		{"patch:failure_rate=0.6,drop_rate=0.6", "", Fault{}, "add up to"},
 		{"patch:failure_rate=2", "", Fault{}, "between 0 and 1"},
 		{"patch:failure_status=200", "", Fault{}, "4xx or 5xx"},
@@ -174,5 +177,111 @@ func TestFaultKinds(t *testing.T) {
 	}
 	if st := s.Snapshot().Patches; st[0].Answer != http.StatusTooManyRequests || st[1].Answer != 0 {
 		t.Errorf("recorded answers %d, %d", st[0].Answer, st[1].Answer)
+	}
+}
+
+// TestFaultSequence: a sequence of counted faults plays each fault for its
+// count of requests, in order, then leaves the endpoint behaving; set from
+// Go or as a JSON array through the admin endpoint.
+func TestFaultSequence(t *testing.T) {
+	p := newPartner(t, "gh_key")
+	s := start(t, Config{PartnerURL: p.srv.URL, APIKey: "gh_key", Legacy: true})
+	sd, err := s.Send(context.Background(), SendRequest{TestID: "p-1", Email: "a@example.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.SetFaults("patch",
+		Fault{RateLimitRate: 1, RetryAfter: 2, Count: 1},
+		Fault{FailureRate: 1, FailureStatus: 500, Count: 2},
+		Fault{Count: 1}, // one request behaves
+		Fault{FailureRate: 1, FailureStatus: 502, Count: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := s.Faults()["patch"]; f.RateLimitRate != 1 || f.Count != 1 {
+		t.Errorf("fault in force %+v", f)
+	}
+	if code, page, _ := call(t, http.MethodGet, s.URL()+"/", "", ""); code != http.StatusOK || !strings.Contains(page, "the next request, then 3 more faults") {
+		t.Errorf("the page does not show the sequence: %d", code)
+	}
+	req, _ := http.NewRequest(http.MethodPatch, sd.URL, nil)
+	req.Header.Set("Authorization", rightKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "2" {
+		t.Fatalf("first PATCH: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	if f := s.Faults()["patch"]; f.FailureStatus != 500 || f.Count != 2 {
+		t.Errorf("fault in force after the 429 %+v", f)
+	}
+	if got, want := outcomes(t, sd.URL, 5), []int{500, 500, 200, 502, 200}; !slices.Equal(got, want) {
+		t.Errorf("answers %v, want %v", got, want)
+	}
+	if f := s.Faults(); len(f) != 0 {
+		t.Errorf("faults left after the sequence: %v", f)
+	}
+	var answers []int
+	for _, pt := range s.Snapshot().Patches {
+		answers = append(answers, pt.Answer)
+	}
+	if want := []int{429, 500, 500, 200, 502, 200}; !slices.Equal(answers, want) {
+		t.Errorf("recorded answers %v, want %v", answers, want)
+	}
+
+	// A counted fault left without a sequence runs out; a new fault replaces a sequence.
+	if err := s.SetFaults("patch", Fault{FailureRate: 1, Count: 1}, Fault{FailureRate: 1, FailureStatus: 504, Count: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetFault("patch", Fault{FailureRate: 1, FailureStatus: 403, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if got := outcomes(t, sd.URL, 2); !slices.Equal(got, []int{403, 200}) {
+		t.Errorf("a fault set over a sequence: %v", got)
+	}
+
+	// Through the admin endpoint, as a JSON array.
+	if code, b, _ := call(t, http.MethodPut, s.URL()+"/admin/faults/patch", "", `[{"failure_rate": 1, "failure_status": 503, "count": 2}, {"rate_limit_rate": 1}]`); code != http.StatusOK {
+		t.Fatalf("admin sequence: %d %s", code, b)
+	}
+	if got := outcomes(t, sd.URL, 3); !slices.Equal(got, []int{503, 503, 429}) {
+		t.Errorf("admin sequence answers %v", got)
+	}
+	if f := s.Faults()["patch"]; f.RateLimitRate != 1 || f.Count != 0 {
+		t.Errorf("the last fault of a sequence should last: %+v", f)
+	}
+	for _, bad := range []string{`[{"failure_rate": 1}, {"rate_limit_rate": 1}]`, `[{"failure_rate": 1, "count": 1, "nonsense": 1}]`} {
+		if code, _, _ := call(t, http.MethodPut, s.URL()+"/admin/faults/patch", "", bad); code != http.StatusBadRequest {
+			t.Errorf("%s: %d", bad, code)
+		}
+	}
+	if err := s.SetFaults("patch", Fault{FailureRate: 1}, Fault{DropRate: 1}); err == nil || !strings.Contains(err.Error(), "never end") {
+		t.Errorf("an uncounted fault before another: %v", err)
+	}
+	if err := s.SetFaults("patch"); err != nil || len(s.Faults()) != 0 {
+		t.Errorf("no faults should clear the endpoint: %v %v", err, s.Faults())
+	}
+}
+
+// TestPatchCredential: with PatchCredential set, the PATCH must carry that
+// credential, not the organization key.
+func TestPatchCredential(t *testing.T) {
+	p := newPartner(t, "gh_key")
+	s := start(t, Config{PartnerURL: p.srv.URL, APIKey: "gh_key", Legacy: true, PatchCredential: "partner:s3cret"})
+	sd, err := s.Send(context.Background(), SendRequest{TestID: "p-1", Email: "a@example.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ auth, want string }{
+		{rightKey, "wrong"},
+		{"Basic " + base64.StdEncoding.EncodeToString([]byte("partner:wrong")), "wrong"},
+		{"Basic " + base64.StdEncoding.EncodeToString([]byte("partner:")), "wrong"},
+		{"Basic " + base64.StdEncoding.EncodeToString([]byte("partner:s3cret")), "ok"},
+	} {
+		call(t, http.MethodPatch, sd.URL, tc.auth, "")
+		pt := s.Snapshot().Patches
+		got := pt[len(pt)-1]
+		if got.Auth != tc.want || (tc.want == "ok") != (got.Answer == http.StatusOK) || (tc.want != "ok") != (got.Answer == http.StatusForbidden) {
+			t.Errorf("%s: %s answered %d, want %s", tc.auth, got.Auth, got.Answer, tc.want)
+		}
 	}
 }

@@ -74,6 +74,8 @@ type StagePage struct {
 type FaultRow struct {
 	Endpoint string
 	Fault    Fault
+	// Queued is how many faults of a sequence wait behind Fault.
+	Queued int
 }
 
 // AuthorizePage is the view of the OAuth consent page.
@@ -115,10 +117,10 @@ func (s *Sandbox) stageView(r *http.Request) *StagePage {
 	} else {
 		v.Tests = tests
 	}
-	faults := s.Faults()
+	faults, queued := s.Faults(), s.faults.queued()
 	for _, e := range Endpoints {
 		if f, ok := faults[e]; ok {
-			v.Faults = append(v.Faults, FaultRow{Endpoint: e, Fault: f})
+			v.Faults = append(v.Faults, FaultRow{Endpoint: e, Fault: f, Queued: queued[e]})
 		}
 	}
 	return v
@@ -198,6 +200,7 @@ func (s *Sandbox) faultForm(w http.ResponseWriter, r *http.Request) {
 	f.RateLimitRate, f.RetryAfter = rate("rate_limit_rate"), num("retry_after")
 	f.TimeoutRate, f.DropRate, f.LatencyMS = rate("timeout_rate"), rate("drop_rate"), num("latency_ms")
 	f.Hold = r.PostFormValue("hold") == "on"
+	f.Count = num("count")
 	if len(errs) > 0 {
 		see(w, r, "Fault not set: "+strings.Join(errs, "; ")+".")
 		return

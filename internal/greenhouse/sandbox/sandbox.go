@@ -31,6 +31,11 @@ type Config struct {
 	// APIKey is the partner's organization key: the HTTP Basic user name (empty
 	// password) of every call to the partner and of the expected PATCH.
 	APIKey string
+	// PatchCredential, when set, is the "user:password" the completion PATCH
+	// must carry in HTTP Basic in place of the partner's key as user name with
+	// an empty password: the contract leaves the PATCH's credential
+	// unconfirmed, and the partner makes it configurable.
+	PatchCredential string
 	// ClientID and ClientSecret are the OAuth client credentials the token
 	// endpoint accepts (defaults "sandbox-client" and "sandbox-secret").
 	ClientID, ClientSecret string

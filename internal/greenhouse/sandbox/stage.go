@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,12 +21,15 @@ func (s *Sandbox) takeHomeTest(w http.ResponseWriter, r *http.Request) {
 	p.SendID, _ = strconv.ParseInt(r.PathValue("id"), 10, 64)
 	s.mu.Lock()
 	sd := s.sendLocked(p.SendID)
-	key := s.cfg.APIKey
+	user, pass := s.cfg.APIKey, ""
 	if sd != nil {
-		key = sd.partner.key
+		user = sd.partner.key
+	}
+	if s.cfg.PatchCredential != "" {
+		user, pass, _ = strings.Cut(s.cfg.PatchCredential, ":")
 	}
 	s.mu.Unlock()
-	p.Auth = checkKey(r, key)
+	p.Auth = checkBasic(r, user, pass)
 	fault, answered := s.faults.apply("patch", w, r)
 	p.Fault = fault
 	record := func(code int, msg string) {
@@ -66,14 +70,15 @@ func (s *Sandbox) takeHomeTest(w http.ResponseWriter, r *http.Request) {
 	}()
 }
 
-// checkKey compares the request's credential with the partner's key:
-// HTTP Basic, the key as user name, an empty password.
-func checkKey(r *http.Request, key string) string {
-	user, pass, ok := r.BasicAuth()
+// checkBasic compares the request's HTTP Basic credential with user and
+// password (by default the partner's key as user name, an empty password);
+// an empty user name matches nothing.
+func checkBasic(r *http.Request, user, password string) string {
+	u, p, ok := r.BasicAuth()
 	switch {
 	case !ok:
 		return "missing"
-	case key != "" && subtle.ConstantTimeCompare([]byte(user), []byte(key)) == 1 && pass == "":
+	case user != "" && subtle.ConstantTimeCompare([]byte(u), []byte(user)) == 1 && subtle.ConstantTimeCompare([]byte(p), []byte(password)) == 1:
 		return "ok"
 	}
 	return "wrong"
