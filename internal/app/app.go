@@ -107,9 +107,12 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	a.Postings = &postings.Service{Store: a.Store, Now: now}
 	a.Candidates = &candidates.Service{Store: a.Store, Queue: q, Box: box, BaseURL: a.Config.BaseURL, Now: now, Scorer: scoring.Rules{}}
 	a.Candidates.OnResult = jobs.GreenhouseHook(q, now)
-	q.OnOverdue(a.Candidates.SubmitOverdue)
+	// Each domain registers its own workers and sweep tasks, before Start.
+	if err := q.Register(a.Accounts, a.Candidates); err != nil {
+		return err
+	}
 	a.APIKeys = &apikey.Service{Store: a.Store, Box: box, Now: now}
-	a.Server, err = web.New(web.Deps{Config: a.Config, Store: a.Store, Queue: q, Accounts: a.Accounts, Postings: a.Postings,
+	a.Server, err = web.New(web.Deps{Config: a.Config, Greenhouse: web.GreenhouseStore{Store: a.Store}, Queue: q, Accounts: a.Accounts, Postings: a.Postings,
 		Candidates: a.Candidates, Log: a.Log, Now: now,
 		SecretKey: key, Ready: a.ready})
 	return err

@@ -34,11 +34,11 @@ func TestJobsSurviveRestart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		org, err := first.Accounts.CreateOrg(ctx, "Acme", "", 0)
+		org, err := first.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := first.Accounts.Invite(ctx, org, nil, "ann@acme.test", model.RoleAdmin); err != nil {
+		if _, err := first.Accounts.Invite(ctx, model.CommandLine(0), org.ID, "ann@acme.test", model.RoleAdmin); err != nil {
 			t.Fatal(err)
 		}
 		if err := first.Close(); err != nil {
@@ -50,7 +50,7 @@ func TestJobsSurviveRestart(t *testing.T) {
 		second := apptest.Start(t, cfg)
 		box.WaitFor(t, "ann@acme.test", 10*time.Second)
 		apptest.Eventually(t, 5*time.Second, "the outbox to record delivery", func() bool {
-			emails, _ := store.RecentEmails(ctx, second.Store.DB, 10)
+			emails, _ := second.Queue.Outbox(ctx, 10)
 			return len(emails) == 1 && emails[0].Status == model.EmailSent
 		})
 	})
@@ -64,13 +64,13 @@ func TestEmailRetries(t *testing.T) {
 	cfg := apptest.Config(t, "")
 	cfg.SMTP = box.SMTP()
 	inst := apptest.Start(t, cfg)
-	org, _ := inst.Accounts.CreateOrg(ctx, "Acme", "", 0)
-	if _, err := inst.Accounts.Invite(ctx, org, nil, "ann@acme.test", model.RoleAdmin); err != nil {
+	org, _ := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
+	if _, err := inst.Accounts.Invite(ctx, model.CommandLine(0), org.ID, "ann@acme.test", model.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
 	box.WaitFor(t, "ann@acme.test", 15*time.Second)
 	apptest.Eventually(t, 5*time.Second, "the outbox to record two tries", func() bool {
-		emails, _ := store.RecentEmails(ctx, inst.Store.DB, 10)
+		emails, _ := inst.Queue.Outbox(ctx, 10)
 		return len(emails) == 1 && emails[0].Status == model.EmailSent && emails[0].Attempts == 2
 	})
 	if n := len(box.Messages()); n != 1 {
@@ -98,7 +98,7 @@ func TestWorkRollsBackWithItsChange(t *testing.T) {
 		if err := inst.Store.DB.QueryRow(`SELECT COUNT(*) FROM river_job`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		emails, _ := store.RecentEmails(ctx, inst.Store.DB, 10)
+		emails, _ := inst.Queue.Outbox(ctx, 10)
 		if n != 0 || len(emails) != 0 {
 			t.Errorf("rolled back work left %d jobs and %d emails", n, len(emails))
 		}
@@ -116,7 +116,7 @@ func TestTwoInstancesShareSessionsAndJobs(t *testing.T) {
 	cfgA.SMTP, cfgB.SMTP = box.SMTP(), box.SMTP()
 	a := apptest.Start(t, cfgA)
 	b := apptest.Start(t, cfgB)
-	if _, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: "staff@ts.test", Password: "correct horse battery", Role: model.RoleStaff}); err != nil {
+	if _, err := a.Accounts.CreateUser(ctx, model.CommandLine(0), account.NewUser{Email: "staff@ts.test", Password: "correct horse battery", Role: model.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
 	// A only serves requests from now on: its workers stop.
@@ -232,14 +232,13 @@ func TestSweepSubmitsOverdueAttempts(t *testing.T) {
 	ctx := context.Background()
 	clock := apptest.NewClock(time.Now())
 	inst := apptest.StartWith(t, apptest.Config(t, ""), app.Options{Now: clock.Now})
-	org, _ := inst.Accounts.CreateOrg(ctx, "Acme", "", 0)
-	u := &model.User{OrgID: org.ID, Name: "test"}
+	org, _ := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
 	doc, _ := os.ReadFile("../../examples/postings/customer-support-lead.json") // 40 minutes in all
-	p, err := inst.Postings.Import(ctx, u, bytes.NewReader(doc), true)
+	p, err := inst.Postings.Import(ctx, model.CommandLine(org.ID), bytes.NewReader(doc), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := inst.Candidates.Add(ctx, org.ID, p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	c, err := inst.Candidates.Add(ctx, model.CommandLine(org.ID), p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,10 +255,10 @@ func TestSweepSubmitsOverdueAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	apptest.Eventually(t, 10*time.Second, "the sweep to submit the attempt", func() bool {
-		got, _ := store.OrgCandidate(ctx, inst.Store.DB, org.ID, c.ID)
+		got, _ := inst.Candidates.Get(ctx, model.CommandLine(org.ID), c.ID)
 		return got.Status == model.CandidateCompleted && got.Score != nil
 	})
-	got, _ := store.OrgCandidate(ctx, inst.Store.DB, org.ID, c.ID)
+	got, _ := inst.Candidates.Get(ctx, model.CommandLine(org.ID), c.ID)
 	a, _ := store.GetAttempt(ctx, inst.Store.DB, c.ID, got.AttemptID)
 	if a.SubmitReason != "time_limit" || got.Recommendation != "strong_no" {
 		t.Errorf("submitted by %q, recommendation %q", a.SubmitReason, got.Recommendation)

@@ -30,9 +30,11 @@ type Queue struct {
 	client *river.Client[*sql.Tx]
 	driver riverdriver.Driver[*sql.Tx]
 	store  *store.Store
-	// overdue is shared with the sweep worker, which is built before the
-	// services that can submit attempts.
-	overdue *Overdue
+	// workers and sweeps are shared with River and the sweep worker; the
+	// domains add to them through Register, before Start.
+	workers *river.Workers
+	sweeps  *[]sweepTask
+	started bool
 }
 
 // Deps are what the workers need.
@@ -47,7 +49,8 @@ type Deps struct {
 	Greenhouse GreenhouseDeps
 }
 
-// New builds the queue and its workers; it does not start working.
+// New builds the queue with its own workers (mail delivery, the sweep);
+// the domains add theirs through Register. It does not start working.
 func New(d Deps) (*Queue, error) {
 	var driver riverdriver.Driver[*sql.Tx]
 	if d.Store.Dialect == store.Postgres {
@@ -58,8 +61,8 @@ func New(d Deps) (*Queue, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &emailWorker{store: d.Store, sender: d.Mail, now: d.Now})
 	river.AddWorker(workers, newGreenhouseWorker(d))
-	overdue := new(Overdue)
-	river.AddWorker(workers, &sweepWorker{store: d.Store, now: d.Now, overdue: overdue})
+	sweeps := new([]sweepTask)
+	river.AddWorker(workers, &sweepWorker{tasks: sweeps})
 	cooldown := min(d.PollInterval, river.FetchCooldownDefault)
 	client, err := river.NewClient(driver, &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
@@ -77,7 +80,7 @@ func New(d Deps) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: new client: %w", err)
 	}
-	return &Queue{client: client, driver: driver, store: d.Store, overdue: overdue}, nil
+	return &Queue{client: client, driver: driver, store: d.Store, workers: workers, sweeps: sweeps}, nil
 }
 
 // backoff retries after 1 s, 2 s, 4 s … up to an hour, with ±20 % jitter so
@@ -118,6 +121,7 @@ func (q *Queue) Pending(ctx context.Context) (bool, error) {
 
 // Start begins working jobs until Stop.
 func (q *Queue) Start(ctx context.Context) error {
+	q.started = true
 	if err := q.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}

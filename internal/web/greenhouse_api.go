@@ -214,7 +214,7 @@ func (g *greenhouseHandlers) sendTest(w http.ResponseWriter, r *http.Request, c 
 	var cand *model.Candidate
 	err = g.store.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		cand, err = g.candidates.AddTx(ctx, tx, c.org.ID, sp.ID, person, candidates.AddOptions{
+		cand, err = g.candidates.AddTx(ctx, model.Actor{OrgID: c.org.ID}, tx, sp.ID, person, candidates.AddOptions{
 			Source: model.SourceGreenhouse, SendEmail: settings.EmailCandidates,
 			Greenhouse: &candidates.Greenhouse{TestID: testKey, CandidateID: ghCandidate, ApplicationID: ghApplication,
 				ProfileURL: req.Candidate.GreenhouseProfileURL, CallbackURL: req.URL, SentBy: req.SentBy},

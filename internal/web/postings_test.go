@@ -242,7 +242,7 @@ func TestPostingLifecycle(t *testing.T) {
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	example, _ := os.ReadFile("../../examples/postings/customer-support-lead.json")
-	p, err := e.Postings.Import(context.Background(), ann, bytes.NewReader(example), false)
+	p, err := e.Postings.Import(context.Background(), ann.Actor(), bytes.NewReader(example), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestPostingLifecycle(t *testing.T) {
 	form := basicsForm(p.Doc)
 	form.Set("title", "Support Team Lead")
 	mustStatus(t, "rename", c.Submit(base+"/edit", base+"/edit", form), http.StatusSeeOther)
-	got, _ := e.Postings.Get(context.Background(), ann.OrgID, p.ID)
+	got, _ := e.Postings.Get(context.Background(), ann.Actor(), p.ID)
 	if got.Version != 1 || got.Title != "Support Team Lead" {
 		t.Errorf("after a cosmetic edit: version %d, title %q", got.Version, got.Title)
 	}
@@ -262,7 +262,7 @@ func TestPostingLifecycle(t *testing.T) {
 	qf := questionForm(q)
 	qf.Set("prompt", "A shorter prompt.")
 	mustStatus(t, "edit question", c.Submit(base+"/questions/"+q.Key, base+"/questions/"+q.Key, qf), http.StatusSeeOther)
-	got, _ = e.Postings.Get(context.Background(), ann.OrgID, p.ID)
+	got, _ = e.Postings.Get(context.Background(), ann.Actor(), p.ID)
 	v1, err := store.GetPostingVersion(context.Background(), e.Store.DB, p.ID, 1)
 	if got.Version != 2 || err != nil || !strings.Contains(string(v1.Document), q.Prompt[:30]) {
 		t.Errorf("after a structural edit: version %d; version 1 kept: %v", got.Version, err)
@@ -273,14 +273,14 @@ func TestPostingLifecycle(t *testing.T) {
 	stale := url.Values{"revision": {"1"}, "direction": {"down"}}
 	mustStatus(t, "stale revision", c.Submit(base, base+"/questions/"+q.Key+"/move", stale), http.StatusConflict)
 	mustStatus(t, "move", c.Submit(base, base+"/questions/"+q.Key+"/move", url.Values{"direction": {"down"}}), http.StatusSeeOther)
-	got, _ = e.Postings.Get(context.Background(), ann.OrgID, p.ID)
+	got, _ = e.Postings.Get(context.Background(), ann.Actor(), p.ID)
 	if got.Doc.Questions[1].Key != q.Key {
 		t.Errorf("move down: question %s is now at %s", q.Key, got.Doc.Questions[1].Key)
 	}
 
 	firstComp, version := got.Doc.Competencies[0].Key, got.Version
 	mustStatus(t, "move competency", c.Submit(base, base+"/competencies/"+firstComp+"/move", url.Values{"direction": {"down"}}), http.StatusSeeOther)
-	got, _ = e.Postings.Get(context.Background(), ann.OrgID, p.ID)
+	got, _ = e.Postings.Get(context.Background(), ann.Actor(), p.ID)
 	if got.Doc.Competencies[1].Key != firstComp || got.Version != version {
 		t.Errorf("move competency down: %s is now second? version %d (a reorder of competencies is cosmetic)", got.Doc.Competencies[1].Key, got.Version)
 	}

@@ -54,7 +54,7 @@ func TestNoServerErrors(t *testing.T) {
 	staff := apptest.NewClient(t, e.URL)
 	staff.SignIn("staff@ts.test", password)
 	p := importExample(t, e, ann, "customer-support-lead")
-	_, err := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	_, err := e.Candidates.Add(ctx, ann.Actor(), p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err != nil {
 		t.Fatal(err)
 	}

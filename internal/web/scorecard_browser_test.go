@@ -22,7 +22,7 @@ func TestBrowserScorecard(t *testing.T) {
 	e := start(t, "")
 	_, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	p := importExample(t, e, ann, "backend-engineer")
-	cand, err := e.Candidates.Add(context.Background(), ann.OrgID, p.ID, candidates.Person{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	cand, err := e.Candidates.Add(context.Background(), ann.Actor(), p.ID, candidates.Person{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func start(t *testing.T, dbURL string) *env {
 	cfg := apptest.Config(t, dbURL)
 	cfg.SMTP = box.SMTP()
 	inst := apptest.Start(t, cfg)
-	if _, err := inst.Accounts.CreateUser(context.Background(), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: model.RoleStaff}); err != nil {
+	if _, err := inst.Accounts.CreateUser(context.Background(), model.CommandLine(0), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: model.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
 	return &env{Instance: inst, box: box}
@@ -42,11 +42,11 @@ func (e *env) member(t *testing.T, orgSlug, email string, role model.Role) (*app
 	ctx := context.Background()
 	org, err := store.OrgBySlug(ctx, e.Store.DB, orgSlug)
 	if err != nil {
-		if org, err = e.Accounts.CreateOrg(ctx, strings.ToUpper(orgSlug[:1])+orgSlug[1:], orgSlug, 0); err != nil {
+		if org, err = e.Accounts.CreateOrg(ctx, model.CommandLine(0), strings.ToUpper(orgSlug[:1])+orgSlug[1:], orgSlug); err != nil {
 			t.Fatal(err)
 		}
 	}
-	u, err := e.Accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: email, Name: email[:strings.IndexByte(email, '@')], Password: password, Role: role})
+	u, err := e.Accounts.CreateUser(ctx, model.CommandLine(0), account.NewUser{OrgID: org.ID, Email: email, Name: email[:strings.IndexByte(email, '@')], Password: password, Role: role})
 	if err != nil {
 		t.Fatal(err)
 	}
