@@ -25,6 +25,7 @@ import (
 // TestJobsSurviveRestart commits work while no worker runs, stops the
 // instance, and starts a new one that delivers it.
 func TestJobsSurviveRestart(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		box := apptest.NewMailbox(t)
@@ -58,6 +59,7 @@ func TestJobsSurviveRestart(t *testing.T) {
 
 // TestEmailRetries lets the SMTP server refuse the first delivery.
 func TestEmailRetries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	box := apptest.NewMailbox(t)
 	box.FailNext(1)
@@ -81,6 +83,7 @@ func TestEmailRetries(t *testing.T) {
 // TestWorkRollsBackWithItsChange checks that a job enqueued in a failed
 // transaction never exists.
 func TestWorkRollsBackWithItsChange(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		inst := apptest.Start(t, apptest.Config(t, dbURL))
@@ -109,6 +112,7 @@ func TestWorkRollsBackWithItsChange(t *testing.T) {
 // database: a session made on one works on the other, and work enqueued by
 // one is done by the other.
 func TestTwoInstancesShareSessionsAndJobs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dbURL := apptest.PostgresURL(t)
 	box := apptest.NewMailbox(t)
@@ -146,6 +150,7 @@ func TestTwoInstancesShareSessionsAndJobs(t *testing.T) {
 
 // TestFirstStartCreatesStaffOnce checks the first-start account.
 func TestFirstStartCreatesStaffOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := apptest.Config(t, "")
 	inst := apptest.Start(t, cfg)
@@ -162,6 +167,7 @@ func TestFirstStartCreatesStaffOnce(t *testing.T) {
 // TestConcurrentStartsMigrateOnce starts three instances on one empty
 // PostgreSQL database at once; the migration lock lets each start cleanly.
 func TestConcurrentStartsMigrateOnce(t *testing.T) {
+	t.Parallel()
 	dbURL := apptest.PostgresURL(t)
 	errs := make(chan error, 3)
 	for range 3 {
@@ -183,6 +189,7 @@ func TestConcurrentStartsMigrateOnce(t *testing.T) {
 // TestShutdownFinishesInFlightRequests begins a request, shuts the instance
 // down while the request body is still arriving, and gets a whole answer.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
+	t.Parallel()
 	cfg := apptest.Config(t, "")
 	inst := apptest.Start(t, cfg)
 	body, w := io.Pipe()
@@ -229,6 +236,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 // TestSweepSubmitsOverdueAttempts lets a candidate's time run out while
 // nobody has the page open: the periodic sweep submits and scores it.
 func TestSweepSubmitsOverdueAttempts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := apptest.NewClock(time.Now())
 	inst := apptest.StartWith(t, apptest.Config(t, ""), app.Options{Now: clock.Now})

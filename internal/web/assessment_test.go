@@ -212,6 +212,7 @@ const (
 // back and forward, finishing a section, review and submission, and checks
 // the stored score against the scoring package.
 func TestAssessmentFlow(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		e := startAssess(t, dbURL)
 		doc := example(t, "backend-engineer.json", nil)
@@ -371,6 +372,7 @@ func smallPosting() *posting.Posting {
 // TestAssessmentSectionLimits checks that a section's time limit closes it
 // and opens the next, that the last one submits, and uploads.
 func TestAssessmentSectionLimits(t *testing.T) {
+	t.Parallel()
 	e := startAssess(t, "")
 	pid := e.publish(t, smallPosting())
 	cand, path := e.candidate(t, pid, "sam@example.test")
@@ -427,6 +429,7 @@ func TestAssessmentSectionLimits(t *testing.T) {
 // TestAssessmentDeadline checks the total time limit, with and without
 // extra time, and the autosave endpoint.
 func TestAssessmentDeadline(t *testing.T) {
+	t.Parallel()
 	e := startAssess(t, "")
 	pid := e.publish(t, example(t, "backend-engineer.json", func(d *posting.Posting) {
 		d.TimeLimit = &posting.TimeLimit{TotalMinutes: 1}
@@ -499,6 +502,7 @@ func TestAssessmentDeadline(t *testing.T) {
 // TestAssessmentDoubleSubmit submits from two tabs at once: one completion,
 // scored once.
 func TestAssessmentDoubleSubmit(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		e := startAssess(t, dbURL)
 		pid := e.publish(t, example(t, "backend-engineer.json", func(d *posting.Posting) {
@@ -542,6 +546,7 @@ func TestAssessmentDoubleSubmit(t *testing.T) {
 
 // TestAssessmentLinkPages checks the pages of links that cannot be taken.
 func TestAssessmentLinkPages(t *testing.T) {
+	t.Parallel()
 	e := startAssess(t, "")
 	ctx := context.Background()
 	pid := e.publish(t, example(t, "backend-engineer.json", nil))
@@ -621,6 +626,7 @@ func TestAssessmentLinkPages(t *testing.T) {
 // TestAssessmentUnknownLinks checks that unknown tokens get a 404 page and
 // that guessing is throttled per client address.
 func TestAssessmentUnknownLinks(t *testing.T) {
+	t.Parallel()
 	e := startAssess(t, "")
 	_, path := e.candidate(t, e.publish(t, example(t, "backend-engineer.json", nil)), "val@example.test")
 	c := apptest.NewClient(t, e.URL)

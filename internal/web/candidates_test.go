@@ -111,6 +111,7 @@ func complete(t *testing.T, e *env, c *model.Candidate, answers map[string]scori
 }
 
 func TestAddCandidateAndScorecard(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		e := start(t, dbURL)
@@ -202,6 +203,7 @@ func regexpLink(text string) string {
 }
 
 func TestResetExtendAccommodateErase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
@@ -308,6 +310,7 @@ func mustCandidate(t *testing.T, e *env, u *model.User, id int64) *model.Candida
 }
 
 func TestCSVImport(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
@@ -373,6 +376,7 @@ func uploadTo(t *testing.T, c *apptest.Client, page, action, field, name string,
 }
 
 func TestCandidateListAndWalls(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
@@ -427,6 +431,7 @@ func TestCandidateListAndWalls(t *testing.T) {
 // candidate is under way: they keep the version they started; a new
 // candidate gets the new one.
 func TestCandidatesKeepTheirVersion(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)

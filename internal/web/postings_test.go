@@ -123,6 +123,7 @@ func mustStatus(t *testing.T, what string, r *apptest.Response, want int) {
 // dashboard's forms alone (as a browser submits them, CRLF line endings
 // included), publishes it, and checks that its export is the example file.
 func TestBuildExamplesThroughPages(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("../../examples/postings/*.json")
 	if len(files) < 3 {
 		t.Fatalf("want at least 3 example postings, found %d", len(files))
@@ -196,6 +197,7 @@ func regexpCSRF(t *testing.T, page string) string {
 }
 
 func TestImportUploadAndErrors(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	c, _ := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	example, _ := os.ReadFile("../../examples/postings/data-analyst.json")
@@ -239,6 +241,7 @@ func TestImportUploadAndErrors(t *testing.T) {
 // TestPostingLifecycle covers publish rules, close/reopen, versions,
 // concurrent edits, duplicate, delete, and another organization's walls.
 func TestPostingLifecycle(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	example, _ := os.ReadFile("../../examples/postings/customer-support-lead.json")
@@ -315,6 +318,7 @@ func TestPostingLifecycle(t *testing.T) {
 // TestPreviewQuestionPages steps through a posting's questions as candidates
 // see them, with nothing stored.
 func TestPreviewQuestionPages(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleRecruiter)
 	p := importExample(t, e, ann, "backend-engineer")

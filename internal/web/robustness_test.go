@@ -47,6 +47,7 @@ var wildcardRe = regexp.MustCompile(`\{[a-z]+\}`)
 // garbage forms, as an anonymous visitor, a recruiter of another
 // organization, an admin and staff. Bad input must get a 4xx (or a page), never a 5xx.
 func TestNoServerErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := start(t, "")
 	admin, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)

@@ -18,6 +18,7 @@ import (
 // TestBrowserScorecard shows a completed candidate's scorecard in Chromium,
 // overrides a score through the page and sees the overall score change.
 func TestBrowserScorecard(t *testing.T) {
+	t.Parallel()
 	ctx := apptest.Browser(t)
 	e := start(t, "")
 	_, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
