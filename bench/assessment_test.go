@@ -19,13 +19,13 @@ import (
 func BenchmarkCandidatePages(b *testing.B) {
 	ctx := context.Background()
 	inst := apptest.Start(b, apptest.Config(b, ""))
-	org, _ := inst.Accounts.CreateOrg(ctx, "Bench", "bench", 0)
+	org, _ := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Bench", "bench")
 	doc, _ := os.ReadFile("../examples/postings/backend-engineer.json")
-	p, err := inst.Postings.Import(ctx, &model.User{OrgID: org.ID, Name: "bench"}, bytesReader(doc), true)
+	p, err := inst.Postings.Import(ctx, model.CommandLine(org.ID), bytesReader(doc), true)
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := inst.Candidates.Add(ctx, org.ID, p.ID, candidates.Person{FirstName: "B", LastName: "C", Email: "b@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	c, err := inst.Candidates.Add(ctx, model.CommandLine(org.ID), p.ID, candidates.Person{FirstName: "B", LastName: "C", Email: "b@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err != nil {
 		b.Fatal(err)
 	}

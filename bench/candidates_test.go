@@ -25,11 +25,11 @@ const seeded = 100_000
 func seed(b *testing.B, inst *apptest.Instance, n int) (orgID, postingID int64) {
 	b.Helper()
 	ctx := context.Background()
-	org, err := inst.Accounts.CreateOrg(ctx, "Bench", "bench", 0)
+	org, err := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Bench", "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
-	u := &model.User{OrgID: org.ID, Name: "bench"}
+	u := model.CommandLine(org.ID)
 	doc, _ := os.ReadFile("../examples/postings/customer-support-lead.json")
 	p, err := inst.Postings.Import(ctx, u, bytesReader(doc), true)
 	if err != nil {
@@ -98,7 +98,7 @@ func BenchmarkCandidateList(b *testing.B) {
 			b.Run("page", func(b *testing.B) {
 				c := apptest.NewClient(b, inst.URL)
 				ctx := context.Background()
-				if _, err := inst.Accounts.CreateUser(ctx, accountUser(orgID)); err != nil {
+				if _, err := inst.Accounts.CreateUser(ctx, model.CommandLine(0), accountUser(orgID)); err != nil {
 					b.Fatal(err)
 				}
 				c.SignIn("bench@example.test", "bench password 1")

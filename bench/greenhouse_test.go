@@ -28,12 +28,12 @@ func BenchmarkGreenhouseAPI(b *testing.B) {
 			cfg.Greenhouse.RateLimit = 1_000_000 // measure the endpoint, not the limiter
 			inst := apptest.Start(b, cfg)
 			ctx := context.Background()
-			org, err := inst.Accounts.CreateOrg(ctx, "Bench", "bench", 0)
+			org, err := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Bench", "bench")
 			if err != nil {
 				b.Fatal(err)
 			}
 			doc, _ := os.ReadFile("../examples/postings/backend-engineer.json")
-			p, err := inst.Postings.Import(ctx, &model.User{OrgID: org.ID, Name: "bench"}, bytesReader(doc), true)
+			p, err := inst.Postings.Import(ctx, model.CommandLine(org.ID), bytesReader(doc), true)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -57,7 +57,7 @@ func Slugify(name string) string {
 }
 
 // CreateOrg validates and creates an organization; an empty slug is derived from the name.
-func (s *Service) CreateOrg(ctx context.Context, name, slug string, actorID int64) (*model.Org, error) {
+func (s *Service) CreateOrg(ctx context.Context, actor model.Actor, name, slug string) (*model.Org, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 200 {
 		return nil, apperror.Field("name", "the organization's name must have 1 to 200 characters")
@@ -74,7 +74,7 @@ func (s *Service) CreateOrg(ctx context.Context, name, slug string, actorID int6
 		if org, err = store.CreateOrg(ctx, tx, slug, name, s.Now()); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, org.ID, actorID, "org.create", slug, s.Now())
+		return store.Audit(ctx, tx, org.ID, actor.UserID, "org.create", slug, s.Now())
 	})
 	return org, err
 }
@@ -107,7 +107,7 @@ func ParseEmail(s string) (string, error) {
 }
 
 // CreateUser validates and creates a user.
-func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, error) {
+func (s *Service) CreateUser(ctx context.Context, actor model.Actor, in NewUser) (*model.User, error) {
 	u, err := s.newUser(in)
 	if err != nil {
 		return nil, err
@@ -116,7 +116,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*model.User, erro
 		if err := store.CreateUser(ctx, tx, u); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, u.OrgID, 0, "user.create", u.Email+" as "+string(u.Role), s.Now())
+		return store.Audit(ctx, tx, u.OrgID, actor.UserID, "user.create", u.Email+" as "+string(u.Role), s.Now())
 	})
 	return u, err
 }
@@ -165,7 +165,7 @@ func (s *Service) EnsureStaff(ctx context.Context) (email, password string, crea
 		return "", "", false, err
 	}
 	password = GeneratePassword()
-	u, err := s.CreateUser(ctx, NewUser{Email: "admin@localhost.localdomain", Name: "Administrator", Password: password, Role: model.RoleStaff})
+	u, err := s.CreateUser(ctx, model.CommandLine(0), NewUser{Email: "admin@localhost.localdomain", Name: "Administrator", Password: password, Role: model.RoleStaff})
 	if apperror.KindOf(err) == apperror.Invalid {
 		// Another instance created it at the same instant.
 		return "", "", false, nil
@@ -199,10 +199,19 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*mo
 	return u, nil
 }
 
-// Invite creates an invitation for email to join org with role and queues
-// its email, in one transaction. It returns the invitation link.
-func (s *Service) Invite(ctx context.Context, org *model.Org, inviter *model.User, email string, role model.Role) (string, error) {
-	email, err := ParseEmail(email)
+// Invite creates an invitation for email to join the organization orgID with
+// role and queues its email, in one transaction. It returns the invitation
+// link. Members invite into their own organization; staff (and the command
+// line) into any, and sign the mail as the Talent Systems team.
+func (s *Service) Invite(ctx context.Context, actor model.Actor, orgID int64, email string, role model.Role) (string, error) {
+	if actor.Role != model.RoleStaff && actor.UserID != 0 && actor.OrgID != orgID {
+		return "", apperror.New(apperror.Forbidden, "You can invite people only to your own organization.")
+	}
+	org, err := store.OrgByID(ctx, s.Store.DB, orgID)
+	if err != nil {
+		return "", err
+	}
+	email, err = ParseEmail(email)
 	if err != nil {
 		return "", err
 	}
@@ -222,9 +231,9 @@ func (s *Service) Invite(ctx context.Context, org *model.Org, inviter *model.Use
 	now := s.Now()
 	inv := &model.Invitation{OrgID: org.ID, Email: email, Role: role, TokenHash: auth.Hash(token), CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
 	inviterName := "The Talent Systems team"
-	if inviter != nil {
-		inv.InvitedBy = inviter.ID
-		inviterName = inviter.Name
+	if actor.UserID != 0 && actor.Role != model.RoleStaff {
+		inv.InvitedBy = actor.UserID
+		inviterName = actor.Name
 	}
 	msg, err := invitationMail(inviterName, org.Name, role, link, inv.ExpiresAt)
 	if err != nil {
@@ -292,7 +301,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password st
 }
 
 // SetRole changes a member's role. An organization keeps at least one admin.
-func (s *Service) SetRole(ctx context.Context, actor *model.User, userID int64, role model.Role) error {
+func (s *Service) SetRole(ctx context.Context, actor model.Actor, userID int64, role model.Role) error {
 	if role != model.RoleAdmin && role != model.RoleRecruiter {
 		return apperror.Field("role", "the role must be admin or recruiter")
 	}
@@ -316,13 +325,18 @@ func (s *Service) SetRole(ctx context.Context, actor *model.User, userID int64, 
 		if err := store.SetUserRole(ctx, tx, actor.OrgID, userID, role); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, actor.OrgID, actor.ID, "user.role", u.Email+" to "+string(role), s.Now())
+		return store.Audit(ctx, tx, actor.OrgID, actor.UserID, "user.role", u.Email+" to "+string(role), s.Now())
 	})
 }
 
-// UpdateProfile changes the user's name and, if newPassword is set, the
-// password, which needs the current one. Other sessions end on a password change.
-func (s *Service) UpdateProfile(ctx context.Context, u *model.User, sessionHash, name, current, newPassword string) error {
+// UpdateProfile changes the actor's name and, if newPassword is set, the
+// password, which needs the current one. Other sessions than the one whose
+// token hashes to sessionHash end on a password change.
+func (s *Service) UpdateProfile(ctx context.Context, actor model.Actor, sessionHash, name, current, newPassword string) error {
+	u, err := store.UserByID(ctx, s.Store.DB, actor.UserID)
+	if err != nil {
+		return err
+	}
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 200 {
 		return apperror.Field("name", "the name must have 1 to 200 characters")
@@ -337,7 +351,6 @@ func (s *Service) UpdateProfile(ctx context.Context, u *model.User, sessionHash,
 		if err := auth.ValidatePassword(newPassword); err != nil {
 			return apperror.Field("new_password", "%s", err.Error())
 		}
-		var err error
 		if hash, err = auth.HashPassword(newPassword); err != nil {
 			return err
 		}

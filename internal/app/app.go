@@ -101,7 +101,7 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 		Credential: gh.CallbackCredential.Reveal(), Timeout: gh.CallbackTimeout, RetryBase: gh.CallbackRetryBase, RetryMax: gh.CallbackRetryMax,
 		MaxTries: gh.CallbackMaxTries, UserAgent: "TalentSystems-Greenhouse-Callback/1 (+" + a.Config.BaseURL + ")"}, now, a.Log)
 	q, err := jobs.New(jobs.Deps{Store: a.Store, Mail: mail.New(a.Config.SMTP, a.Log), Log: a.Log, Now: now, PollInterval: a.Config.JobPollInterval,
-		Workers: []jobs.Registrar{callbacks}, Box: box, MailRetention: a.Config.MailRetention, ListenURL: a.Config.DatabaseURL.Reveal()})
+		Box: box, MailRetention: a.Config.MailRetention, ListenURL: a.Config.DatabaseURL.Reveal()})
 	if err != nil {
 		return err
 	}
@@ -120,10 +120,13 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	notifier := &partner.Notifier{Queue: q, Now: now}
 	a.Candidates = &candidates.Service{Store: a.Store, Queue: q, Box: box, BaseURL: a.Config.BaseURL, Now: now, Scorer: scoring.Rules{},
 		OnResult: notifier.OnResult}
-	q.OnOverdue(a.Candidates.SubmitOverdue)
+	// Each domain registers its own workers and sweep tasks, before Start.
+	if err := q.Register(a.Accounts, a.Candidates, callbacks); err != nil {
+		return err
+	}
 	a.Greenhouse = partner.New(partner.Deps{Store: a.Store, Queue: q, Candidates: a.Candidates, Keys: a.APIKeys, Policy: policy,
 		BaseURL: a.Config.BaseURL, RateLimit: gh.RateLimit, Now: now, Log: a.Log})
-	a.Server, err = web.New(web.Deps{Config: a.Config, Store: a.Store, Queue: q, Accounts: a.Accounts, Postings: a.Postings,
+	a.Server, err = web.New(web.Deps{Config: a.Config, Queue: q, Accounts: a.Accounts, Postings: a.Postings,
 		Candidates: a.Candidates, Greenhouse: a.Greenhouse, Log: a.Log, Now: now,
 		SecretKey: key, Ready: a.ready})
 	return err

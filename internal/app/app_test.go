@@ -25,6 +25,7 @@ import (
 // TestJobsSurviveRestart commits work while no worker runs, stops the
 // instance, and starts a new one that delivers it.
 func TestJobsSurviveRestart(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		box := apptest.NewMailbox(t)
@@ -34,11 +35,11 @@ func TestJobsSurviveRestart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		org, err := first.Accounts.CreateOrg(ctx, "Acme", "", 0)
+		org, err := first.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := first.Accounts.Invite(ctx, org, nil, "ann@acme.test", model.RoleAdmin); err != nil {
+		if _, err := first.Accounts.Invite(ctx, model.CommandLine(0), org.ID, "ann@acme.test", model.RoleAdmin); err != nil {
 			t.Fatal(err)
 		}
 		if err := first.Close(); err != nil {
@@ -50,7 +51,7 @@ func TestJobsSurviveRestart(t *testing.T) {
 		second := apptest.Start(t, cfg)
 		box.WaitFor(t, "ann@acme.test", 10*time.Second)
 		apptest.Eventually(t, 5*time.Second, "the outbox to record delivery", func() bool {
-			emails, _ := store.RecentEmails(ctx, second.Store.DB, 10)
+			emails, _ := second.Queue.Outbox(ctx, 10)
 			return len(emails) == 1 && emails[0].Status == model.EmailSent
 		})
 	})
@@ -58,19 +59,20 @@ func TestJobsSurviveRestart(t *testing.T) {
 
 // TestEmailRetries lets the SMTP server refuse the first delivery.
 func TestEmailRetries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	box := apptest.NewMailbox(t)
 	box.FailNext(1)
 	cfg := apptest.Config(t, "")
 	cfg.SMTP = box.SMTP()
 	inst := apptest.Start(t, cfg)
-	org, _ := inst.Accounts.CreateOrg(ctx, "Acme", "", 0)
-	if _, err := inst.Accounts.Invite(ctx, org, nil, "ann@acme.test", model.RoleAdmin); err != nil {
+	org, _ := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
+	if _, err := inst.Accounts.Invite(ctx, model.CommandLine(0), org.ID, "ann@acme.test", model.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
 	box.WaitFor(t, "ann@acme.test", 15*time.Second)
 	apptest.Eventually(t, 5*time.Second, "the outbox to record two tries", func() bool {
-		emails, _ := store.RecentEmails(ctx, inst.Store.DB, 10)
+		emails, _ := inst.Queue.Outbox(ctx, 10)
 		return len(emails) == 1 && emails[0].Status == model.EmailSent && emails[0].Attempts == 2
 	})
 	if n := len(box.Messages()); n != 1 {
@@ -81,6 +83,7 @@ func TestEmailRetries(t *testing.T) {
 // TestWorkRollsBackWithItsChange checks that a job enqueued in a failed
 // transaction never exists.
 func TestWorkRollsBackWithItsChange(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		inst := apptest.Start(t, apptest.Config(t, dbURL))
@@ -98,7 +101,7 @@ func TestWorkRollsBackWithItsChange(t *testing.T) {
 		if err := inst.Store.DB.QueryRow(`SELECT COUNT(*) FROM river_job`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		emails, _ := store.RecentEmails(ctx, inst.Store.DB, 10)
+		emails, _ := inst.Queue.Outbox(ctx, 10)
 		if n != 0 || len(emails) != 0 {
 			t.Errorf("rolled back work left %d jobs and %d emails", n, len(emails))
 		}
@@ -109,6 +112,7 @@ func TestWorkRollsBackWithItsChange(t *testing.T) {
 // database: a session made on one works on the other, and work enqueued by
 // one is done by the other.
 func TestTwoInstancesShareSessionsAndJobs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dbURL := apptest.PostgresURL(t)
 	box := apptest.NewMailbox(t)
@@ -116,7 +120,7 @@ func TestTwoInstancesShareSessionsAndJobs(t *testing.T) {
 	cfgA.SMTP, cfgB.SMTP = box.SMTP(), box.SMTP()
 	a := apptest.Start(t, cfgA)
 	b := apptest.Start(t, cfgB)
-	if _, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: "staff@ts.test", Password: "correct horse battery", Role: model.RoleStaff}); err != nil {
+	if _, err := a.Accounts.CreateUser(ctx, model.CommandLine(0), account.NewUser{Email: "staff@ts.test", Password: "correct horse battery", Role: model.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
 	// A only serves requests from now on: its workers stop.
@@ -146,6 +150,7 @@ func TestTwoInstancesShareSessionsAndJobs(t *testing.T) {
 
 // TestFirstStartCreatesStaffOnce checks the first-start account.
 func TestFirstStartCreatesStaffOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := apptest.Config(t, "")
 	inst := apptest.Start(t, cfg)
@@ -162,6 +167,7 @@ func TestFirstStartCreatesStaffOnce(t *testing.T) {
 // TestConcurrentStartsMigrateOnce starts three instances on one empty
 // PostgreSQL database at once; the migration lock lets each start cleanly.
 func TestConcurrentStartsMigrateOnce(t *testing.T) {
+	t.Parallel()
 	dbURL := apptest.PostgresURL(t)
 	errs := make(chan error, 3)
 	for range 3 {
@@ -183,6 +189,7 @@ func TestConcurrentStartsMigrateOnce(t *testing.T) {
 // TestShutdownFinishesInFlightRequests begins a request, shuts the instance
 // down while the request body is still arriving, and gets a whole answer.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
+	t.Parallel()
 	cfg := apptest.Config(t, "")
 	inst := apptest.Start(t, cfg)
 	body, w := io.Pipe()
@@ -229,17 +236,17 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 // TestSweepSubmitsOverdueAttempts lets a candidate's time run out while
 // nobody has the page open: the periodic sweep submits and scores it.
 func TestSweepSubmitsOverdueAttempts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := apptest.NewClock(time.Now())
 	inst := apptest.StartWith(t, apptest.Config(t, ""), app.Options{Now: clock.Now})
-	org, _ := inst.Accounts.CreateOrg(ctx, "Acme", "", 0)
-	u := &model.User{OrgID: org.ID, Name: "test"}
+	org, _ := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
 	doc, _ := os.ReadFile("../../examples/postings/customer-support-lead.json") // 40 minutes in all
-	p, err := inst.Postings.Import(ctx, u, bytes.NewReader(doc), true)
+	p, err := inst.Postings.Import(ctx, model.CommandLine(org.ID), bytes.NewReader(doc), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := inst.Candidates.Add(ctx, org.ID, p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	c, err := inst.Candidates.Add(ctx, model.CommandLine(org.ID), p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,10 +263,10 @@ func TestSweepSubmitsOverdueAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	apptest.Eventually(t, 10*time.Second, "the sweep to submit the attempt", func() bool {
-		got, _ := store.OrgCandidate(ctx, inst.Store.DB, org.ID, c.ID)
+		got, _ := inst.Candidates.Get(ctx, model.CommandLine(org.ID), c.ID)
 		return got.Status == model.CandidateCompleted && got.Score != nil
 	})
-	got, _ := store.OrgCandidate(ctx, inst.Store.DB, org.ID, c.ID)
+	got, _ := inst.Candidates.Get(ctx, model.CommandLine(org.ID), c.ID)
 	a, _ := store.GetAttempt(ctx, inst.Store.DB, c.ID, got.AttemptID)
 	if a.SubmitReason != "time_limit" || got.Recommendation != "strong_no" {
 		t.Errorf("submitted by %q, recommendation %q", a.SubmitReason, got.Recommendation)

@@ -80,27 +80,27 @@ type AddOptions struct {
 	Source     model.Source
 	SendEmail  bool
 	Greenhouse *Greenhouse
-	ActorID    int64
 }
 
-// Add creates a candidate on an active posting of orgID with a new private
-// link, and queues the invitation mail when asked, in one transaction.
-func (s *Service) Add(ctx context.Context, orgID, postingID int64, p Person, opt AddOptions) (*model.Candidate, error) {
+// Add creates a candidate on an active posting of the actor's organization
+// with a new private link, and queues the invitation mail when asked, in one
+// transaction.
+func (s *Service) Add(ctx context.Context, actor model.Actor, postingID int64, p Person, opt AddOptions) (*model.Candidate, error) {
 	var c *model.Candidate
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		c, err = s.AddTx(ctx, tx, orgID, postingID, p, opt)
+		c, err = s.AddTx(ctx, actor, tx, postingID, p, opt)
 		return err
 	})
 	return c, err
 }
 
 // AddTx is Add inside the caller's transaction.
-func (s *Service) AddTx(ctx context.Context, tx *sql.Tx, orgID, postingID int64, p Person, opt AddOptions) (*model.Candidate, error) {
+func (s *Service) AddTx(ctx context.Context, actor model.Actor, tx *sql.Tx, postingID int64, p Person, opt AddOptions) (*model.Candidate, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	sp, err := store.OrgPosting(ctx, tx, orgID, postingID)
+	sp, err := store.OrgPosting(ctx, tx, actor.OrgID, postingID)
 	if err != nil {
 		return nil, err
 	}
@@ -114,9 +114,9 @@ func (s *Service) AddTx(ctx context.Context, tx *sql.Tx, orgID, postingID int64,
 	now := s.Now()
 	token := auth.NewToken()
 	c := &model.Candidate{
-		OrgID: orgID, PostingID: postingID, FirstName: p.FirstName, LastName: p.LastName, Email: p.Email, Phone: p.Phone,
+		OrgID: actor.OrgID, PostingID: postingID, FirstName: p.FirstName, LastName: p.LastName, Email: p.Email, Phone: p.Phone,
 		Source: opt.Source, Status: model.CandidateSent, TokenHash: auth.Hash(token), TokenSealed: s.Box.Seal(token, tokenContext),
-		ExpiresAt: now.Add(time.Duration(doc.LinkValidityDays) * 24 * time.Hour), CreatedBy: opt.ActorID, CreatedAt: now, PostingTitle: sp.Title,
+		ExpiresAt: now.Add(time.Duration(doc.LinkValidityDays) * 24 * time.Hour), CreatedBy: actor.UserID, CreatedAt: now, PostingTitle: sp.Title,
 	}
 	if g := opt.Greenhouse; g != nil {
 		c.GHTestID, c.GHCandidateID, c.GHApplicationID, c.GHProfileURL, c.GHCallbackURL, c.GHSentBy = g.TestID, g.CandidateID, g.ApplicationID, g.ProfileURL, g.CallbackURL, g.SentBy
@@ -124,7 +124,7 @@ func (s *Service) AddTx(ctx context.Context, tx *sql.Tx, orgID, postingID int64,
 	if err := store.CreateCandidate(ctx, tx, c); err != nil {
 		return nil, err
 	}
-	if err := store.Audit(ctx, tx, orgID, opt.ActorID, "candidate.add", fmt.Sprintf("%d %s on %s (%s)", c.ID, c.Email, sp.PublicID, c.Source), now); err != nil {
+	if err := store.Audit(ctx, tx, actor.OrgID, actor.UserID, "candidate.add", fmt.Sprintf("%d %s on %s (%s)", c.ID, c.Email, sp.PublicID, c.Source), now); err != nil {
 		return nil, err
 	}
 	if opt.SendEmail {
@@ -147,16 +147,16 @@ func (s *Service) Link(c *model.Candidate) string {
 	return s.BaseURL + "/a/" + token
 }
 
-// Get returns a candidate of the organization.
-func (s *Service) Get(ctx context.Context, orgID, id int64) (*model.Candidate, error) {
-	return store.OrgCandidate(ctx, s.Store.DB, orgID, id)
+// Get returns a candidate of the actor's organization.
+func (s *Service) Get(ctx context.Context, actor model.Actor, id int64) (*model.Candidate, error) {
+	return store.OrgCandidate(ctx, s.Store.DB, actor.OrgID, id)
 }
 
-// change loads a candidate of orgID in a transaction, lets fn change it, and
-// saves it with an audit event.
-func (s *Service) change(ctx context.Context, orgID, actorID, id int64, action string, fn func(tx *sql.Tx, c *model.Candidate) (string, error)) error {
+// change loads a candidate of the actor's organization in a transaction,
+// lets fn change it, and saves it with an audit event.
+func (s *Service) change(ctx context.Context, actor model.Actor, id int64, action string, fn func(tx *sql.Tx, c *model.Candidate) (string, error)) error {
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := store.OrgCandidate(ctx, tx, orgID, id)
+		c, err := store.OrgCandidate(ctx, tx, actor.OrgID, id)
 		if err != nil {
 			return err
 		}
@@ -170,7 +170,7 @@ func (s *Service) change(ctx context.Context, orgID, actorID, id int64, action s
 		if err := store.UpdateCandidate(ctx, tx, c, s.Now()); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, orgID, actorID, action, fmt.Sprintf("%d %s", c.ID, detail), s.Now())
+		return store.Audit(ctx, tx, actor.OrgID, actor.UserID, action, fmt.Sprintf("%d %s", c.ID, detail), s.Now())
 	})
 }
 
@@ -186,8 +186,8 @@ func (s *Service) postingDoc(ctx context.Context, q store.Querier, c *model.Cand
 // working at once, the current attempt is kept (marked reset) for the audit
 // trail, and the invitation is mailed again, except to Greenhouse candidates
 // (Greenhouse notifies them).
-func (s *Service) Reset(ctx context.Context, orgID, actorID, id int64) error {
-	return s.change(ctx, orgID, actorID, id, "candidate.reset", func(tx *sql.Tx, c *model.Candidate) (string, error) {
+func (s *Service) Reset(ctx context.Context, actor model.Actor, id int64) error {
+	return s.change(ctx, actor, id, "candidate.reset", func(tx *sql.Tx, c *model.Candidate) (string, error) {
 		doc, err := s.postingDoc(ctx, tx, c)
 		if err != nil {
 			return "", err
@@ -232,11 +232,11 @@ func (s *Service) onResult(ctx context.Context, tx *sql.Tx, c *model.Candidate) 
 const MaxExtendDays = 365
 
 // Extend moves the link's expiry days later (from now if it has lapsed).
-func (s *Service) Extend(ctx context.Context, orgID, actorID, id int64, days int) error {
+func (s *Service) Extend(ctx context.Context, actor model.Actor, id int64, days int) error {
 	if days < 1 || days > MaxExtendDays {
 		return apperror.Field("days", "extend by 1 to %d days", MaxExtendDays)
 	}
-	return s.change(ctx, orgID, actorID, id, "candidate.extend", func(tx *sql.Tx, c *model.Candidate) (string, error) {
+	return s.change(ctx, actor, id, "candidate.extend", func(tx *sql.Tx, c *model.Candidate) (string, error) {
 		if c.Status == model.CandidateCompleted {
 			return "", apperror.New(apperror.Conflict, "The candidate has completed the assessment; there is nothing to extend.")
 		}
@@ -254,11 +254,11 @@ const MaxExtraTimePct = 300
 
 // SetAccommodation gives the candidate pct percent extra time. An attempt in
 // progress gets its deadline moved accordingly.
-func (s *Service) SetAccommodation(ctx context.Context, orgID, actorID, id int64, pct int) error {
+func (s *Service) SetAccommodation(ctx context.Context, actor model.Actor, id int64, pct int) error {
 	if pct < 0 || pct > MaxExtraTimePct {
 		return apperror.Field("extra_time_pct", "extra time must be 0 to %d percent", MaxExtraTimePct)
 	}
-	return s.change(ctx, orgID, actorID, id, "candidate.accommodation", func(tx *sql.Tx, c *model.Candidate) (string, error) {
+	return s.change(ctx, actor, id, "candidate.accommodation", func(tx *sql.Tx, c *model.Candidate) (string, error) {
 		old := c.ExtraTimePct
 		c.ExtraTimePct = pct
 		if c.Status == model.CandidateStarted && c.AttemptID != 0 {
@@ -293,8 +293,8 @@ func (s *Service) SetAccommodation(ctx context.Context, orgID, actorID, id int64
 
 // Erase removes the candidate's personal data, answers and files on request;
 // the anonymous status and scores stay for the posting's statistics.
-func (s *Service) Erase(ctx context.Context, orgID, actorID, id int64) error {
-	return s.change(ctx, orgID, actorID, id, "candidate.erase", func(tx *sql.Tx, c *model.Candidate) (string, error) {
+func (s *Service) Erase(ctx context.Context, actor model.Actor, id int64) error {
+	return s.change(ctx, actor, id, "candidate.erase", func(tx *sql.Tx, c *model.Candidate) (string, error) {
 		attempts, err := store.CandidateAttempts(ctx, tx, c.ID)
 		if err != nil {
 			return "", err

@@ -117,7 +117,7 @@ func ParseCSV(r io.Reader) ([]CSVRow, error) {
 
 // ImportCSV adds every row as a candidate and mails each their link, all in
 // one transaction: if any row has a problem, nothing is added.
-func (s *Service) ImportCSV(ctx context.Context, orgID, postingID, actorID int64, rows []CSVRow) ([]*model.Candidate, error) {
+func (s *Service) ImportCSV(ctx context.Context, actor model.Actor, postingID int64, rows []CSVRow) ([]*model.Candidate, error) {
 	bad := 0
 	for _, r := range rows {
 		if r.Error != "" {
@@ -130,7 +130,7 @@ func (s *Service) ImportCSV(ctx context.Context, orgID, postingID, actorID int64
 	var out []*model.Candidate
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range rows {
-			c, err := s.AddTx(ctx, tx, orgID, postingID, r.Person, AddOptions{Source: model.SourceManual, SendEmail: true, ActorID: actorID})
+			c, err := s.AddTx(ctx, actor, tx, postingID, r.Person, AddOptions{Source: model.SourceManual, SendEmail: true})
 			if err != nil {
 				return fmt.Errorf("line %d: %w", r.Line, err)
 			}

@@ -16,7 +16,7 @@ import (
 
 // Override sets a question's level by hand with a note. The automatic score
 // is kept; the result is recomputed, audited, and reported onward (Greenhouse).
-func (s *Service) Override(ctx context.Context, actor *model.User, id int64, questionKey string, level int, note string) error {
+func (s *Service) Override(ctx context.Context, actor model.Actor, id int64, questionKey string, level int, note string) error {
 	note = strings.TrimSpace(note)
 	if level < 1 || level > 5 {
 		return apperror.Field("level", "choose a level from 1 to 5")
@@ -24,7 +24,7 @@ func (s *Service) Override(ctx context.Context, actor *model.User, id int64, que
 	if note == "" || len(note) > 2000 {
 		return apperror.Field("note", "explain the override in a note (up to 2000 characters)")
 	}
-	return s.change(ctx, actor.OrgID, actor.ID, id, "score.override", func(tx *sql.Tx, c *model.Candidate) (string, error) {
+	return s.change(ctx, actor, id, "score.override", func(tx *sql.Tx, c *model.Candidate) (string, error) {
 		if c.Status != model.CandidateCompleted || c.AttemptID == 0 {
 			return "", apperror.New(apperror.Conflict, "Only a completed assessment can be re-scored.")
 		}
@@ -46,7 +46,7 @@ func (s *Service) Override(ctx context.Context, actor *model.User, id int64, que
 		}
 		now := s.Now()
 		o := &model.Override{AttemptID: a.ID, QuestionKey: questionKey, Level: level, OriginalLevel: res.Questions[i].OriginalLevel,
-			Note: note, UserID: actor.ID, UserName: actor.Name, CreatedAt: now}
+			Note: note, UserID: actor.UserID, UserName: actor.Name, CreatedAt: now}
 		if err := store.CreateOverride(ctx, tx, o); err != nil {
 			return "", err
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/model"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // candidateJSON is one line of `candidate list --json`.
@@ -44,7 +43,7 @@ func candidateList(ctx context.Context, env Env, args []string) error {
 	now := time.Now()
 	var out []candidateJSON
 	for offset := 0; ; offset += 500 {
-		page, total, err := store.ListCandidates(ctx, a.Store.DB, model.CandidateFilter{OrgID: actor.OrgID, PostingID: postingID, Status: model.CandidateStatus(status),
+		page, total, err := a.Candidates.List(ctx, actor, model.CandidateFilter{PostingID: postingID, Status: model.CandidateStatus(status),
 			Sort: "created", Limit: 500, Offset: offset, Now: now})
 		if err != nil {
 			return err

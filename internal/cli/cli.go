@@ -18,7 +18,6 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/config"
 	"github.com/talentsystems/talentsystems/internal/model"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // Env is the process environment a command runs in.
@@ -196,7 +195,7 @@ func orgCreate(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.CreateOrg(ctx, name, slug, 0)
+	org, err := a.Accounts.CreateOrg(ctx, model.CommandLine(0), name, slug)
 	if err != nil {
 		return err
 	}
@@ -214,7 +213,7 @@ func orgList(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	orgs, err := store.ListOrgs(ctx, a.Store.DB)
+	orgs, err := a.Accounts.Orgs(ctx)
 	if err != nil {
 		return err
 	}
@@ -260,13 +259,13 @@ func userCreate(ctx context.Context, env Env, args []string) error {
 	}
 	defer a.Close()
 	if !staff {
-		org, err := store.OrgBySlug(ctx, a.Store.DB, orgSlug)
+		org, err := a.Accounts.OrgBySlug(ctx, orgSlug)
 		if err != nil {
 			return apperror.New(apperror.Invalid, "no organization has the slug %q", orgSlug)
 		}
 		in.OrgID = org.ID
 	}
-	u, err := a.Accounts.CreateUser(ctx, in)
+	u, err := a.Accounts.CreateUser(ctx, model.CommandLine(in.OrgID), in)
 	if err != nil {
 		return err
 	}

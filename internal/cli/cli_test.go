@@ -171,7 +171,7 @@ func TestCandidateList(t *testing.T) {
 	}
 	pid, _ := strconv.ParseInt(id, 10, 64)
 	org, _ := store.OrgBySlug(context.Background(), a.Store.DB, "acme")
-	if _, err := a.Candidates.Add(context.Background(), org.ID, pid, candidates.Person{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual}); err != nil {
+	if _, err := a.Candidates.Add(context.Background(), model.CommandLine(org.ID), pid, candidates.Person{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual}); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()

@@ -11,33 +11,32 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/postings"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // openOrg opens the app and returns the organization with slug, and an actor
 // acting on its behalf from the command line (no user).
-func openOrg(ctx context.Context, env Env, name string, args []string, define func(fs *flag.FlagSet)) (*app.App, *model.User, error) {
+func openOrg(ctx context.Context, env Env, name string, args []string, define func(fs *flag.FlagSet)) (*app.App, model.Actor, error) {
 	var slug string
 	cfg, err := load(env, name, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&slug, "org", "", "the organization's slug (required)")
 		define(fs)
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, model.Actor{}, err
 	}
 	if slug == "" {
-		return nil, nil, apperror.New(apperror.Invalid, "--org is required")
+		return nil, model.Actor{}, apperror.New(apperror.Invalid, "--org is required")
 	}
 	a, err := open(ctx, env, cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, model.Actor{}, err
 	}
-	org, err := store.OrgBySlug(ctx, a.Store.DB, slug)
+	org, err := a.Accounts.OrgBySlug(ctx, slug)
 	if err != nil {
 		a.Close()
-		return nil, nil, apperror.New(apperror.Invalid, "no organization has the slug %q", slug)
+		return nil, model.Actor{}, apperror.New(apperror.Invalid, "no organization has the slug %q", slug)
 	}
-	return a, &model.User{OrgID: org.ID, Name: "command line"}, nil
+	return a, model.CommandLine(org.ID), nil
 }
 
 func postingImport(ctx context.Context, env Env, args []string) error {
@@ -88,7 +87,7 @@ func postingExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	doc, err := a.Postings.Export(ctx, actor.OrgID, id)
+	doc, err := a.Postings.Export(ctx, actor, id)
 	if err != nil {
 		return err
 	}
@@ -105,7 +104,7 @@ func postingList(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	list, err := store.ListPostings(ctx, a.Store.DB, actor.OrgID, model.PostingStatus(status))
+	list, err := a.Postings.List(ctx, actor, model.PostingStatus(status))
 	if err != nil {
 		return err
 	}

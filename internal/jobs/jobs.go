@@ -32,12 +32,15 @@ type Queue struct {
 	client *river.Client[*sql.Tx]
 	driver riverdriver.Driver[*sql.Tx]
 	store  *store.Store
-	// overdue is shared with the sweep worker, which is built before the
-	// services that can submit attempts.
-	overdue *Overdue
-	box     *secretbox.Box
+	box    *secretbox.Box
+	now    func() time.Time
 	// listener carries LISTEN/NOTIFY on PostgreSQL (nil elsewhere).
 	listener *pgxpool.Pool
+	// workers and sweeps are shared with River and the sweep worker; the
+	// domains add to them through Register, before Start.
+	workers *river.Workers
+	sweeps  *[]sweepTask
+	started bool
 }
 
 // Deps are what the workers need.
@@ -48,8 +51,6 @@ type Deps struct {
 	Now   func() time.Time
 	// PollInterval is how often an idle instance looks for new jobs.
 	PollInterval time.Duration
-	// Workers are the domains' own workers, each registering itself.
-	Workers []Registrar
 	// Box seals mail bodies at rest.
 	Box *secretbox.Box
 	// MailRetention is how long a mail's body is kept once it is done
@@ -66,13 +67,8 @@ type Deps struct {
 // own timeout (a minute by default, the callback's request time plus 30 s).
 const RescueAfter = 2 * time.Minute
 
-// Registrar adds a domain's workers to the queue. Domains register their own
-// workers at construction, so the queue knows no domain.
-type Registrar interface {
-	Register(w *river.Workers)
-}
-
-// New builds the queue and its workers; it does not start working.
+// New builds the queue with its own workers (mail delivery, the sweep);
+// the domains add theirs through Register. It does not start working.
 func New(d Deps) (*Queue, error) {
 	var driver riverdriver.Driver[*sql.Tx]
 	var listener *pgxpool.Pool
@@ -93,11 +89,15 @@ func New(d Deps) (*Queue, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &emailWorker{store: d.Store, sender: d.Mail, box: d.Box, now: d.Now})
-	for _, r := range d.Workers {
-		r.Register(workers)
+	sweeps := new([]sweepTask)
+	river.AddWorker(workers, &sweepWorker{tasks: sweeps})
+	if d.MailRetention > 0 {
+		*sweeps = append(*sweeps, sweepTask{name: "mail retention", run: func(ctx context.Context) error {
+			now := d.Now()
+			_, err := store.PurgeEmailBodies(ctx, d.Store.DB, now.Add(-d.MailRetention), now)
+			return err
+		}})
 	}
-	overdue := new(Overdue)
-	river.AddWorker(workers, &sweepWorker{store: d.Store, now: d.Now, overdue: overdue, mailRetention: d.MailRetention})
 	cooldown := min(d.PollInterval, river.FetchCooldownDefault)
 	client, err := river.NewClient(driver, &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
@@ -116,7 +116,7 @@ func New(d Deps) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: new client: %w", err)
 	}
-	return &Queue{client: client, driver: driver, store: d.Store, box: d.Box, overdue: overdue, listener: listener}, nil
+	return &Queue{client: client, driver: driver, store: d.Store, box: d.Box, now: d.Now, listener: listener, workers: workers, sweeps: sweeps}, nil
 }
 
 // backoff retries after 1 s, 2 s, 4 s … up to an hour, with ±20 % jitter so
@@ -157,6 +157,7 @@ func (q *Queue) Pending(ctx context.Context) (bool, error) {
 
 // Start begins working jobs until Stop.
 func (q *Queue) Start(ctx context.Context) error {
+	q.started = true
 	if err := q.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
@@ -223,12 +224,18 @@ func openEmail(box *secretbox.Box, e *model.Email) (*model.Email, error) {
 	return &out, nil
 }
 
-// RetryEmail sends a failed or uncertain mail again (a staff decision), in tx.
-func (q *Queue) RetryEmail(ctx context.Context, tx *sql.Tx, id int64) error {
-	if err := store.RequeueEmail(ctx, tx, id); err != nil {
-		return err
-	}
-	return q.Insert(ctx, tx, EmailArgs{EmailID: id})
+// ResendEmail queues a failed or uncertain mail again: a staff decision,
+// audited.
+func (q *Queue) ResendEmail(ctx context.Context, actor model.Actor, id int64) error {
+	return q.store.Tx(ctx, func(tx *sql.Tx) error {
+		if err := store.RequeueEmail(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := store.Audit(ctx, tx, 0, actor.UserID, "email.resend", fmt.Sprintf("mail %d", id), q.now()); err != nil {
+			return err
+		}
+		return q.Insert(ctx, tx, EmailArgs{EmailID: id})
+	})
 }
 
 // quiet passes on only warnings and errors.

@@ -82,8 +82,7 @@ func TestMailSealedAndAtMostOnce(t *testing.T) {
 			e, err := store.EmailByID(ctx, inst.Store.DB, sealed.ID)
 			return err == nil && (e.Status == model.EmailLogged || e.Status == model.EmailSent)
 		})
-		err = inst.Store.Tx(ctx, func(tx *sql.Tx) error { return inst.Queue.RetryEmail(ctx, tx, crashed.ID) })
-		if err != nil {
+		if err := inst.Queue.ResendEmail(ctx, model.CommandLine(0), crashed.ID); err != nil {
 			t.Fatal(err)
 		}
 		apptest.Eventually(t, 10*time.Second, "the retried mail to be delivered", func() bool {

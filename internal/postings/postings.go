@@ -103,9 +103,9 @@ func columns(p *model.Posting, doc *posting.Posting, raw []byte) {
 	p.Title, p.AssessmentType, p.Department, p.Location, p.Document = doc.Title, string(doc.AssessmentType), doc.Department, doc.Location, raw
 }
 
-// Get returns a posting of the organization with its document.
-func (s *Service) Get(ctx context.Context, orgID, id int64) (*Posting, error) {
-	p, err := store.OrgPosting(ctx, s.Store.DB, orgID, id)
+// Get returns a posting of the actor's organization with its document.
+func (s *Service) Get(ctx context.Context, actor model.Actor, id int64) (*Posting, error) {
+	p, err := store.OrgPosting(ctx, s.Store.DB, actor.OrgID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -113,18 +113,18 @@ func (s *Service) Get(ctx context.Context, orgID, id int64) (*Posting, error) {
 }
 
 // Create stores doc as a new draft of the actor's organization.
-func (s *Service) Create(ctx context.Context, actor *model.User, doc *posting.Posting) (*Posting, error) {
+func (s *Service) Create(ctx context.Context, actor model.Actor, doc *posting.Posting) (*Posting, error) {
 	raw, err := encode(doc)
 	if err != nil {
 		return nil, err
 	}
-	p := &model.Posting{OrgID: actor.OrgID, PublicID: NewPublicID(), Status: model.PostingDraft, CreatedBy: actor.ID, CreatedAt: s.Now()}
+	p := &model.Posting{OrgID: actor.OrgID, PublicID: NewPublicID(), Status: model.PostingDraft, CreatedBy: actor.UserID, CreatedAt: s.Now()}
 	columns(p, doc, raw)
 	err = s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		if err := store.CreatePosting(ctx, tx, p); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, actor.OrgID, actor.ID, "posting.create", p.PublicID+" "+p.Title, s.Now())
+		return store.Audit(ctx, tx, actor.OrgID, actor.UserID, "posting.create", p.PublicID+" "+p.Title, s.Now())
 	})
 	if err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func (s *Service) Create(ctx context.Context, actor *model.User, doc *posting.Po
 // Import reads a posting document and stores it as a draft, published at
 // once when publish is set (and then only if it passes every rule: otherwise
 // nothing is stored).
-func (s *Service) Import(ctx context.Context, actor *model.User, r io.Reader, publish bool) (*Posting, error) {
+func (s *Service) Import(ctx context.Context, actor model.Actor, r io.Reader, publish bool) (*Posting, error) {
 	doc, err := posting.Decode(r)
 	if errors.Is(err, posting.ErrTooLarge) {
 		return nil, apperror.New(apperror.TooLarge, "The posting file is larger than %d KiB.", posting.MaxDocumentBytes>>10)
@@ -158,7 +158,7 @@ func (s *Service) Import(ctx context.Context, actor *model.User, r io.Reader, pu
 	if err := s.Publish(ctx, actor, p.ID); err != nil {
 		return nil, err
 	}
-	return s.Get(ctx, actor.OrgID, p.ID)
+	return s.Get(ctx, actor, p.ID)
 }
 
 // Update replaces a posting's document by the result of edit applied to a
@@ -167,7 +167,7 @@ func (s *Service) Import(ctx context.Context, actor *model.User, r io.Reader, pu
 // must stay fully configured; a change that would affect candidates
 // mid-assessment creates a new version, which new candidates get, while
 // candidates who started keep theirs.
-func (s *Service) Update(ctx context.Context, actor *model.User, id int64, revision int, edit func(doc *posting.Posting) error) (*Posting, error) {
+func (s *Service) Update(ctx context.Context, actor model.Actor, id int64, revision int, edit func(doc *posting.Posting) error) (*Posting, error) {
 	var out *Posting
 	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		sp, err := store.OrgPosting(ctx, tx, actor.OrgID, id)
@@ -203,14 +203,14 @@ func (s *Service) Update(ctx context.Context, actor *model.User, id int64, revis
 			return err
 		}
 		out = p
-		return store.Audit(ctx, tx, actor.OrgID, actor.ID, "posting.update", fmt.Sprintf("%s revision %d", sp.PublicID, sp.Revision), s.Now())
+		return store.Audit(ctx, tx, actor.OrgID, actor.UserID, "posting.update", fmt.Sprintf("%s revision %d", sp.PublicID, sp.Revision), s.Now())
 	})
 	return out, err
 }
 
 // snapshot records the document as the newest version: a new version when the
 // change affects candidates, else a rewrite of the newest one.
-func (s *Service) snapshot(ctx context.Context, tx *sql.Tx, actor *model.User, sp *model.Posting, doc *posting.Posting) error {
+func (s *Service) snapshot(ctx context.Context, tx *sql.Tx, actor model.Actor, sp *model.Posting, doc *posting.Posting) error {
 	if sp.Version > 0 {
 		latest, err := store.GetPostingVersion(ctx, tx, sp.ID, sp.Version)
 		if err != nil {
@@ -225,12 +225,12 @@ func (s *Service) snapshot(ctx context.Context, tx *sql.Tx, actor *model.User, s
 		}
 	}
 	sp.Version++
-	return store.CreatePostingVersion(ctx, tx, &model.PostingVersion{PostingID: sp.ID, Version: sp.Version, Document: sp.Document, CreatedBy: actor.ID, CreatedAt: s.Now()})
+	return store.CreatePostingVersion(ctx, tx, &model.PostingVersion{PostingID: sp.ID, Version: sp.Version, Document: sp.Document, CreatedBy: actor.UserID, CreatedAt: s.Now()})
 }
 
 // setStatus moves a posting between statuses, checking the publish rules
 // when it becomes active.
-func (s *Service) setStatus(ctx context.Context, actor *model.User, id int64, from []model.PostingStatus, to model.PostingStatus) error {
+func (s *Service) setStatus(ctx context.Context, actor model.Actor, id int64, from []model.PostingStatus, to model.PostingStatus) error {
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		sp, err := store.OrgPosting(ctx, tx, actor.OrgID, id)
 		if err != nil {
@@ -262,28 +262,28 @@ func (s *Service) setStatus(ctx context.Context, actor *model.User, id int64, fr
 		if err := store.UpdatePosting(ctx, tx, sp, s.Now()); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, actor.OrgID, actor.ID, "posting."+string(to), sp.PublicID, s.Now())
+		return store.Audit(ctx, tx, actor.OrgID, actor.UserID, "posting."+string(to), sp.PublicID, s.Now())
 	})
 }
 
 // Publish makes a draft active once it passes every publish rule.
-func (s *Service) Publish(ctx context.Context, actor *model.User, id int64) error {
+func (s *Service) Publish(ctx context.Context, actor model.Actor, id int64) error {
 	return s.setStatus(ctx, actor, id, []model.PostingStatus{model.PostingDraft}, model.PostingActive)
 }
 
 // Close stops an active posting from taking new candidates.
-func (s *Service) Close(ctx context.Context, actor *model.User, id int64) error {
+func (s *Service) Close(ctx context.Context, actor model.Actor, id int64) error {
 	return s.setStatus(ctx, actor, id, []model.PostingStatus{model.PostingActive}, model.PostingClosed)
 }
 
 // Reopen makes a closed posting active again.
-func (s *Service) Reopen(ctx context.Context, actor *model.User, id int64) error {
+func (s *Service) Reopen(ctx context.Context, actor model.Actor, id int64) error {
 	return s.setStatus(ctx, actor, id, []model.PostingStatus{model.PostingClosed}, model.PostingActive)
 }
 
 // Duplicate stores a copy of a posting as a new draft titled "Copy of …".
-func (s *Service) Duplicate(ctx context.Context, actor *model.User, id int64) (*Posting, error) {
-	p, err := s.Get(ctx, actor.OrgID, id)
+func (s *Service) Duplicate(ctx context.Context, actor model.Actor, id int64) (*Posting, error) {
+	p, err := s.Get(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +297,7 @@ func (s *Service) Duplicate(ctx context.Context, actor *model.User, id int64) (*
 
 // Delete removes a draft that was never published; published postings are
 // closed instead, so candidates and results keep their posting.
-func (s *Service) Delete(ctx context.Context, actor *model.User, id int64) error {
+func (s *Service) Delete(ctx context.Context, actor model.Actor, id int64) error {
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		sp, err := store.OrgPosting(ctx, tx, actor.OrgID, id)
 		if err != nil {
@@ -309,13 +309,13 @@ func (s *Service) Delete(ctx context.Context, actor *model.User, id int64) error
 		if err := store.DeletePosting(ctx, tx, actor.OrgID, id); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, actor.OrgID, actor.ID, "posting.delete", sp.PublicID+" "+sp.Title, s.Now())
+		return store.Audit(ctx, tx, actor.OrgID, actor.UserID, "posting.delete", sp.PublicID+" "+sp.Title, s.Now())
 	})
 }
 
 // Export returns a posting's document in the posting format.
-func (s *Service) Export(ctx context.Context, orgID, id int64) ([]byte, error) {
-	p, err := store.OrgPosting(ctx, s.Store.DB, orgID, id)
+func (s *Service) Export(ctx context.Context, actor model.Actor, id int64) ([]byte, error) {
+	p, err := store.OrgPosting(ctx, s.Store.DB, actor.OrgID, id)
 	if err != nil {
 		return nil, err
 	}

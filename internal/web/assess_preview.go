@@ -11,10 +11,10 @@ import (
 
 // preview shows a recruiter question n of a posting exactly as candidates
 // see it, with nothing saved.
-func (a *assess) preview(w http.ResponseWriter, r *http.Request) {
-	p, ok := a.postingFor(w, r)
-	if !ok {
-		return
+func (a *assess) preview(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.postingFor(r)
+	if err != nil {
+		return err
 	}
 	ss := &candidates.Session{State: candidates.StateInProgress, Candidate: &model.Candidate{}, Org: orgFrom(r.Context()), Doc: p.Doc}
 	for _, sec := range p.Doc.AssessmentType.Sections() {
@@ -22,8 +22,7 @@ func (a *assess) preview(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 || n > len(ss.Questions) {
-		a.fail(w, r, apperror.New(apperror.NotFound, "This posting has no question %s (it has %d in its enabled sections).", r.PathValue("n"), len(ss.Questions)))
-		return
+		return apperror.New(apperror.NotFound, "This posting has no question %s (it has %d in its enabled sections).", r.PathValue("n"), len(ss.Questions))
 	}
 	// Every question is open in a preview, whatever its section.
 	ss.Attempt = &model.Attempt{Section: string(ss.Questions[n-1].Section)}
@@ -31,4 +30,5 @@ func (a *assess) preview(w http.ResponseWriter, r *http.Request) {
 	v.Preview = postingURL(p, "/preview")
 	v.Title = "Preview: " + v.Title
 	a.render(w, r, http.StatusOK, "a_question", v)
+	return nil
 }

@@ -19,81 +19,86 @@ import (
 // lateNotice is shown when an answer arrives after the attempt ended.
 const lateNotice = "Your last answer arrived after the time was up, so it was not saved."
 
-// index reads the question number of the path (1-based) and answers 404
-// itself when there is no such question.
-func (a *assess) index(w http.ResponseWriter, r *http.Request, ss *candidates.Session, n string) (int, bool) {
+// index reads the question number of the path (1-based); no such question
+// is a 404 with a page that says how many there are.
+func index(ss *candidates.Session, n string) (int, error) {
 	i, err := strconv.Atoi(n)
 	if err != nil || i < 1 || i > len(ss.Questions) {
-		a.render(w, r, http.StatusNotFound, "a_status", &AssessStatusPage{Base: Base{Title: "No such question"}, AssessHead: head(ss),
-			Heading: "No such question", Paragraphs: []string{"This assessment has " + strconv.Itoa(len(ss.Questions)) + " questions."}})
-		return 0, false
+		return 0, &pageError{status: http.StatusNotFound, page: "a_status", view: &AssessStatusPage{Base: Base{Title: "No such question"}, AssessHead: head(ss),
+			Heading: "No such question", Paragraphs: []string{"This assessment has " + strconv.Itoa(len(ss.Questions)) + " questions."}}}
 	}
-	return i - 1, true
+	return i - 1, nil
 }
 
-// notInProgress answers a request that needs an attempt under way when
-// there is none: the landing page says why.
-func (a *assess) notInProgress(w http.ResponseWriter, r *http.Request, ss *candidates.Session, token string) bool {
+// notInProgress returns the answer to a request that needs an attempt under
+// way when there is none (the landing page says why), or nil when there is one.
+func (a *assess) notInProgress(r *http.Request, ss *candidates.Session, token string) handlerFunc {
 	if ss.State == candidates.StateInProgress {
-		return false
+		return nil
 	}
 	if r.Method == http.MethodPost && ss.State == candidates.StateCompleted {
 		notice := "This assessment was already submitted, so this answer was not saved."
 		if ss.Attempt != nil && ss.Attempt.SubmitReason == "time_limit" {
 			notice = lateNotice
 		}
-		a.statusPage(w, r, ss, notice)
-		return true
+		return func(w http.ResponseWriter, r *http.Request) error { return a.statusPage(w, r, ss, notice) }
 	}
-	http.Redirect(w, r, "/a/"+token, http.StatusSeeOther)
-	return true
+	return func(w http.ResponseWriter, r *http.Request) error {
+		http.Redirect(w, r, "/a/"+token, http.StatusSeeOther)
+		return nil
+	}
 }
 
 // question shows question n. Questions of a section that is not open yet
 // are not shown; those of a closed section are shown read-only.
-func (a *assess) question(w http.ResponseWriter, r *http.Request) {
-	ss, token, ok := a.open(w, r)
-	if !ok || a.notInProgress(w, r, ss, token) {
-		return
+func (a *assess) question(w http.ResponseWriter, r *http.Request) error {
+	ss, token, err := a.open(r)
+	if err != nil {
+		return err
 	}
-	i, ok := a.index(w, r, ss, r.PathValue("n"))
-	if !ok {
-		return
+	if h := a.notInProgress(r, ss, token); h != nil {
+		return h(w, r)
+	}
+	i, err := index(ss, r.PathValue("n"))
+	if err != nil {
+		return err
 	}
 	if !ss.Editable(i) && i > current(ss) {
 		http.Redirect(w, r, questionURL(token, current(ss)), http.StatusSeeOther)
-		return
+		return nil
 	}
 	if ss.Editable(i) {
 		if err := a.candidates.View(r.Context(), token, i); err != nil {
 			if apperror.KindOf(err) == apperror.Conflict {
 				http.Redirect(w, r, "/a/"+token, http.StatusSeeOther) // the time ran out just now
-				return
+				return nil
 			}
-			a.failPage(w, r, err)
-			return
+			return err
 		}
 	}
 	a.render(w, r, http.StatusOK, "a_question", a.questionView(ss, token, i))
+	return nil
 }
 
 // answer saves the answer to question n and goes where the pressed button says.
-func (a *assess) answer(w http.ResponseWriter, r *http.Request) {
-	ss, token, ok := a.open(w, r)
-	if !ok || a.notInProgress(w, r, ss, token) {
-		return
+func (a *assess) answer(w http.ResponseWriter, r *http.Request) error {
+	ss, token, err := a.open(r)
+	if err != nil {
+		return err
 	}
-	i, ok := a.index(w, r, ss, r.PathValue("n"))
-	if !ok {
-		return
+	if h := a.notInProgress(r, ss, token); h != nil {
+		return h(w, r)
+	}
+	i, err := index(ss, r.PathValue("n"))
+	if err != nil {
+		return err
 	}
 	ans, raw, file, err := formAnswer(r, ss.Questions[i], true)
 	if err == nil {
 		err = a.candidates.Save(r.Context(), token, i, ans, file)
 	}
 	if err != nil {
-		a.answerFailed(w, r, ss, token, i, ans, raw, err)
-		return
+		return a.answerFailed(w, r, ss, token, i, ans, raw, err)
 	}
 	next := "/a/" + token + "/review"
 	switch r.PostForm.Get("action") {
@@ -104,8 +109,7 @@ func (a *assess) answer(w http.ResponseWriter, r *http.Request) {
 	case "review":
 	case "finish_section":
 		if err := a.candidates.Advance(r.Context(), token); err != nil {
-			a.answerFailed(w, r, ss, token, i, ans, raw, err)
-			return
+			return a.answerFailed(w, r, ss, token, i, ans, raw, err)
 		}
 		next = "/a/" + token
 	default: // "next", or Enter pressed in a field
@@ -114,25 +118,24 @@ func (a *assess) answer(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
 // answerFailed shows the question again with the refused answer and why,
 // or, when the attempt ended meanwhile, the page that says so.
-func (a *assess) answerFailed(w http.ResponseWriter, r *http.Request, ss *candidates.Session, token string, i int, ans scoring.Answer, raw string, err error) {
+func (a *assess) answerFailed(w http.ResponseWriter, r *http.Request, ss *candidates.Session, token string, i int, ans scoring.Answer, raw string, err error) error {
 	switch apperror.KindOf(err) {
 	case apperror.Invalid, apperror.TooLarge, apperror.Conflict:
 	default:
-		a.failPage(w, r, err)
-		return
+		return err
 	}
 	if apperror.KindOf(err) == apperror.Conflict {
 		now, oerr := a.candidates.Open(r.Context(), token)
 		if oerr != nil {
-			a.failPage(w, r, oerr)
-			return
+			return oerr
 		}
-		if a.notInProgress(w, r, now, token) {
-			return
+		if h := a.notInProgress(r, now, token); h != nil {
+			return h(w, r)
 		}
 		ss = now
 	}
@@ -151,6 +154,7 @@ func (a *assess) answerFailed(w http.ResponseWriter, r *http.Request, ss *candid
 	}
 	v.Title = "Problem: " + v.Title
 	a.render(w, r, Status(err), "a_question", v)
+	return nil
 }
 
 var numberRe = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
@@ -225,53 +229,57 @@ func cleanFileName(name string) string {
 
 // autosave saves the current question's answer for assess.js, without a file
 // and without navigating.
-func (a *assess) autosave(w http.ResponseWriter, r *http.Request) {
-	ss, token, ok := a.open(w, r)
-	if !ok {
-		return
+func (a *assess) autosave(w http.ResponseWriter, r *http.Request) error {
+	ss, token, err := a.open(r)
+	if err != nil {
+		return err
 	}
 	if ss.State != candidates.StateInProgress {
 		writeJSON(w, http.StatusConflict, map[string]string{"error": "This assessment is no longer in progress.", "state": ss.State})
-		return
+		return nil
 	}
 	n, err := strconv.Atoi(r.PostForm.Get("q"))
 	if err != nil || n < 1 || n > len(ss.Questions) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "No such question."})
-		return
+		return nil
 	}
 	ans, _, _, err := formAnswer(r, ss.Questions[n-1], false)
 	if err == nil {
 		err = a.candidates.Save(r.Context(), token, n-1, ans, nil)
 	}
 	if err != nil {
-		a.failPage(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"saved_at": a.now().UTC().Format("2006-01-02T15:04:05Z07:00")})
+	return nil
 }
 
 // review lists every question with whether it is answered, above the form
 // that submits the assessment.
-func (a *assess) review(w http.ResponseWriter, r *http.Request) {
-	ss, token, ok := a.open(w, r)
-	if !ok || a.notInProgress(w, r, ss, token) {
-		return
+func (a *assess) review(w http.ResponseWriter, r *http.Request) error {
+	ss, token, err := a.open(r)
+	if err != nil {
+		return err
+	}
+	if h := a.notInProgress(r, ss, token); h != nil {
+		return h(w, r)
 	}
 	a.render(w, r, http.StatusOK, "a_review", a.reviewView(ss, token))
+	return nil
 }
 
 // submit ends the attempt. Opening the link first enforces the time limit,
 // so a late submission is recorded as ended by the clock.
-func (a *assess) submit(w http.ResponseWriter, r *http.Request) {
-	ss, token, ok := a.open(w, r)
-	if !ok {
-		return
+func (a *assess) submit(w http.ResponseWriter, r *http.Request) error {
+	ss, token, err := a.open(r)
+	if err != nil {
+		return err
 	}
 	if ss.State == candidates.StateInProgress {
 		if err := a.candidates.Submit(r.Context(), token); err != nil && apperror.KindOf(err) != apperror.Conflict {
-			a.failPage(w, r, err)
-			return
+			return err
 		}
 	}
 	http.Redirect(w, r, "/a/"+token, http.StatusSeeOther)
+	return nil
 }

@@ -26,6 +26,7 @@ import (
 // the same answers. Every page type is audited for accessibility, and
 // screenshots are taken on a desktop and a phone viewport.
 func TestBrowserAssessment(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		js   bool
@@ -203,6 +204,7 @@ func TestBrowserAssessment(t *testing.T) {
 // TestBrowserAssessmentTimer checks assess.js's countdown: the warnings at 5
 // and 1 minutes and the return to the server at zero, which submits.
 func TestBrowserAssessmentTimer(t *testing.T) {
+	t.Parallel()
 	ctx := apptest.Browser(t)
 	e := startAssess(t, "")
 	pid := e.publish(t, example(t, "backend-engineer.json", func(d *posting.Posting) {
@@ -256,6 +258,7 @@ func TestBrowserAssessmentTimer(t *testing.T) {
 
 // TestBrowserLoginAudit audits the dashboard's sign-in page.
 func TestBrowserLoginAudit(t *testing.T) {
+	t.Parallel()
 	ctx := apptest.Browser(t)
 	e := start(t, "")
 	apptest.Do(t, ctx, chromedp.Navigate(e.URL+"/login"), chromedp.WaitVisible(`#email`))

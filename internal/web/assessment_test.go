@@ -41,7 +41,7 @@ func startAssess(t *testing.T, dbURL string) *aenv {
 	cfg.SMTP = box.SMTP()
 	clock := apptest.NewClock(time.Now())
 	inst := apptest.StartWith(t, cfg, app.Options{Now: clock.Now})
-	if _, err := inst.Accounts.CreateUser(context.Background(), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: model.RoleStaff}); err != nil {
+	if _, err := inst.Accounts.CreateUser(context.Background(), model.CommandLine(0), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: model.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
 	e := &aenv{env: &env{Instance: inst, box: box}, clock: clock}
@@ -74,7 +74,7 @@ func (e *aenv) publish(t *testing.T, doc *posting.Posting) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := e.Postings.Import(context.Background(), e.admin, bytes.NewReader(raw), true)
+	p, err := e.Postings.Import(context.Background(), e.admin.Actor(), bytes.NewReader(raw), true)
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
@@ -84,7 +84,7 @@ func (e *aenv) publish(t *testing.T, doc *posting.Posting) int64 {
 // candidate adds a candidate to the posting and returns it with its link's path.
 func (e *aenv) candidate(t *testing.T, postingID int64, email string) (*model.Candidate, string) {
 	t.Helper()
-	c, err := e.Candidates.Add(context.Background(), e.admin.OrgID, postingID,
+	c, err := e.Candidates.Add(context.Background(), e.admin.Actor(), postingID,
 		candidates.Person{FirstName: "Cleo", LastName: "Candidate", Email: email}, candidates.AddOptions{Source: model.SourceManual, SendEmail: true})
 	if err != nil {
 		t.Fatal(err)
@@ -212,6 +212,7 @@ const (
 // back and forward, finishing a section, review and submission, and checks
 // the stored score against the scoring package.
 func TestAssessmentFlow(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		e := startAssess(t, dbURL)
 		doc := example(t, "backend-engineer.json", nil)
@@ -371,6 +372,7 @@ func smallPosting() *posting.Posting {
 // TestAssessmentSectionLimits checks that a section's time limit closes it
 // and opens the next, that the last one submits, and uploads.
 func TestAssessmentSectionLimits(t *testing.T) {
+	t.Parallel()
 	e := startAssess(t, "")
 	pid := e.publish(t, smallPosting())
 	cand, path := e.candidate(t, pid, "sam@example.test")
@@ -427,13 +429,14 @@ func TestAssessmentSectionLimits(t *testing.T) {
 // TestAssessmentDeadline checks the total time limit, with and without
 // extra time, and the autosave endpoint.
 func TestAssessmentDeadline(t *testing.T) {
+	t.Parallel()
 	e := startAssess(t, "")
 	pid := e.publish(t, example(t, "backend-engineer.json", func(d *posting.Posting) {
 		d.TimeLimit = &posting.TimeLimit{TotalMinutes: 1}
 	}))
 	cand, path := e.candidate(t, pid, "tom@example.test")
 	extra, extraPath := e.candidate(t, pid, "xena@example.test")
-	if err := e.Candidates.SetAccommodation(context.Background(), e.admin.OrgID, e.admin.ID, extra.ID, 50); err != nil {
+	if err := e.Candidates.SetAccommodation(context.Background(), e.admin.Actor(), extra.ID, 50); err != nil {
 		t.Fatal(err)
 	}
 	c, x := apptest.NewClient(t, e.URL), apptest.NewClient(t, e.URL)
@@ -499,6 +502,7 @@ func TestAssessmentDeadline(t *testing.T) {
 // TestAssessmentDoubleSubmit submits from two tabs at once: one completion,
 // scored once.
 func TestAssessmentDoubleSubmit(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		e := startAssess(t, dbURL)
 		pid := e.publish(t, example(t, "backend-engineer.json", func(d *posting.Posting) {
@@ -542,6 +546,7 @@ func TestAssessmentDoubleSubmit(t *testing.T) {
 
 // TestAssessmentLinkPages checks the pages of links that cannot be taken.
 func TestAssessmentLinkPages(t *testing.T) {
+	t.Parallel()
 	e := startAssess(t, "")
 	ctx := context.Background()
 	pid := e.publish(t, example(t, "backend-engineer.json", nil))
@@ -558,12 +563,12 @@ func TestAssessmentLinkPages(t *testing.T) {
 			}
 		}, http.StatusGone, []string{"This link has expired", "extend your link"}},
 		{"reset", func(t *testing.T, c *model.Candidate) {
-			if err := e.Candidates.Reset(ctx, e.admin.OrgID, e.admin.ID, c.ID); err != nil {
+			if err := e.Candidates.Reset(ctx, e.admin.Actor(), c.ID); err != nil {
 				t.Fatal(err)
 			}
 		}, http.StatusGone, []string{"replaced by a newer one", "most recent invitation", "contact the recruiter"}},
 		{"erased", func(t *testing.T, c *model.Candidate) {
-			if err := e.Candidates.Erase(ctx, e.admin.OrgID, e.admin.ID, c.ID); err != nil {
+			if err := e.Candidates.Erase(ctx, e.admin.Actor(), c.ID); err != nil {
 				t.Fatal(err)
 			}
 		}, http.StatusGone, []string{"no longer available"}},
@@ -584,7 +589,7 @@ func TestAssessmentLinkPages(t *testing.T) {
 	}
 	t.Run("reset gives a working link", func(t *testing.T) {
 		cand, _ := e.candidate(t, pid, "new@example.test")
-		e.Candidates.Reset(ctx, e.admin.OrgID, e.admin.ID, cand.ID)
+		e.Candidates.Reset(ctx, e.admin.Actor(), cand.ID)
 		path := strings.TrimPrefix(e.Candidates.Link(e.stored(t, cand.ID)), e.URL)
 		expectStatus(t, "new link", apptest.NewClient(t, e.URL).Get(path), http.StatusOK, "I agree that")
 	})
@@ -611,7 +616,7 @@ func TestAssessmentLinkPages(t *testing.T) {
 	})
 	t.Run("closed posting", func(t *testing.T) {
 		_, path := e.candidate(t, pid, "late@example.test")
-		if err := e.Postings.Close(ctx, e.admin, pid); err != nil {
+		if err := e.Postings.Close(ctx, e.admin.Actor(), pid); err != nil {
 			t.Fatal(err)
 		}
 		expectStatus(t, "closed", apptest.NewClient(t, e.URL).Get(path), http.StatusConflict, "no longer takes assessments", "Senior Backend Engineer (Go)")
@@ -621,6 +626,7 @@ func TestAssessmentLinkPages(t *testing.T) {
 // TestAssessmentUnknownLinks checks that unknown tokens get a 404 page and
 // that guessing is throttled per client address.
 func TestAssessmentUnknownLinks(t *testing.T) {
+	t.Parallel()
 	e := startAssess(t, "")
 	_, path := e.candidate(t, e.publish(t, example(t, "backend-engineer.json", nil)), "val@example.test")
 	c := apptest.NewClient(t, e.URL)

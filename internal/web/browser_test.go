@@ -12,6 +12,7 @@ import (
 // TestBrowserSignIn signs in through the real page in Chromium, creates an
 // organization through the staff console, and reads the invitation in the outbox.
 func TestBrowserSignIn(t *testing.T) {
+	t.Parallel()
 	ctx := apptest.Browser(t)
 	e := start(t, "")
 	apptest.Do(t, ctx,

@@ -15,7 +15,6 @@ import (
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/postings"
 	"github.com/talentsystems/talentsystems/internal/scoring"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // pageSize is the number of candidates a list page shows.
@@ -69,8 +68,8 @@ func (s *Server) candidateList(r *http.Request, postingID int64) (*CandidateList
 	}
 	l.Page, _ = strconv.Atoi(q.Get("page"))
 	l.Page = max(1, l.Page)
-	rows, total, err := store.ListCandidates(r.Context(), s.store.DB, model.CandidateFilter{
-		OrgID: orgFrom(r.Context()).ID, PostingID: postingID, Status: model.CandidateStatus(l.Status), Source: model.Source(l.Source), Search: l.Query,
+	rows, total, err := s.candidates.List(r.Context(), actor(r), model.CandidateFilter{
+		PostingID: postingID, Status: model.CandidateStatus(l.Status), Source: model.Source(l.Source), Search: l.Query,
 		Sort: l.Sort, Desc: l.Desc, Limit: pageSize, Offset: (l.Page - 1) * pageSize, Now: s.now(),
 	})
 	if err != nil {
@@ -99,13 +98,13 @@ type CandidatesPage struct {
 	List *CandidateList
 }
 
-func (s *Server) allCandidates(w http.ResponseWriter, r *http.Request) {
+func (s *Server) allCandidates(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.candidateList(r, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "candidates", &CandidatesPage{Base: Base{Title: "Candidates", Nav: "candidates"}, List: l})
+	return nil
 }
 
 // PostingCandidatesPage is the view of one posting's candidates with the add form.
@@ -118,47 +117,46 @@ type PostingCandidatesPage struct {
 	Errors  map[string]string
 }
 
-func (s *Server) postingCandidates(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) postingCandidates(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
-	s.renderPostingCandidates(w, r, http.StatusOK, p, &PostingCandidatesPage{})
+	return s.renderPostingCandidates(w, r, http.StatusOK, p, &PostingCandidatesPage{})
 }
 
-func (s *Server) renderPostingCandidates(w http.ResponseWriter, r *http.Request, status int, p *postings.Posting, v *PostingCandidatesPage) {
+func (s *Server) renderPostingCandidates(w http.ResponseWriter, r *http.Request, status int, p *postings.Posting, v *PostingCandidatesPage) error {
 	var err error
 	if v.List, err = s.candidateList(r, p.ID); err == nil {
-		v.Counts, err = store.CandidateCounts(r.Context(), s.store.DB, p.OrgID, p.ID, s.now())
+		v.Counts, err = s.candidates.Counts(r.Context(), actor(r), p.ID)
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	v.Title, v.Nav, v.Posting = "Candidates · "+p.Doc.Title, "postings", p
 	s.render(w, r, status, "posting_candidates", v)
+	return nil
 }
 
-func (s *Server) addCandidate(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) addCandidate(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
 	f := r.PostForm
 	person := candidates.Person{FirstName: f.Get("first_name"), LastName: f.Get("last_name"), Email: f.Get("email"), Phone: f.Get("phone")}
-	c, err := s.candidates.Add(r.Context(), p.OrgID, p.ID, person, candidates.AddOptions{Source: model.SourceManual, SendEmail: true, ActorID: userFrom(r.Context()).ID})
+	c, err := s.candidates.Add(r.Context(), actor(r), p.ID, person, candidates.AddOptions{Source: model.SourceManual, SendEmail: true})
 	if err != nil {
 		if k := apperror.KindOf(err); k == apperror.Invalid || k == apperror.Conflict {
 			v := &PostingCandidatesPage{Person: person, Errors: apperror.FieldsOf(err)}
 			v.Flash = apperror.Message(err)
-			s.renderPostingCandidates(w, r, Status(err), p, v)
-			return
+			return s.renderPostingCandidates(w, r, Status(err), p, v)
 		}
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, fmt.Sprintf("%s added; the invitation is on its way to %s.", c.Name(), c.Email))
 	http.Redirect(w, r, postingURL(p, "/candidates"), http.StatusSeeOther)
+	return nil
 }
 
 // CSVPage is the view of the CSV import: the upload form, then a preview.
@@ -171,19 +169,20 @@ type CSVPage struct {
 	Content string
 }
 
-func (s *Server) csvPage(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) csvPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, "candidates_import", &CSVPage{Base: Base{Title: "Import candidates", Nav: "postings"}, Posting: p})
+	return nil
 }
 
 // importCSV previews an uploaded file, or imports the previewed content when confirmed.
-func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
 	v := &CSVPage{Base: Base{Title: "Import candidates", Nav: "postings"}, Posting: p}
 	var content []byte
@@ -194,14 +193,14 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			v.Flash = "Choose a CSV file to import."
 			s.render(w, r, http.StatusBadRequest, "candidates_import", v)
-			return
+			return nil
 		}
 		defer file.Close()
 		var buf bytes.Buffer
 		if _, err := buf.ReadFrom(http.MaxBytesReader(w, file, 2<<20)); err != nil {
 			v.Flash = "The file is larger than 2 MiB; split it."
 			s.render(w, r, http.StatusRequestEntityTooLarge, "candidates_import", v)
-			return
+			return nil
 		}
 		content = buf.Bytes()
 	}
@@ -209,7 +208,7 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		v.Flash = apperror.Message(err)
 		s.render(w, r, Status(err), "candidates_import", v)
-		return
+		return nil
 	}
 	v.Rows, v.Content = rows, string(content)
 	for _, row := range rows {
@@ -224,34 +223,30 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) {
 			v.Flash = fmt.Sprintf("%d of %d rows have problems. Fix the file and upload it again; nothing was imported.", v.Bad, len(rows))
 		}
 		s.render(w, r, status, "candidates_import", v)
-		return
+		return nil
 	}
-	added, err := s.candidates.ImportCSV(r.Context(), p.OrgID, p.ID, userFrom(r.Context()).ID, rows)
+	added, err := s.candidates.ImportCSV(r.Context(), actor(r), p.ID, rows)
 	if err != nil {
 		if k := apperror.KindOf(err); k == apperror.Invalid || k == apperror.Conflict {
 			v.Flash = apperror.Message(err)
 			s.render(w, r, Status(err), "candidates_import", v)
-			return
+			return nil
 		}
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, fmt.Sprintf("%d candidates imported; their invitations are on their way.", len(added)))
 	http.Redirect(w, r, postingURL(p, "/candidates"), http.StatusSeeOther)
+	return nil
 }
 
 // candidateFor loads the candidate in the path, checking it belongs to the
 // posting in the path and to the signed-in organization.
-func (s *Server) candidateFor(w http.ResponseWriter, r *http.Request) (*model.Candidate, bool) {
-	c, err := s.candidates.Get(r.Context(), orgFrom(r.Context()).ID, pathID(r, "cid"))
+func (s *Server) candidateFor(r *http.Request) (*model.Candidate, error) {
+	c, err := s.candidates.Get(r.Context(), actor(r), pathID(r, "cid"))
 	if err == nil && c.PostingID != pathID(r, "id") {
 		err = apperror.New(apperror.NotFound, "candidate not found")
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
-	return c, true
+	return c, err
 }
 
 // TranscriptItem is one question of the scorecard: the question, the answer,
@@ -328,24 +323,23 @@ type ScorecardPage struct {
 	Errors     map[string]string
 }
 
-func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.candidateFor(w, r)
-	if !ok {
-		return
+func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.candidateFor(r)
+	if err != nil {
+		return err
 	}
-	s.renderScorecard(w, r, http.StatusOK, c, nil)
+	return s.renderScorecard(w, r, http.StatusOK, c, nil)
 }
 
-func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status int, c *model.Candidate, errs map[string]string) {
+func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status int, c *model.Candidate, errs map[string]string) error {
 	ctx := r.Context()
 	v := &ScorecardPage{Base: Base{Title: c.Name() + " · " + c.PostingTitle, Nav: "candidates"}, C: c, Effective: c.EffectiveStatus(s.now()), Errors: errs}
 	if c.ErasedAt.IsZero() && c.Status != model.CandidateCompleted {
 		v.Link = s.candidates.Link(c)
 	}
 	var err error
-	if v.Attempts, err = store.CandidateAttempts(ctx, s.store.DB, c.ID); err != nil {
-		s.fail(w, r, err)
-		return
+	if v.Attempts, err = s.candidates.Attempts(ctx, c); err != nil {
+		return err
 	}
 	for _, a := range v.Attempts {
 		if a.ID == c.AttemptID {
@@ -354,17 +348,16 @@ func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status 
 	}
 	doc, err := s.candidates.PostingOf(ctx, c, v.Attempt)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if v.Attempt != nil {
 		if err := s.transcript(r, v, doc); err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	v.Thresholds = doc.Thresholds
 	s.render(w, r, status, "candidate", v)
+	return nil
 }
 
 func (s *Server) transcript(r *http.Request, v *ScorecardPage, doc *posting.Posting) error {
@@ -375,11 +368,11 @@ func (s *Server) transcript(r *http.Request, v *ScorecardPage, doc *posting.Post
 			return fmt.Errorf("web: result of attempt %d: %w", a.ID, err)
 		}
 	}
-	answers, err := store.AttemptAnswers(r.Context(), s.store.DB, a.ID)
+	answers, err := s.candidates.Answers(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	overrides, err := store.AttemptOverrides(r.Context(), s.store.DB, a.ID)
+	overrides, err := s.candidates.Overrides(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -431,17 +424,16 @@ func humanDuration(ms int64) string {
 }
 
 // candidateAction runs a recruiter's action on a candidate.
-func (s *Server) candidateAction(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.candidateFor(w, r)
-	if !ok {
-		return
+func (s *Server) candidateAction(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.candidateFor(r)
+	if err != nil {
+		return err
 	}
-	u, f := userFrom(r.Context()), r.PostForm
-	var err error
+	u, f := actor(r), r.PostForm
 	var msg string
 	switch r.PathValue("action") {
 	case "reset":
-		err = s.candidates.Reset(r.Context(), u.OrgID, u.ID, c.ID)
+		err = s.candidates.Reset(r.Context(), u, c.ID)
 		msg = "A new link was issued and the old one stopped working."
 		if c.Source == model.SourceManual {
 			msg += " The candidate was mailed the new link."
@@ -453,28 +445,27 @@ func (s *Server) candidateAction(w http.ResponseWriter, r *http.Request) {
 		if perr != nil {
 			err = apperror.Field("days", "give the number of days as a whole number")
 		} else {
-			err, msg = s.candidates.Extend(r.Context(), u.OrgID, u.ID, c.ID, days), "The link's expiry was extended."
+			err, msg = s.candidates.Extend(r.Context(), u, c.ID, days), "The link's expiry was extended."
 		}
 	case "accommodation":
 		pct, perr := strconv.Atoi(strings.TrimSpace(f.Get("extra_time_pct")))
 		if perr != nil {
 			err = apperror.Field("extra_time_pct", "give the extra time as a whole percentage")
 		} else {
-			err, msg = s.candidates.SetAccommodation(r.Context(), u.OrgID, u.ID, c.ID, pct), fmt.Sprintf("Extra time set to %d%%.", pct)
+			err, msg = s.candidates.SetAccommodation(r.Context(), u, c.ID, pct), fmt.Sprintf("Extra time set to %d%%.", pct)
 		}
 	case "erase":
 		if f.Get("confirm") != "erase" {
 			err = apperror.Field("confirm", "type erase to confirm that the candidate's data is to be deleted")
 		} else {
-			err, msg = s.candidates.Erase(r.Context(), u.OrgID, u.ID, c.ID), "The candidate's personal data, answers and files were erased."
+			err, msg = s.candidates.Erase(r.Context(), u, c.ID), "The candidate's personal data, answers and files were erased."
 		}
 	case "override":
 		level, _ := strconv.Atoi(f.Get("level"))
 		err = s.candidates.Override(r.Context(), u, c.ID, f.Get("question"), level, f.Get("note"))
 		msg = "Score overridden; the scorecard was recomputed."
 	default:
-		s.notFound(w, r)
-		return
+		return s.notFound(w, r)
 	}
 	if err != nil {
 		if k := apperror.KindOf(err); k == apperror.Invalid || k == apperror.Conflict {
@@ -483,30 +474,29 @@ func (s *Server) candidateAction(w http.ResponseWriter, r *http.Request) {
 				fields = map[string]string{}
 			}
 			fields["_form"] = apperror.Message(err)
-			if fresh, gerr := s.candidates.Get(r.Context(), c.OrgID, c.ID); gerr == nil {
+			if fresh, gerr := s.candidates.Get(r.Context(), u, c.ID); gerr == nil {
 				c = fresh
 			}
-			s.renderScorecard(w, r, Status(err), c, fields)
-			return
+			return s.renderScorecard(w, r, Status(err), c, fields)
 		}
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, msg)
 	http.Redirect(w, r, candidateURL(c), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) candidateFile(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.candidateFor(w, r)
-	if !ok {
-		return
-	}
-	u, err := store.GetUpload(r.Context(), s.store.DB, c.AttemptID, r.PathValue("key"))
+func (s *Server) candidateFile(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.candidateFor(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
+	}
+	u, err := s.candidates.Upload(r.Context(), c, r.PathValue("key"))
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", strings.NewReplacer(`"`, "", "\r", "", "\n", "").Replace(u.FileName)))
 	w.Write(u.Data)
+	return nil
 }

@@ -29,7 +29,7 @@ func importExample(t *testing.T, e *env, u *model.User, name string) *postings.P
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := e.Postings.Import(context.Background(), u, bytes.NewReader(b), true)
+	p, err := e.Postings.Import(context.Background(), u.Actor(), bytes.NewReader(b), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,6 +111,7 @@ func complete(t *testing.T, e *env, c *model.Candidate, answers map[string]scori
 }
 
 func TestAddCandidateAndScorecard(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		e := start(t, dbURL)
@@ -202,11 +203,12 @@ func regexpLink(text string) string {
 }
 
 func TestResetExtendAccommodateErase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	p := importExample(t, e, ann, "customer-support-lead") // one 40-minute limit
-	cand, err := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Grace", LastName: "Hopper", Email: "grace@example.test"}, candidates.AddOptions{Source: model.SourceManual, SendEmail: true})
+	cand, err := e.Candidates.Add(ctx, ann.Actor(), p.ID, candidates.Person{FirstName: "Grace", LastName: "Hopper", Email: "grace@example.test"}, candidates.AddOptions{Source: model.SourceManual, SendEmail: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,6 +310,7 @@ func mustCandidate(t *testing.T, e *env, u *model.User, id int64) *model.Candida
 }
 
 func TestCSVImport(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
@@ -373,12 +376,13 @@ func uploadTo(t *testing.T, c *apptest.Client, page, action, field, name string,
 }
 
 func TestCandidateListAndWalls(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	p := importExample(t, e, ann, "customer-support-lead")
 	for i := range 120 {
-		if _, err := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: fmt.Sprintf("Person%03d", i), LastName: "Test", Email: fmt.Sprintf("p%03d@example.test", i)}, candidates.AddOptions{Source: model.SourceManual}); err != nil {
+		if _, err := e.Candidates.Add(ctx, ann.Actor(), p.ID, candidates.Person{FirstName: fmt.Sprintf("Person%03d", i), LastName: "Test", Email: fmt.Sprintf("p%03d@example.test", i)}, candidates.AddOptions{Source: model.SourceManual}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -417,7 +421,7 @@ func TestCandidateListAndWalls(t *testing.T) {
 		t.Error("another organization lists the candidates")
 	}
 	// A closed posting takes no candidates.
-	e.Postings.Close(ctx, ann, p.ID)
+	e.Postings.Close(ctx, ann.Actor(), p.ID)
 	if r := c.Submit(base, base, url.Values{"first_name": {"Late"}, "last_name": {"Comer"}, "email": {"late@example.test"}}); r.Status != http.StatusConflict {
 		t.Errorf("add to a closed posting: %d", r.Status)
 	}
@@ -427,22 +431,23 @@ func TestCandidateListAndWalls(t *testing.T) {
 // candidate is under way: they keep the version they started; a new
 // candidate gets the new one.
 func TestCandidatesKeepTheirVersion(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	p := importExample(t, e, ann, "customer-support-lead")
-	early, _ := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Early", LastName: "Bird", Email: "early@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	early, _ := e.Candidates.Add(ctx, ann.Actor(), p.ID, candidates.Person{FirstName: "Early", LastName: "Bird", Email: "early@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err := e.Candidates.Start(ctx, tokenOf(e, early), true); err != nil {
 		t.Fatal(err)
 	}
 	oldPrompt := p.Doc.Questions[0].Prompt
-	if _, err := e.Postings.Update(ctx, ann, p.ID, 0, func(d *posting.Posting) error {
+	if _, err := e.Postings.Update(ctx, ann.Actor(), p.ID, 0, func(d *posting.Posting) error {
 		d.Questions[0].Prompt = "A rewritten first question."
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	late, _ := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Late", LastName: "Comer", Email: "late@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	late, _ := e.Candidates.Add(ctx, ann.Actor(), p.ID, candidates.Person{FirstName: "Late", LastName: "Comer", Email: "late@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err := e.Candidates.Start(ctx, tokenOf(e, late), true); err != nil {
 		t.Fatal(err)
 	}

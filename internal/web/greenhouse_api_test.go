@@ -179,7 +179,7 @@ func TestGreenhouseErrors(t *testing.T) {
 			}
 		}
 		// A candidate added by hand is no Greenhouse interview.
-		manual, err := e.Candidates.Add(ctx, user.OrgID, postingID, personOf("manual@example.test"), manualOptions())
+		manual, err := e.Candidates.Add(ctx, user.Actor(), postingID, personOf("manual@example.test"), manualOptions())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestGreenhouseErrors(t *testing.T) {
 			t.Errorf("manual candidate: %d", status)
 		}
 		// A closed posting takes no candidates either.
-		if err := e.Postings.Close(ctx, user, postingID); err != nil {
+		if err := e.Postings.Close(ctx, user.Actor(), postingID); err != nil {
 			t.Fatal(err)
 		}
 		if status, _, _ := rawCall(t, http.MethodPost, api+"send_test", jsonHeaders, sendTestBody(publicID, "a@b.test", takeHomeURL(gh, "4"))); status != http.StatusNotFound {
@@ -196,7 +196,7 @@ func TestGreenhouseErrors(t *testing.T) {
 		if status, body, _ := rawCall(t, http.MethodGet, api+"list_tests", jsonHeaders, ""); status != http.StatusOK || body != "[]\n" {
 			t.Errorf("list_tests without active postings: %d %s", status, body)
 		}
-		if err := e.Postings.Reopen(ctx, user, postingID); err != nil {
+		if err := e.Postings.Reopen(ctx, user.Actor(), postingID); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -410,7 +410,7 @@ func importDraft(t *testing.T, e *env, u *model.User) string {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	p, err := e.Postings.Import(context.Background(), u, f, false)
+	p, err := e.Postings.Import(context.Background(), u.Actor(), f, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func TestIntegrationsCard(t *testing.T) {
 	e := ghStart(t, "", nil, nil)
 	admin, user := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	recruiter, _ := e.member(t, "acme", "rob@acme.test", model.RoleRecruiter)
-	if _, err := e.Accounts.CreateUser(ctx, accountStaff("ops@ts.test")); err != nil {
+	if _, err := e.Accounts.CreateUser(ctx, model.CommandLine(0), accountStaff("ops@ts.test")); err != nil {
 		t.Fatal(err)
 	}
 

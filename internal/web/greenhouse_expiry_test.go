@@ -44,7 +44,7 @@ func TestGreenhouseToldOfExpiry(t *testing.T) {
 	if cbs := mustCallbacks(t, e, user.OrgID); len(cbs) != 1 || cbs[0].Reason != model.CallbackExpired {
 		t.Fatalf("callbacks: %d", len(cbs))
 	}
-	if err := e.Candidates.Extend(ctx, user.OrgID, user.ID, cid, 3); err != nil {
+	if err := e.Candidates.Extend(ctx, user.Actor(), cid, 3); err != nil {
 		t.Fatal(err)
 	}
 	e.Candidates.SubmitOverdue(ctx)

@@ -56,7 +56,7 @@ func ghStart(t *testing.T, dbURL string, gh *sandbox.Sandbox, tweak func(*config
 		tweak(cfg)
 	}
 	inst := apptest.Start(t, cfg)
-	if _, err := inst.Accounts.CreateUser(context.Background(), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: model.RoleStaff}); err != nil {
+	if _, err := inst.Accounts.CreateUser(context.Background(), model.CommandLine(0), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: model.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
 	return &env{Instance: inst, box: box}
@@ -334,7 +334,7 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 		}
 		json.Unmarshal(a.Result, &res)
 		before := *c.Score
-		if err := e.Candidates.Override(ctx, user, c.ID, res.Questions[0].Key, 1, "Reviewed by hand: the answer misses the point."); err != nil {
+		if err := e.Candidates.Override(ctx, user.Actor(), c.ID, res.Questions[0].Key, 1, "Reviewed by hand: the answer misses the point."); err != nil {
 			t.Fatal(err)
 		}
 		st = ghWait(t, gh, 10*time.Second, "the PATCH after an override", func(st sandbox.State) bool { return len(readsAfterPatch(t, st, sd.ID)) == 2 })
@@ -348,7 +348,7 @@ func TestGreenhouseEndToEnd(t *testing.T) {
 		}
 
 		// A reset withdraws the result: Greenhouse is told and reads "sent".
-		if err := e.Candidates.Reset(ctx, user.OrgID, user.ID, c.ID); err != nil {
+		if err := e.Candidates.Reset(ctx, user.Actor(), c.ID); err != nil {
 			t.Fatal(err)
 		}
 		st = ghWait(t, gh, 10*time.Second, "the PATCH after a reset", func(st sandbox.State) bool { return len(readsAfterPatch(t, st, sd.ID)) == 3 })
@@ -447,7 +447,7 @@ func checkComplete(t *testing.T, e *env, c *model.Candidate, st map[string]any, 
 
 func mustDoc(t *testing.T, e *env, u *model.User, postingID int64) *posting.Posting {
 	t.Helper()
-	p, err := e.Postings.Get(context.Background(), u.OrgID, postingID)
+	p, err := e.Postings.Get(context.Background(), u.Actor(), postingID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,6 @@ import (
 	"net/http"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
-	"github.com/talentsystems/talentsystems/internal/auth"
-	"github.com/talentsystems/talentsystems/internal/model"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // InvitePage is the view of the page where an invited person sets a password.
@@ -18,55 +15,39 @@ type InvitePage struct {
 	Errors  map[string]string
 }
 
-func (s *Server) loadInvitation(w http.ResponseWriter, r *http.Request) (*model.Invitation, *model.Org, bool) {
-	inv, err := store.OpenInvitation(r.Context(), s.store.DB, auth.Hash(r.PathValue("token")), s.now())
-	if apperror.KindOf(err) == apperror.NotFound {
-		err = apperror.New(apperror.NotFound, "This invitation link is not valid: it has expired, has been used already, or was mistyped. Ask your organization's admin for a new one.")
-	}
+func (s *Server) invitePage(w http.ResponseWriter, r *http.Request) error {
+	inv, org, err := s.accounts.Invitation(r.Context(), r.PathValue("token"))
 	if err != nil {
-		s.fail(w, r, err)
-		return nil, nil, false
-	}
-	org, err := store.OrgByID(r.Context(), s.store.DB, inv.OrgID)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, nil, false
-	}
-	return inv, org, true
-}
-
-func (s *Server) invitePage(w http.ResponseWriter, r *http.Request) {
-	inv, org, ok := s.loadInvitation(w, r)
-	if !ok {
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "invite", &InvitePage{Base: Base{Title: "Join " + org.Name}, Email: inv.Email, OrgName: org.Name})
+	return nil
 }
 
-func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) {
-	inv, org, ok := s.loadInvitation(w, r)
-	if !ok {
-		return
+func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
+	inv, org, err := s.accounts.Invitation(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
 	}
 	f := r.PostForm
 	if f.Get("password") != f.Get("password_confirm") {
 		s.render(w, r, http.StatusBadRequest, "invite", &InvitePage{Base: Base{Title: "Join " + org.Name}, Email: inv.Email, OrgName: org.Name,
 			Name: f.Get("name"), Errors: map[string]string{"password_confirm": "the two passwords differ"}})
-		return
+		return nil
 	}
 	u, err := s.accounts.AcceptInvitation(r.Context(), r.PathValue("token"), f.Get("name"), f.Get("password"))
 	if err != nil {
 		if apperror.KindOf(err) == apperror.Invalid {
 			s.render(w, r, http.StatusBadRequest, "invite", &InvitePage{Base: Base{Title: "Join " + org.Name}, Email: inv.Email, OrgName: org.Name,
 				Name: f.Get("name"), Errors: apperror.FieldsOf(err)})
-			return
+			return nil
 		}
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	if !s.startSession(w, r, u) {
-		return
+	if err := s.startSession(w, r, u); err != nil {
+		return err
 	}
 	s.flash(w, "Welcome to "+org.Name+"!")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
 }

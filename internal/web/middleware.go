@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/auth"
 	"github.com/talentsystems/talentsystems/internal/model"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 type (
@@ -24,6 +24,14 @@ type (
 	ctxOrg    struct{}
 	ctxSess   struct{}
 )
+
+// actor is the signed-in user of the request as the actor of a change.
+func actor(r *http.Request) model.Actor {
+	if u := userFrom(r.Context()); u != nil {
+		return u.Actor()
+	}
+	return model.Actor{}
+}
 
 func userFrom(ctx context.Context) *model.User {
 	u, _ := ctx.Value(ctxUser{}).(*model.User)
@@ -110,7 +118,7 @@ const (
 	csrfCookie    = "ts_csrf"
 	flashCookie   = "ts_flash"
 	// SessionTTL is how long a sign-in lasts.
-	SessionTTL = 14 * 24 * time.Hour
+	SessionTTL = account.SessionTTL
 	// maxFormBytes caps every form body.
 	maxFormBytes = 1 << 20
 	// maxUploadBytes caps a form with files (multipart); each feature checks
@@ -120,49 +128,44 @@ const (
 
 // authenticate loads the signed-in user, if any, into the request context.
 func (s *Server) authenticate(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		c, err := r.Cookie(sessionCookie)
 		if err != nil || c.Value == "" {
 			next.ServeHTTP(w, r)
-			return
+			return nil
 		}
 		h := auth.Hash(c.Value)
-		u, err := store.SessionUser(r.Context(), s.store.DB, h, s.now())
-		if err != nil {
-			if apperror.KindOf(err) != apperror.NotFound {
-				s.fail(w, r, err)
-				return
-			}
+		u, org, err := s.accounts.SessionUser(r.Context(), h)
+		if apperror.KindOf(err) == apperror.NotFound {
 			s.clearCookie(w, sessionCookie)
 			next.ServeHTTP(w, r)
-			return
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 		ctx := context.WithValue(r.Context(), ctxUser{}, u)
 		ctx = context.WithValue(ctx, ctxSess{}, h)
-		if u.OrgID != 0 {
-			org, err := store.OrgByID(ctx, s.store.DB, u.OrgID)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
+		if org != nil {
 			ctx = context.WithValue(ctx, ctxOrg{}, org)
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
+		return nil
 	})
 }
 
 // checkCSRF refuses state-changing browser requests without a valid form
 // token. The API under /api/ authenticates by key, never by cookie, and is exempt.
 func (s *Server) checkCSRF(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			next.ServeHTTP(w, r)
-			return
+			return nil
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			next.ServeHTTP(w, r)
-			return
+			return nil
 		}
 		limit, parse := int64(maxFormBytes), r.ParseForm
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
@@ -172,11 +175,9 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		if err := parse(); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				s.fail(w, r, apperror.New(apperror.TooLarge, "The form is larger than %d MiB, the most this site accepts.", limit>>20))
-				return
+				return apperror.New(apperror.TooLarge, "The form is larger than %d MiB, the most this site accepts.", limit>>20)
 			}
-			s.fail(w, r, apperror.New(apperror.Invalid, "The form could not be read."))
-			return
+			return apperror.New(apperror.Invalid, "The form could not be read.")
 		}
 		c, _ := r.Cookie(csrfCookie)
 		var cookie string
@@ -184,10 +185,10 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			cookie = c.Value
 		}
 		if !s.csrf.Valid(cookie, r.PostForm.Get("csrf_token")) {
-			s.fail(w, r, apperror.New(apperror.Forbidden, "This form has expired or came from another site. Go back, reload the page and try again."))
-			return
+			return apperror.New(apperror.Forbidden, "This form has expired or came from another site. Go back, reload the page and try again.")
 		}
 		next.ServeHTTP(w, r)
+		return nil
 	})
 }
 
@@ -281,13 +282,4 @@ func (s *Server) requireStaff(h handlerFunc) http.HandlerFunc {
 		}
 		return h(w, r)
 	})
-}
-
-// legacy adapts a handler that answers its own errors. It exists only while
-// the handlers are converted to return their errors.
-func legacy(h http.HandlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		h(w, r)
-		return nil
-	}
 }

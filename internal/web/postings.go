@@ -12,7 +12,6 @@ import (
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/postings"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // Problem is one located problem of a posting, in words.
@@ -40,39 +39,30 @@ type PostingsPage struct {
 	Candidates map[int64]model.StatusCounts
 }
 
-func (s *Server) postingsList(w http.ResponseWriter, r *http.Request) {
-	org := orgFrom(r.Context())
+func (s *Server) postingsList(w http.ResponseWriter, r *http.Request) error {
 	status := model.PostingStatus(r.URL.Query().Get("status"))
 	if status != "" && status != model.PostingDraft && status != model.PostingActive && status != model.PostingClosed {
 		status = ""
 	}
-	list, err := store.ListPostings(r.Context(), s.store.DB, org.ID, status)
+	list, err := s.postings.List(r.Context(), actor(r), status)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	counts, err := store.CountPostings(r.Context(), s.store.DB, org.ID)
+	counts, err := s.postings.Counts(r.Context(), actor(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	cands, err := store.CandidateCountsByPosting(r.Context(), s.store.DB, org.ID, s.now())
+	cands, err := s.candidates.CountsByPosting(r.Context(), actor(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "postings", &PostingsPage{Base: Base{Title: "Postings", Nav: "postings"}, Postings: list, Status: status, Counts: counts, Candidates: cands})
+	return nil
 }
 
 // postingFor loads the posting named in the path for the signed-in organization.
-func (s *Server) postingFor(w http.ResponseWriter, r *http.Request) (*postings.Posting, bool) {
-	id := pathID(r, "id")
-	p, err := s.postings.Get(r.Context(), orgFrom(r.Context()).ID, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
-	return p, true
+func (s *Server) postingFor(r *http.Request) (*postings.Posting, error) {
+	return s.postings.Get(r.Context(), actor(r), pathID(r, "id"))
 }
 
 func postingURL(p *postings.Posting, rest string) string {
@@ -101,36 +91,36 @@ func timeMode(doc *posting.Posting) string {
 	return "total"
 }
 
-func (s *Server) newPostingPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newPostingPage(w http.ResponseWriter, r *http.Request) error {
 	doc := &posting.Posting{}
 	doc.ApplyDefaults()
 	s.render(w, r, http.StatusOK, "posting_basics", &BasicsPage{Base: Base{Title: "New posting", Nav: "postings"}, Doc: doc, Action: "/postings", TimeMode: "total"})
+	return nil
 }
 
-func (s *Server) createPosting(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createPosting(w http.ResponseWriter, r *http.Request) error {
 	doc := &posting.Posting{}
 	view := &BasicsPage{Base: Base{Title: "New posting", Nav: "postings"}, Doc: doc, Action: "/postings", TimeMode: line(r.PostForm, "time_mode")}
 	err := applyBasics(doc, r.PostForm)
 	var p *postings.Posting
 	if err == nil {
-		p, err = s.postings.Create(r.Context(), userFrom(r.Context()), doc)
+		p, err = s.postings.Create(r.Context(), actor(r), doc)
 	}
 	if err != nil {
-		s.formError(w, r, "posting_basics", view, &view.Base, &view.Problems, doc, err)
-		return
+		return s.formError(w, r, "posting_basics", view, &view.Base, &view.Problems, doc, err)
 	}
 	s.flash(w, "Draft created. Add competencies and questions, then publish.")
 	http.Redirect(w, r, postingURL(p, ""), http.StatusSeeOther)
+	return nil
 }
 
 // formError re-renders a posting form with the error's problems, or fails
 // for errors that are not about the form's content.
-func (s *Server) formError(w http.ResponseWriter, r *http.Request, page string, view interface{ base() *Base }, b *Base, problems *[]Problem, doc *posting.Posting, err error) {
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, page string, view interface{ base() *Base }, b *Base, problems *[]Problem, doc *posting.Posting, err error) error {
 	switch apperror.KindOf(err) {
 	case apperror.Invalid, apperror.Conflict:
 	default:
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if list := postings.ProblemsOf(err); list != nil {
 		*problems = problemsOf(doc, list)
@@ -141,15 +131,17 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, page string, 
 	}
 	b.Flash = apperror.Message(err)
 	s.render(w, r, Status(err), page, view)
+	return nil
 }
 
-func (s *Server) editPostingPage(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) editPostingPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, "posting_basics", &BasicsPage{Base: Base{Title: "Edit " + p.Doc.Title, Nav: "postings"},
 		Posting: p, Doc: p.Doc, Revision: p.Revision, Action: postingURL(p, "/edit"), TimeMode: timeMode(p.Doc)})
+	return nil
 }
 
 // revisionOf returns the revision a form was rendered at.
@@ -158,23 +150,23 @@ func revisionOf(f url.Values) int {
 	return n
 }
 
-func (s *Server) updatePosting(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) updatePosting(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
 	view := &BasicsPage{Base: Base{Title: "Edit " + p.Doc.Title, Nav: "postings"}, Posting: p, Doc: p.Doc, Revision: p.Revision,
 		Action: postingURL(p, "/edit"), TimeMode: line(r.PostForm, "time_mode")}
-	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(doc *posting.Posting) error {
+	_, err = s.postings.Update(r.Context(), actor(r), p.ID, revisionOf(r.PostForm), func(doc *posting.Posting) error {
 		view.Doc = doc
 		return applyBasics(doc, r.PostForm)
 	})
 	if err != nil {
-		s.formError(w, r, "posting_basics", view, &view.Base, &view.Problems, view.Doc, err)
-		return
+		return s.formError(w, r, "posting_basics", view, &view.Base, &view.Problems, view.Doc, err)
 	}
 	s.flash(w, "Saved.")
 	http.Redirect(w, r, postingURL(p, ""), http.StatusSeeOther)
+	return nil
 }
 
 // SectionView is one section of a posting with its questions.
@@ -221,30 +213,30 @@ type PostingPage struct {
 	Kinds    []posting.Kind
 }
 
-func (s *Server) postingPage(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) postingPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
-	s.renderPosting(w, r, http.StatusOK, p, nil)
+	return s.renderPosting(w, r, http.StatusOK, p, nil)
 }
 
-func (s *Server) renderPosting(w http.ResponseWriter, r *http.Request, status int, p *postings.Posting, problems []Problem) {
+func (s *Server) renderPosting(w http.ResponseWriter, r *http.Request, status int, p *postings.Posting, problems []Problem) error {
 	if problems == nil {
 		problems = problemsOf(p.Doc, p.Doc.Problems())
 	}
 	s.render(w, r, status, "posting", &PostingPage{Base: Base{Title: p.Doc.Title, Nav: "postings"}, Posting: p, Doc: p.Doc,
 		Sections: sectionsOf(p.Doc), Problems: problems, Kinds: posting.Kinds})
+	return nil
 }
 
 // postingAction runs a status change or other one-click action on a posting.
-func (s *Server) postingAction(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) postingAction(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
-	u := userFrom(r.Context())
-	var err error
+	u := actor(r)
 	next, msg := postingURL(p, ""), ""
 	switch r.PathValue("action") {
 	case "publish":
@@ -261,20 +253,20 @@ func (s *Server) postingAction(w http.ResponseWriter, r *http.Request) {
 	case "delete":
 		err, next, msg = s.postings.Delete(r.Context(), u, p.ID), "/postings", "Draft deleted."
 	default:
-		s.notFound(w, r)
-		return
+		return s.notFound(w, r)
 	}
-	s.afterEdit(w, r, p, err, msg, next)
+	return s.afterEdit(w, r, p, err, msg, next)
 }
 
-func (s *Server) exportPosting(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) exportPosting(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="posting-%s.json"`, p.PublicID))
 	w.Write(p.Document)
+	return nil
 }
 
 // ImportPage is the view of the posting import form.
@@ -283,11 +275,12 @@ type ImportPage struct {
 	Problems []Problem
 }
 
-func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "posting_import", &ImportPage{Base: Base{Title: "Import a posting", Nav: "postings"}})
+	return nil
 }
 
-func (s *Server) importPosting(w http.ResponseWriter, r *http.Request) {
+func (s *Server) importPosting(w http.ResponseWriter, r *http.Request) error {
 	view := &ImportPage{Base: Base{Title: "Import a posting", Nav: "postings"}}
 	file, _, err := r.FormFile("file")
 	if err != nil {
@@ -297,22 +290,21 @@ func (s *Server) importPosting(w http.ResponseWriter, r *http.Request) {
 		} else {
 			err = apperror.Field("file", "Choose a posting JSON file to import.")
 		}
-		s.formError(w, r, "posting_import", view, &view.Base, &view.Problems, nil, err)
-		return
+		return s.formError(w, r, "posting_import", view, &view.Base, &view.Problems, nil, err)
 	}
 	defer file.Close()
-	p, err := s.postings.Import(r.Context(), userFrom(r.Context()), file, r.PostForm.Get("publish") == "on")
+	p, err := s.postings.Import(r.Context(), actor(r), file, r.PostForm.Get("publish") == "on")
 	if err != nil {
 		if apperror.KindOf(err) == apperror.TooLarge {
 			view.Flash = apperror.Message(err)
 			s.render(w, r, http.StatusRequestEntityTooLarge, "posting_import", view)
-			return
+			return nil
 		}
-		s.formError(w, r, "posting_import", view, &view.Base, &view.Problems, nil, err)
-		return
+		return s.formError(w, r, "posting_import", view, &view.Base, &view.Problems, nil, err)
 	}
 	s.flash(w, fmt.Sprintf("Imported as a %s posting.", p.Status))
 	http.Redirect(w, r, postingURL(p, ""), http.StatusSeeOther)
+	return nil
 }
 
 // PreviewPage shows a posting as candidates will see it.
@@ -323,10 +315,10 @@ type PreviewPage struct {
 	Sections []SectionView
 }
 
-func (s *Server) previewPosting(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) previewPosting(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
 	var secs []SectionView
 	for _, sv := range sectionsOf(p.Doc) {
@@ -335,6 +327,7 @@ func (s *Server) previewPosting(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "posting_preview", &PreviewPage{Base: Base{Title: "Preview: " + p.Doc.Title, Nav: "postings"}, Posting: p, Doc: p.Doc, Sections: secs})
+	return nil
 }
 
 // CompetencyPage is the view of the form for one competency.
@@ -346,34 +339,34 @@ type CompetencyPage struct {
 	Problems []Problem
 }
 
-func (s *Server) competencyPage(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) competencyPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
 	view := &CompetencyPage{Base: Base{Title: "New competency", Nav: "postings"}, Posting: p, C: posting.Competency{Weight: posting.DefaultWeight}}
 	if key := r.PathValue("key"); key != "" {
 		i := competencyIndex(p.Doc, key)
 		if i < 0 {
-			s.fail(w, r, apperror.New(apperror.NotFound, "competency not found"))
-			return
+			return apperror.New(apperror.NotFound, "competency not found")
 		}
 		view.C, view.OldKey, view.Title = p.Doc.Competencies[i], key, "Edit competency"
 	}
 	s.render(w, r, http.StatusOK, "competency", view)
+	return nil
 }
 
-func (s *Server) saveCompetency(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) saveCompetency(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
 	oldKey := r.PathValue("key")
 	c, err := competencyFromForm(r.PostForm)
 	view := &CompetencyPage{Base: Base{Title: "Competency", Nav: "postings"}, Posting: p, C: c, OldKey: oldKey}
 	var doc *posting.Posting
 	if err == nil {
-		_, err = s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+		_, err = s.postings.Update(r.Context(), actor(r), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
 			doc = d
 			if oldKey == "" {
 				if c.Key == "" {
@@ -398,14 +391,14 @@ func (s *Server) saveCompetency(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	if err != nil {
-		s.formError(w, r, "competency", view, &view.Base, &view.Problems, doc, err)
-		return
+		return s.formError(w, r, "competency", view, &view.Base, &view.Problems, doc, err)
 	}
 	s.flash(w, "Competency saved.")
 	http.Redirect(w, r, postingURL(p, "#competencies"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) deleteCompetency(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteCompetency(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
 	s.editPosting(w, r, "Competency deleted.", "#competencies", func(d *posting.Posting) error {
 		i := competencyIndex(d, key)
@@ -418,9 +411,10 @@ func (s *Server) deleteCompetency(w http.ResponseWriter, r *http.Request) {
 		d.Competencies = slices.Delete(d.Competencies, i, i+1)
 		return nil
 	})
+	return nil
 }
 
-func (s *Server) moveCompetency(w http.ResponseWriter, r *http.Request) {
+func (s *Server) moveCompetency(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
 	s.editPosting(w, r, "Competency moved.", "#competencies", func(d *posting.Posting) error {
 		i := competencyIndex(d, key)
@@ -433,6 +427,7 @@ func (s *Server) moveCompetency(w http.ResponseWriter, r *http.Request) {
 		}
 		return err
 	})
+	return nil
 }
 
 // direction reads the form's move direction as a step: -1 up, +1 down.
@@ -449,18 +444,18 @@ func direction(r *http.Request) (int, error) {
 // editPosting applies a one-click edit to the posting in the path, at the
 // revision the form was rendered at, then goes back to the posting (at
 // anchor) or shows why the edit was refused.
-func (s *Server) editPosting(w http.ResponseWriter, r *http.Request, msg, anchor string, edit func(d *posting.Posting) error) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) editPosting(w http.ResponseWriter, r *http.Request, msg, anchor string, edit func(d *posting.Posting) error) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
-	_, err := s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), edit)
-	s.afterEdit(w, r, p, err, msg, postingURL(p, anchor))
+	_, err = s.postings.Update(r.Context(), actor(r), p.ID, revisionOf(r.PostForm), edit)
+	return s.afterEdit(w, r, p, err, msg, postingURL(p, anchor))
 }
 
 // afterEdit redirects back to the posting after a one-click edit, or shows
 // why it failed there.
-func (s *Server) afterEdit(w http.ResponseWriter, r *http.Request, p *postings.Posting, err error, msg, next string) {
+func (s *Server) afterEdit(w http.ResponseWriter, r *http.Request, p *postings.Posting, err error, msg, next string) error {
 	if err != nil {
 		if k := apperror.KindOf(err); k == apperror.Invalid || k == apperror.Conflict {
 			var problems []Problem
@@ -473,11 +468,11 @@ func (s *Server) afterEdit(w http.ResponseWriter, r *http.Request, p *postings.P
 				view.Problems = problemsOf(p.Doc, p.Doc.Problems())
 			}
 			s.render(w, r, Status(err), "posting", view)
-			return
+			return nil
 		}
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, msg)
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 // pages in Chromium, sees the publish rules refuse it while incomplete, and
 // publishes it once complete.
 func TestBrowserCreateAndPublishPosting(t *testing.T) {
+	t.Parallel()
 	ctx := apptest.Browser(t)
 	e := start(t, "")
 	e.member(t, "acme", "ann@acme.test", model.RoleAdmin)

@@ -123,6 +123,7 @@ func mustStatus(t *testing.T, what string, r *apptest.Response, want int) {
 // dashboard's forms alone (as a browser submits them, CRLF line endings
 // included), publishes it, and checks that its export is the example file.
 func TestBuildExamplesThroughPages(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("../../examples/postings/*.json")
 	if len(files) < 3 {
 		t.Fatalf("want at least 3 example postings, found %d", len(files))
@@ -196,6 +197,7 @@ func regexpCSRF(t *testing.T, page string) string {
 }
 
 func TestImportUploadAndErrors(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	c, _ := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	example, _ := os.ReadFile("../../examples/postings/data-analyst.json")
@@ -239,10 +241,11 @@ func TestImportUploadAndErrors(t *testing.T) {
 // TestPostingLifecycle covers publish rules, close/reopen, versions,
 // concurrent edits, duplicate, delete, and another organization's walls.
 func TestPostingLifecycle(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	example, _ := os.ReadFile("../../examples/postings/customer-support-lead.json")
-	p, err := e.Postings.Import(context.Background(), ann, bytes.NewReader(example), false)
+	p, err := e.Postings.Import(context.Background(), ann.Actor(), bytes.NewReader(example), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +257,7 @@ func TestPostingLifecycle(t *testing.T) {
 	form := basicsForm(p.Doc)
 	form.Set("title", "Support Team Lead")
 	mustStatus(t, "rename", c.Submit(base+"/edit", base+"/edit", form), http.StatusSeeOther)
-	got, _ := e.Postings.Get(context.Background(), ann.OrgID, p.ID)
+	got, _ := e.Postings.Get(context.Background(), ann.Actor(), p.ID)
 	if got.Version != 1 || got.Title != "Support Team Lead" {
 		t.Errorf("after a cosmetic edit: version %d, title %q", got.Version, got.Title)
 	}
@@ -262,7 +265,7 @@ func TestPostingLifecycle(t *testing.T) {
 	qf := questionForm(q)
 	qf.Set("prompt", "A shorter prompt.")
 	mustStatus(t, "edit question", c.Submit(base+"/questions/"+q.Key, base+"/questions/"+q.Key, qf), http.StatusSeeOther)
-	got, _ = e.Postings.Get(context.Background(), ann.OrgID, p.ID)
+	got, _ = e.Postings.Get(context.Background(), ann.Actor(), p.ID)
 	v1, err := store.GetPostingVersion(context.Background(), e.Store.DB, p.ID, 1)
 	if got.Version != 2 || err != nil || !strings.Contains(string(v1.Document), q.Prompt[:30]) {
 		t.Errorf("after a structural edit: version %d; version 1 kept: %v", got.Version, err)
@@ -273,14 +276,14 @@ func TestPostingLifecycle(t *testing.T) {
 	stale := url.Values{"revision": {"1"}, "direction": {"down"}}
 	mustStatus(t, "stale revision", c.Submit(base, base+"/questions/"+q.Key+"/move", stale), http.StatusConflict)
 	mustStatus(t, "move", c.Submit(base, base+"/questions/"+q.Key+"/move", url.Values{"direction": {"down"}}), http.StatusSeeOther)
-	got, _ = e.Postings.Get(context.Background(), ann.OrgID, p.ID)
+	got, _ = e.Postings.Get(context.Background(), ann.Actor(), p.ID)
 	if got.Doc.Questions[1].Key != q.Key {
 		t.Errorf("move down: question %s is now at %s", q.Key, got.Doc.Questions[1].Key)
 	}
 
 	firstComp, version := got.Doc.Competencies[0].Key, got.Version
 	mustStatus(t, "move competency", c.Submit(base, base+"/competencies/"+firstComp+"/move", url.Values{"direction": {"down"}}), http.StatusSeeOther)
-	got, _ = e.Postings.Get(context.Background(), ann.OrgID, p.ID)
+	got, _ = e.Postings.Get(context.Background(), ann.Actor(), p.ID)
 	if got.Doc.Competencies[1].Key != firstComp || got.Version != version {
 		t.Errorf("move competency down: %s is now second? version %d (a reorder of competencies is cosmetic)", got.Doc.Competencies[1].Key, got.Version)
 	}
@@ -315,6 +318,7 @@ func TestPostingLifecycle(t *testing.T) {
 // TestPreviewQuestionPages steps through a posting's questions as candidates
 // see them, with nothing stored.
 func TestPreviewQuestionPages(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleRecruiter)
 	p := importExample(t, e, ann, "backend-engineer")

@@ -94,17 +94,16 @@ func newQuestionPage(p *postings.Posting, q posting.Question, oldKey string) *Qu
 	return v
 }
 
-func (s *Server) questionPage(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) questionPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
 	key := r.PathValue("key")
 	if key == "" {
 		kind := posting.Kind(r.URL.Query().Get("kind"))
 		if !slices.Contains(posting.Kinds, kind) {
-			s.fail(w, r, apperror.New(apperror.Invalid, "Choose a question kind: %s.", strings.Join([]string{"free_text", "multiple_choice", "numeric", "task"}, ", ")))
-			return
+			return apperror.New(apperror.Invalid, "Choose a question kind: %s.", strings.Join([]string{"free_text", "multiple_choice", "numeric", "task"}, ", "))
 		}
 		sec := posting.Section(r.URL.Query().Get("section"))
 		if !slices.Contains(posting.Sections, sec) {
@@ -127,28 +126,28 @@ func (s *Server) questionPage(w http.ResponseWriter, r *http.Request) {
 		v := newQuestionPage(p, q, "")
 		v.Title = "New question"
 		s.render(w, r, http.StatusOK, "question", v)
-		return
+		return nil
 	}
 	i := questionIndex(p.Doc, key)
 	if i < 0 {
-		s.fail(w, r, apperror.New(apperror.NotFound, "question not found"))
-		return
+		return apperror.New(apperror.NotFound, "question not found")
 	}
 	v := newQuestionPage(p, p.Doc.Questions[i], key)
 	v.Title = "Edit question " + key
 	s.render(w, r, http.StatusOK, "question", v)
+	return nil
 }
 
-func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.postingFor(w, r)
-	if !ok {
-		return
+func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
 	}
 	oldKey := r.PathValue("key")
 	q, err := questionFromForm(r.PostForm)
 	var doc *posting.Posting
 	if err == nil {
-		_, err = s.postings.Update(r.Context(), userFrom(r.Context()), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
+		_, err = s.postings.Update(r.Context(), actor(r), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {
 			doc = d
 			if q.Key == "" {
 				q.Key = nextQuestionKey(d)
@@ -170,14 +169,14 @@ func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request) {
 		v := newQuestionPage(p, q, oldKey)
 		// Keep what the person typed, even where it did not parse.
 		v.Weight, v.Answer, v.Tolerance = r.PostForm.Get("weight"), r.PostForm.Get("answer"), r.PostForm.Get("tolerance")
-		s.formError(w, r, "question", v, &v.Base, &v.Problems, doc, err)
-		return
+		return s.formError(w, r, "question", v, &v.Base, &v.Problems, doc, err)
 	}
 	s.flash(w, "Question "+q.Key+" saved.")
 	http.Redirect(w, r, postingURL(p, "#q-"+q.Key), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) moveQuestion(w http.ResponseWriter, r *http.Request) {
+func (s *Server) moveQuestion(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
 	s.editPosting(w, r, "Question moved.", "#q-"+key, func(d *posting.Posting) error {
 		i := questionIndex(d, key)
@@ -197,9 +196,10 @@ func (s *Server) moveQuestion(w http.ResponseWriter, r *http.Request) {
 		}
 		return nil
 	})
+	return nil
 }
 
-func (s *Server) deleteQuestion(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteQuestion(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
 	s.editPosting(w, r, "Question "+key+" deleted.", "#questions", func(d *posting.Posting) error {
 		i := questionIndex(d, key)
@@ -209,4 +209,5 @@ func (s *Server) deleteQuestion(w http.ResponseWriter, r *http.Request) {
 		d.Questions = slices.Delete(d.Questions, i, i+1)
 		return nil
 	})
+	return nil
 }

@@ -179,9 +179,16 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 	}
 }
 
-// fail answers with err as an HTML page or JSON, as the client prefers. Only
-// internal errors are logged as errors, and their details are never shown.
+// fail answers with err as an HTML page or JSON, as the client prefers: the
+// one place that turns an error into a response. Only internal errors are
+// logged as errors, and their details are never shown. An error may carry a
+// wait (Retry-After) or a page of its own.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var page *pageError
+	if errors.As(err, &page) {
+		s.render(w, r, page.status, page.page, page.view)
+		return
+	}
 	status := Status(err)
 	var he *httpError
 	if errors.As(err, &he) {
@@ -196,12 +203,51 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusInternalServerError {
 		logFrom(r.Context(), s.log).Error("request failed", "err", err)
 	}
-	if wantsJSON(r) {
-		writeJSON(w, status, map[string]any{"error": apperror.Message(err), "fields": apperror.FieldsOf(err)})
-		return
+	var wait *waitError
+	if errors.As(err, &wait) {
+		w.Header().Set("Retry-After", strconv.Itoa(ratelimit.RetryAfter(wait.wait)))
 	}
-	s.render(w, r, status, "error", &ErrorPage{Base: Base{Title: http.StatusText(status)}, Status: status, Message: apperror.Message(err)})
+	switch {
+	case isAutosave(r):
+		writeJSON(w, status, map[string]string{"error": apperror.Message(err)})
+	case wantsJSON(r):
+		writeJSON(w, status, map[string]any{"error": apperror.Message(err), "fields": apperror.FieldsOf(err)})
+	case strings.HasPrefix(r.Pattern, "GET /a/") || strings.HasPrefix(r.Pattern, "POST /a/"):
+		// The candidate's pages, which have no dashboard around them.
+		heading := "Something went wrong"
+		switch status {
+		case http.StatusNotFound:
+			heading = "This link is not valid"
+		case http.StatusTooManyRequests:
+			heading = "Too many attempts"
+		}
+		s.render(w, r, status, "a_status", &AssessStatusPage{Base: Base{Title: heading}, Heading: heading,
+			Paragraphs: []string{apperror.Message(err)}})
+	default:
+		s.render(w, r, status, "error", &ErrorPage{Base: Base{Title: http.StatusText(status)}, Status: status, Message: apperror.Message(err)})
+	}
 }
+
+// waitError is an error whose client may retry after wait (429 with Retry-After).
+type waitError struct {
+	error
+	wait time.Duration
+}
+
+func (e *waitError) Unwrap() error { return e.error }
+
+// retryAfter returns err carrying the wait for the Retry-After header.
+func retryAfter(err error, wait time.Duration) error { return &waitError{error: err, wait: wait} }
+
+// pageError is an error answered with a page of its own, such as the
+// candidate's "no such question" page.
+type pageError struct {
+	status int
+	page   string
+	view   interface{ base() *Base }
+}
+
+func (e *pageError) Error() string { return fmt.Sprintf("web: %d %s", e.status, e.page) }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	logFrom(r.Context(), s.log).Error("request failed", "err", err)

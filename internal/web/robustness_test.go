@@ -47,6 +47,7 @@ var wildcardRe = regexp.MustCompile(`\{[a-z]+\}`)
 // garbage forms, as an anonymous visitor, a recruiter of another
 // organization, an admin and staff. Bad input must get a 4xx (or a page), never a 5xx.
 func TestNoServerErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := start(t, "")
 	admin, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
@@ -54,7 +55,7 @@ func TestNoServerErrors(t *testing.T) {
 	staff := apptest.NewClient(t, e.URL)
 	staff.SignIn("staff@ts.test", password)
 	p := importExample(t, e, ann, "customer-support-lead")
-	_, err := e.Candidates.Add(ctx, ann.OrgID, p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	_, err := e.Candidates.Add(ctx, ann.Actor(), p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err != nil {
 		t.Fatal(err)
 	}

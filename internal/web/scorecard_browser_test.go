@@ -18,11 +18,12 @@ import (
 // TestBrowserScorecard shows a completed candidate's scorecard in Chromium,
 // overrides a score through the page and sees the overall score change.
 func TestBrowserScorecard(t *testing.T) {
+	t.Parallel()
 	ctx := apptest.Browser(t)
 	e := start(t, "")
 	_, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	p := importExample(t, e, ann, "backend-engineer")
-	cand, err := e.Candidates.Add(context.Background(), ann.OrgID, p.ID, candidates.Person{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	cand, err := e.Candidates.Add(context.Background(), ann.Actor(), p.ID, candidates.Person{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 	if err != nil {
 		t.Fatal(err)
 	}

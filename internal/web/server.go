@@ -23,13 +23,12 @@ import (
 	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/postings"
-	"github.com/talentsystems/talentsystems/internal/store"
+	"github.com/talentsystems/talentsystems/internal/ratelimit"
 )
 
 // Server is the HTTP side of one instance.
 type Server struct {
 	cfg        *config.Config
-	store      *store.Store
 	queue      *jobs.Queue
 	accounts   *account.Service
 	postings   *postings.Service
@@ -42,7 +41,8 @@ type Server struct {
 	assets     assets
 	static     map[string][]byte
 	metrics    *metrics
-	limits     *loginLimits
+	// loginByAddr and loginByEmail throttle sign-in (and reset) attempts.
+	loginByAddr, loginByEmail *ratelimit.Keyed
 	// Ready reports whether the database is reachable and migrated.
 	ready func(context.Context) error
 }
@@ -50,7 +50,6 @@ type Server struct {
 // Deps are the parts a Server is built from.
 type Deps struct {
 	Config     *config.Config
-	Store      *store.Store
 	Queue      *jobs.Queue
 	Accounts   *account.Service
 	Postings   *postings.Service
@@ -73,81 +72,82 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg: d.Config, store: d.Store, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, greenhouse: d.Greenhouse, log: d.Log, now: d.Now,
+		cfg: d.Config, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, greenhouse: d.Greenhouse, log: d.Log, now: d.Now,
 		csrf: auth.NewCSRF(d.SecretKey), templates: t, assets: a, static: static,
-		limits: newLoginLimits(), ready: d.Ready,
+		loginByAddr: ratelimit.New(6*time.Second, 10), loginByEmail: ratelimit.New(30*time.Second, 5), ready: d.Ready,
 	}
-	s.metrics = newMetrics(d.Store)
+	s.metrics = newMetrics(d.Queue)
 	return s, nil
 }
 
 // Handler returns the root handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /healthz", s.handle(s.healthz))
+	mux.HandleFunc("GET /readyz", s.handle(s.readyz))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /static/{file}", s.serveStatic)
+	mux.HandleFunc("GET /static/{file}", s.handle(s.serveStatic))
 
-	mux.HandleFunc("GET /{$}", s.home)
-	mux.HandleFunc("GET /login", s.loginPage)
-	mux.HandleFunc("POST /login", s.login)
-	mux.HandleFunc("POST /logout", s.logout)
-	mux.HandleFunc("GET /password/forgot", s.forgotPage)
-	mux.HandleFunc("POST /password/forgot", s.forgot)
-	mux.HandleFunc("GET /password/reset/{token}", s.resetPage)
-	mux.HandleFunc("POST /password/reset/{token}", s.reset)
-	mux.HandleFunc("GET /invite/{token}", s.invitePage)
-	mux.HandleFunc("POST /invite/{token}", s.acceptInvite)
+	mux.HandleFunc("GET /{$}", s.handle(s.home))
+	mux.HandleFunc("GET /login", s.handle(s.loginPage))
+	mux.HandleFunc("POST /login", s.handle(s.login))
+	mux.HandleFunc("POST /logout", s.handle(s.logout))
+	mux.HandleFunc("GET /password/forgot", s.handle(s.forgotPage))
+	mux.HandleFunc("POST /password/forgot", s.handle(s.forgot))
+	mux.HandleFunc("GET /password/reset/{token}", s.handle(s.resetPage))
+	mux.HandleFunc("POST /password/reset/{token}", s.handle(s.reset))
+	mux.HandleFunc("GET /invite/{token}", s.handle(s.invitePage))
+	mux.HandleFunc("POST /invite/{token}", s.handle(s.acceptInvite))
 
-	mux.HandleFunc("GET /postings", s.requireOrg(legacy(s.postingsList)))
-	mux.HandleFunc("GET /postings/new", s.requireOrg(legacy(s.newPostingPage)))
-	mux.HandleFunc("POST /postings", s.requireOrg(legacy(s.createPosting)))
-	mux.HandleFunc("GET /postings/import", s.requireOrg(legacy(s.importPage)))
-	mux.HandleFunc("POST /postings/import", s.requireOrg(legacy(s.importPosting)))
-	mux.HandleFunc("GET /postings/{id}", s.requireOrg(legacy(s.postingPage)))
-	mux.HandleFunc("GET /postings/{id}/edit", s.requireOrg(legacy(s.editPostingPage)))
-	mux.HandleFunc("POST /postings/{id}/edit", s.requireOrg(legacy(s.updatePosting)))
-	mux.HandleFunc("POST /postings/{id}/actions/{action}", s.requireOrg(legacy(s.postingAction)))
-	mux.HandleFunc("GET /postings/{id}/export", s.requireOrg(legacy(s.exportPosting)))
-	mux.HandleFunc("GET /postings/{id}/preview", s.requireOrg(legacy(s.previewPosting)))
-	mux.HandleFunc("GET /postings/{id}/new-competency", s.requireOrg(legacy(s.competencyPage)))
-	mux.HandleFunc("POST /postings/{id}/competencies", s.requireOrg(legacy(s.saveCompetency)))
-	mux.HandleFunc("GET /postings/{id}/competencies/{key}", s.requireOrg(legacy(s.competencyPage)))
-	mux.HandleFunc("POST /postings/{id}/competencies/{key}", s.requireOrg(legacy(s.saveCompetency)))
-	mux.HandleFunc("POST /postings/{id}/competencies/{key}/delete", s.requireOrg(legacy(s.deleteCompetency)))
-	mux.HandleFunc("POST /postings/{id}/competencies/{key}/move", s.requireOrg(legacy(s.moveCompetency)))
-	mux.HandleFunc("GET /postings/{id}/new-question", s.requireOrg(legacy(s.questionPage)))
-	mux.HandleFunc("POST /postings/{id}/questions", s.requireOrg(legacy(s.saveQuestion)))
-	mux.HandleFunc("GET /postings/{id}/questions/{key}", s.requireOrg(legacy(s.questionPage)))
-	mux.HandleFunc("POST /postings/{id}/questions/{key}", s.requireOrg(legacy(s.saveQuestion)))
-	mux.HandleFunc("POST /postings/{id}/questions/{key}/move", s.requireOrg(legacy(s.moveQuestion)))
-	mux.HandleFunc("POST /postings/{id}/questions/{key}/delete", s.requireOrg(legacy(s.deleteQuestion)))
-	mux.HandleFunc("GET /candidates", s.requireOrg(legacy(s.allCandidates)))
-	mux.HandleFunc("GET /postings/{id}/candidates", s.requireOrg(legacy(s.postingCandidates)))
-	mux.HandleFunc("POST /postings/{id}/candidates", s.requireOrg(legacy(s.addCandidate)))
-	mux.HandleFunc("GET /postings/{id}/candidates/import", s.requireOrg(legacy(s.csvPage)))
-	mux.HandleFunc("POST /postings/{id}/candidates/import", s.requireOrg(legacy(s.importCSV)))
-	mux.HandleFunc("GET /postings/{id}/candidates/{cid}", s.requireOrg(legacy(s.scorecard)))
-	mux.HandleFunc("POST /postings/{id}/candidates/{cid}/{action}", s.requireOrg(legacy(s.candidateAction)))
-	mux.HandleFunc("GET /postings/{id}/candidates/{cid}/files/{key}", s.requireOrg(legacy(s.candidateFile)))
-	mux.HandleFunc("GET /analytics", s.requireOrg(legacy(s.analytics)))
-	mux.HandleFunc("GET /settings", s.requireUser(legacy(s.settingsPage)))
-	mux.HandleFunc("POST /settings/profile", s.requireUser(legacy(s.updateProfile)))
-	mux.HandleFunc("POST /settings/teammates", s.requireAdmin(legacy(s.inviteTeammate)))
-	mux.HandleFunc("POST /settings/teammates/{id}/role", s.requireAdmin(legacy(s.changeRole)))
+	mux.HandleFunc("GET /postings", s.requireOrg(s.postingsList))
+	mux.HandleFunc("GET /postings/new", s.requireOrg(s.newPostingPage))
+	mux.HandleFunc("POST /postings", s.requireOrg(s.createPosting))
+	mux.HandleFunc("GET /postings/import", s.requireOrg(s.importPage))
+	mux.HandleFunc("POST /postings/import", s.requireOrg(s.importPosting))
+	mux.HandleFunc("GET /postings/{id}", s.requireOrg(s.postingPage))
+	mux.HandleFunc("GET /postings/{id}/edit", s.requireOrg(s.editPostingPage))
+	mux.HandleFunc("POST /postings/{id}/edit", s.requireOrg(s.updatePosting))
+	mux.HandleFunc("POST /postings/{id}/actions/{action}", s.requireOrg(s.postingAction))
+	mux.HandleFunc("GET /postings/{id}/export", s.requireOrg(s.exportPosting))
+	mux.HandleFunc("GET /postings/{id}/preview", s.requireOrg(s.previewPosting))
+	mux.HandleFunc("GET /postings/{id}/new-competency", s.requireOrg(s.competencyPage))
+	mux.HandleFunc("POST /postings/{id}/competencies", s.requireOrg(s.saveCompetency))
+	mux.HandleFunc("GET /postings/{id}/competencies/{key}", s.requireOrg(s.competencyPage))
+	mux.HandleFunc("POST /postings/{id}/competencies/{key}", s.requireOrg(s.saveCompetency))
+	mux.HandleFunc("POST /postings/{id}/competencies/{key}/delete", s.requireOrg(s.deleteCompetency))
+	mux.HandleFunc("POST /postings/{id}/competencies/{key}/move", s.requireOrg(s.moveCompetency))
+	mux.HandleFunc("GET /postings/{id}/new-question", s.requireOrg(s.questionPage))
+	mux.HandleFunc("POST /postings/{id}/questions", s.requireOrg(s.saveQuestion))
+	mux.HandleFunc("GET /postings/{id}/questions/{key}", s.requireOrg(s.questionPage))
+	mux.HandleFunc("POST /postings/{id}/questions/{key}", s.requireOrg(s.saveQuestion))
+	mux.HandleFunc("POST /postings/{id}/questions/{key}/move", s.requireOrg(s.moveQuestion))
+	mux.HandleFunc("POST /postings/{id}/questions/{key}/delete", s.requireOrg(s.deleteQuestion))
+	mux.HandleFunc("GET /candidates", s.requireOrg(s.allCandidates))
+	mux.HandleFunc("GET /postings/{id}/candidates", s.requireOrg(s.postingCandidates))
+	mux.HandleFunc("POST /postings/{id}/candidates", s.requireOrg(s.addCandidate))
+	mux.HandleFunc("GET /postings/{id}/candidates/import", s.requireOrg(s.csvPage))
+	mux.HandleFunc("POST /postings/{id}/candidates/import", s.requireOrg(s.importCSV))
+	mux.HandleFunc("GET /postings/{id}/candidates/{cid}", s.requireOrg(s.scorecard))
+	mux.HandleFunc("POST /postings/{id}/candidates/{cid}/{action}", s.requireOrg(s.candidateAction))
+	mux.HandleFunc("GET /postings/{id}/candidates/{cid}/files/{key}", s.requireOrg(s.candidateFile))
+	mux.HandleFunc("GET /analytics", s.requireOrg(s.analytics))
+	mux.HandleFunc("GET /settings", s.requireUser(s.settingsPage))
+	mux.HandleFunc("POST /settings/profile", s.requireUser(s.updateProfile))
+	mux.HandleFunc("POST /settings/teammates", s.requireAdmin(s.inviteTeammate))
+	mux.HandleFunc("POST /settings/teammates/{id}/role", s.requireAdmin(s.changeRole))
 
-	mux.HandleFunc("GET /staff", s.requireStaff(legacy(s.staffOrgs)))
-	mux.HandleFunc("POST /staff/orgs", s.requireStaff(legacy(s.staffCreateOrg)))
-	mux.HandleFunc("GET /staff/orgs/{id}", s.requireStaff(legacy(s.staffOrg)))
-	mux.HandleFunc("POST /staff/orgs/{id}/invitations", s.requireStaff(legacy(s.staffInvite)))
-	mux.HandleFunc("GET /staff/outbox", s.requireStaff(legacy(s.staffOutbox)))
-	mux.HandleFunc("GET /staff/outbox/{id}", s.requireStaff(legacy(s.staffEmail)))
+	mux.HandleFunc("GET /staff", s.requireStaff(s.staffOrgs))
+	mux.HandleFunc("POST /staff/orgs", s.requireStaff(s.staffCreateOrg))
+	mux.HandleFunc("GET /staff/orgs/{id}", s.requireStaff(s.staffOrg))
+	mux.HandleFunc("POST /staff/orgs/{id}/invitations", s.requireStaff(s.staffInvite))
+	mux.HandleFunc("GET /staff/outbox", s.requireStaff(s.staffOutbox))
+	mux.HandleFunc("GET /staff/outbox/{id}", s.requireStaff(s.staffEmail))
+	mux.HandleFunc("POST /staff/outbox/{id}/resend", s.requireStaff(s.staffResendEmail))
 
 	s.assessmentRoutes(mux)
 	s.greenhouseRoutes(mux)
 
-	mux.HandleFunc("/", s.notFound)
+	mux.HandleFunc("/", s.handle(s.notFound))
 
 	var h http.Handler = mux
 	h = s.checkCSRF(h)
@@ -157,38 +157,42 @@ func (s *Server) Handler() http.Handler {
 	return s.observe(h)
 }
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
 }
 
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	if err := s.ready(ctx); err != nil {
 		logFrom(r.Context(), s.log).Warn("not ready", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	return nil
 }
 
-func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) error {
 	b, ok := s.static[r.PathValue("file")]
 	if !ok {
 		http.NotFound(w, r)
-		return
+		return nil
 	}
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, r.PathValue("file"), time.Time{}, bytes.NewReader(b))
+	return nil
 }
 
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusNotFound, "error", &ErrorPage{Base: Base{Title: "Not found"}, Status: http.StatusNotFound,
 		Message: "There is no page at this address."})
+	return nil
 }
 
 // home sends each kind of user to their start page.
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	u := userFrom(r.Context())
 	switch {
 	case u == nil:
@@ -198,14 +202,16 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Redirect(w, r, "/postings", http.StatusSeeOther)
 	}
+	return nil
 }
 
 // SectionPage is the view of a dashboard section that has no content yet.
 type SectionPage struct{ Base }
 
 // analytics is the Analytics section, which has no content yet.
-func (s *Server) analytics(w http.ResponseWriter, r *http.Request) {
+func (s *Server) analytics(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "analytics", &SectionPage{Base: Base{Title: "Analytics", Nav: "analytics"}})
+	return nil
 }
 
 // pathID reads a numeric id from the request path; a malformed one is 0,
@@ -227,7 +233,7 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics(st *store.Store) *metrics {
+func newMetrics(q *jobs.Queue) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -238,13 +244,13 @@ func newMetrics(st *store.Store) *metrics {
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route", "method"}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, queueDepth{st: st},
+	m.registry.MustRegister(m.requests, m.latency, queueDepth{q: q},
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }
 
 // queueDepth reports the job queue's jobs by state, read at scrape time.
-type queueDepth struct{ st *store.Store }
+type queueDepth struct{ q *jobs.Queue }
 
 var queueDepthDesc = prometheus.NewDesc("talentsystems_jobs", "Jobs in the durable queue by state.", []string{"state"}, nil)
 
@@ -253,7 +259,7 @@ func (q queueDepth) Describe(ch chan<- *prometheus.Desc) { ch <- queueDepthDesc 
 func (q queueDepth) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	counts, err := store.JobCounts(ctx, q.st.DB)
+	counts, err := q.q.Counts(ctx)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(queueDepthDesc, err)
 		return

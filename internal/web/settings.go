@@ -6,7 +6,6 @@ import (
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/model"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // SettingsPage is the view of the profile and teammates page.
@@ -28,79 +27,78 @@ func (s *Server) settingsView(r *http.Request, v *SettingsPage) (*SettingsPage, 
 	}
 	if u.Role == model.RoleAdmin {
 		var err error
-		if v.Members, err = store.ListOrgUsers(r.Context(), s.store.DB, u.OrgID); err != nil {
+		if v.Members, err = s.accounts.Members(r.Context(), u.OrgID); err != nil {
 			return nil, err
 		}
-		if v.Invitations, err = store.PendingInvitations(r.Context(), s.store.DB, u.OrgID, s.now()); err != nil {
+		if v.Invitations, err = s.accounts.PendingInvitations(r.Context(), u.OrgID); err != nil {
 			return nil, err
 		}
 	}
 	return v, nil
 }
 
-func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
-	s.renderSettings(w, r, http.StatusOK, &SettingsPage{})
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderSettings(w, r, http.StatusOK, &SettingsPage{})
 }
 
-func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, v *SettingsPage) {
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, v *SettingsPage) error {
 	v, err := s.settingsView(r, v)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, status, "settings", v)
+	return nil
 }
 
 // formError re-renders the settings page with the error's fields, or fails.
-func (s *Server) settingsError(w http.ResponseWriter, r *http.Request, v *SettingsPage, err error) {
+func (s *Server) settingsError(w http.ResponseWriter, r *http.Request, v *SettingsPage, err error) error {
 	if k := apperror.KindOf(err); k == apperror.Internal || k == apperror.NotFound {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	v.Errors = apperror.FieldsOf(err)
 	if v.Errors == nil {
 		v.Flash = apperror.Message(err)
 	}
-	s.renderSettings(w, r, Status(err), v)
+	return s.renderSettings(w, r, Status(err), v)
 }
 
-func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	v := &SettingsPage{Name: f.Get("name")}
-	err := s.accounts.UpdateProfile(r.Context(), userFrom(r.Context()), sessionHash(r.Context()), f.Get("name"), f.Get("current_password"), f.Get("new_password"))
+	err := s.accounts.UpdateProfile(r.Context(), actor(r), sessionHash(r.Context()), f.Get("name"), f.Get("current_password"), f.Get("new_password"))
 	if err != nil {
-		s.settingsError(w, r, v, err)
-		return
+		return s.settingsError(w, r, v, err)
 	}
 	s.flash(w, "Your profile is saved.")
 	http.Redirect(w, r, "/settings", http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) inviteTeammate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) inviteTeammate(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	v := &SettingsPage{InviteEmail: f.Get("email"), InviteRole: f.Get("role")}
 	role, err := account.ParseRole(f.Get("role"))
 	if err == nil {
-		_, err = s.accounts.Invite(r.Context(), orgFrom(r.Context()), userFrom(r.Context()), f.Get("email"), role)
+		_, err = s.accounts.Invite(r.Context(), actor(r), orgFrom(r.Context()).ID, f.Get("email"), role)
 	}
 	if err != nil {
-		s.settingsError(w, r, v, err)
-		return
+		return s.settingsError(w, r, v, err)
 	}
 	s.flash(w, "Invitation sent to "+f.Get("email")+".")
 	http.Redirect(w, r, "/settings#teammates", http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) {
+func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 	id := pathID(r, "id")
 	role, err := account.ParseRole(r.PostForm.Get("role"))
 	if err == nil {
-		err = s.accounts.SetRole(r.Context(), userFrom(r.Context()), id, role)
+		err = s.accounts.SetRole(r.Context(), actor(r), id, role)
 	}
 	if err != nil {
-		s.settingsError(w, r, &SettingsPage{}, err)
-		return
+		return s.settingsError(w, r, &SettingsPage{}, err)
 	}
 	s.flash(w, "Role changed.")
 	http.Redirect(w, r, "/settings#teammates", http.StatusSeeOther)
+	return nil
 }

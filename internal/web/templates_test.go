@@ -36,6 +36,7 @@ var templateViews = map[string]any{
 // TestTemplatesTypeCheck checks every page template against its view type,
 // so a misspelled field fails here instead of in front of a user.
 func TestTemplatesTypeCheck(t *testing.T) {
+	t.Parallel()
 	a, _, err := loadAssets()
 	if err != nil {
 		t.Fatal(err)

@@ -30,7 +30,7 @@ func start(t *testing.T, dbURL string) *env {
 	cfg := apptest.Config(t, dbURL)
 	cfg.SMTP = box.SMTP()
 	inst := apptest.Start(t, cfg)
-	if _, err := inst.Accounts.CreateUser(context.Background(), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: model.RoleStaff}); err != nil {
+	if _, err := inst.Accounts.CreateUser(context.Background(), model.CommandLine(0), account.NewUser{Email: "staff@ts.test", Name: "Staff", Password: password, Role: model.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
 	return &env{Instance: inst, box: box}
@@ -42,11 +42,11 @@ func (e *env) member(t *testing.T, orgSlug, email string, role model.Role) (*app
 	ctx := context.Background()
 	org, err := store.OrgBySlug(ctx, e.Store.DB, orgSlug)
 	if err != nil {
-		if org, err = e.Accounts.CreateOrg(ctx, strings.ToUpper(orgSlug[:1])+orgSlug[1:], orgSlug, 0); err != nil {
+		if org, err = e.Accounts.CreateOrg(ctx, model.CommandLine(0), strings.ToUpper(orgSlug[:1])+orgSlug[1:], orgSlug); err != nil {
 			t.Fatal(err)
 		}
 	}
-	u, err := e.Accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: email, Name: email[:strings.IndexByte(email, '@')], Password: password, Role: role})
+	u, err := e.Accounts.CreateUser(ctx, model.CommandLine(0), account.NewUser{OrgID: org.ID, Email: email, Name: email[:strings.IndexByte(email, '@')], Password: password, Role: role})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +58,7 @@ func (e *env) member(t *testing.T, orgSlug, email string, role model.Role) (*app
 var linkRe = regexp.MustCompile(`http://[^\s"]+/invite/[A-Za-z0-9_-]+`)
 
 func TestSignInAndOut(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		e := start(t, dbURL)
 		c := apptest.NewClient(t, e.URL)
@@ -88,6 +89,7 @@ func TestSignInAndOut(t *testing.T) {
 }
 
 func TestOpenRedirectRefused(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	for _, next := range []string{"https://evil.example/", "//evil.example", "/\\evil.example"} {
 		c := apptest.NewClient(t, e.URL)
@@ -99,6 +101,7 @@ func TestOpenRedirectRefused(t *testing.T) {
 }
 
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	c := apptest.NewClient(t, e.URL)
 	var last *apptest.Response
@@ -116,6 +119,7 @@ func TestLoginRateLimit(t *testing.T) {
 }
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	c := apptest.NewClient(t, e.URL)
 	c.SignIn("staff@ts.test", password)
@@ -160,6 +164,7 @@ func TestCSRF(t *testing.T) {
 // invites its admin; the admin joins through the mailed link and invites a
 // recruiter, who joins too; roles change, and the last admin stays an admin.
 func TestOnboarding(t *testing.T) {
+	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		e := start(t, dbURL)
 		staff := apptest.NewClient(t, e.URL)
@@ -246,6 +251,7 @@ func TestOnboarding(t *testing.T) {
 }
 
 func TestTenantWalls(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	_, acmeUser := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	globex, _ := e.member(t, "globex", "gus@globex.test", model.RoleAdmin)
@@ -266,6 +272,7 @@ func TestTenantWalls(t *testing.T) {
 }
 
 func TestProfile(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	c, _ := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	other := apptest.NewClient(t, e.URL)
@@ -286,6 +293,7 @@ func TestProfile(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	c := apptest.NewClient(t, e.URL)
 	c.SignIn("staff@ts.test", password)
@@ -326,6 +334,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestOperations(t *testing.T) {
+	t.Parallel()
 	e := start(t, "")
 	c := apptest.NewClient(t, e.URL)
 	if r := c.Get("/healthz"); r.Status != http.StatusOK {

@@ -149,8 +149,8 @@ func NewCallbackWorker(st *store.Store, cfg CallbackConfig, now func() time.Time
 	return &CallbackWorker{store: st, d: cfg, client: cfg.Policy.Client(cfg.Timeout), now: now, log: log}
 }
 
-// Register adds the worker to the queue's workers.
-func (w *CallbackWorker) Register(workers *river.Workers) { river.AddWorker(workers, w) }
+// RegisterJobs adds the worker to the queue (jobs.Registrar).
+func (w *CallbackWorker) RegisterJobs(r *jobs.Registry) { river.AddWorker(r.Workers(), w) }
 
 // Timeout leaves room for the request and the bookkeeping around it.
 func (w *CallbackWorker) Timeout(*river.Job[CallbackArgs]) time.Duration {

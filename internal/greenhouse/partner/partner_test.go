@@ -48,7 +48,7 @@ func setup(t *testing.T, dbURL string) *fixture {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	p, err := inst.Postings.Import(ctx, admin, f, true)
+	p, err := inst.Postings.Import(ctx, admin.Actor(), f, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,15 +49,15 @@ func startProduct(t *testing.T, databaseURL, sandboxHost string) *product {
 	cfg.Greenhouse.CallbackRetryBase = 20 * time.Millisecond
 	cfg.Greenhouse.CallbackRetryMax = 200 * time.Millisecond
 	inst := apptest.Start(t, cfg)
-	org, err := inst.Accounts.CreateOrg(ctx, "Acme", "acme", 0)
+	org, err := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "acme")
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin, err := inst.Accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: "ann@acme.test", Name: "Ann", Password: "correct horse battery", Role: model.RoleAdmin})
+	admin, err := inst.Accounts.CreateUser(ctx, model.CommandLine(0), account.NewUser{OrgID: org.ID, Email: "ann@acme.test", Name: "Ann", Password: "correct horse battery", Role: model.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := inst.Postings.Import(ctx, admin, strings.NewReader(e2ePosting), true)
+	p, err := inst.Postings.Import(ctx, admin.Actor(), strings.NewReader(e2ePosting), true)
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
