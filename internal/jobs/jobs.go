@@ -53,6 +53,13 @@ type Registrar interface {
 	Register(w *river.Workers)
 }
 
+// Scheduler is a Registrar that also has periodic jobs: the queue asks it
+// for them at construction.
+type Scheduler interface {
+	Registrar
+	Periodic() []*river.PeriodicJob
+}
+
 // New builds the queue and its workers; it does not start working.
 func New(d Deps) (*Queue, error) {
 	var driver riverdriver.Driver[*sql.Tx]
@@ -63,16 +70,20 @@ func New(d Deps) (*Queue, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &emailWorker{store: d.Store, sender: d.Mail, now: d.Now})
+	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(SweepInterval),
+		func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
 	for _, r := range d.Workers {
 		r.Register(workers)
+		if sc, ok := r.(Scheduler); ok {
+			periodic = append(periodic, sc.Periodic()...)
+		}
 	}
 	overdue := new(Overdue)
 	river.AddWorker(workers, &sweepWorker{store: d.Store, now: d.Now, overdue: overdue})
 	cooldown := min(d.PollInterval, river.FetchCooldownDefault)
 	client, err := river.NewClient(driver, &river.Config{
-		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(SweepInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})},
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		PeriodicJobs:      periodic,
 		Workers:           workers,
 		FetchPollInterval: d.PollInterval,
 		FetchCooldown:     cooldown,
