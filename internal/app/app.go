@@ -108,7 +108,7 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	if gh.HarvestEnabled() {
 		hp := outbound.Policy{Purpose: "Harvest", Domains: []string{"greenhouse.io"}, Trusted: gh.SandboxHosts}
 		hc = harvest.New(harvest.Config{ClientID: gh.OAuthClientID, ClientSecret: gh.OAuthClientSecret.Reveal(), AuthURL: gh.AuthURL,
-			HarvestURL: gh.HarvestURL, RedirectURL: a.Config.BaseURL + config.HarvestRedirectPath, HTTP: hp.Client(30 * time.Second),
+			HarvestURL: gh.HarvestURL, RedirectURL: a.Config.BaseURL + config.HarvestRedirectPath, HTTP: hp.Client(30 * time.Second), PerPage: gh.HarvestPageSize,
 			UserAgent: "TalentSystems-Harvest/1 (+" + a.Config.BaseURL + ")"})
 	}
 	a.Harvest = connection.New(connection.Deps{Store: a.Store, Box: box, Client: hc, Postings: a.Postings, BaseURL: a.Config.BaseURL,

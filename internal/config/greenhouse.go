@@ -50,6 +50,8 @@ type Greenhouse struct {
 	// HarvestRefreshInterval is how often idle connections are refreshed and
 	// outcomes are read.
 	HarvestRefreshInterval time.Duration
+	// HarvestPageSize is the per_page of Harvest lists (1–500).
+	HarvestPageSize int
 }
 
 // HarvestEnabled reports whether the Harvest API connection is configured.
@@ -134,5 +136,6 @@ func greenhouseSettings(c *Config) []setting {
 		{"greenhouse-harvest-url", "TS_GREENHOUSE_HARVEST_URL", "https://harvest.greenhouse.io", "Harvest API base URL", baseURL(&g.HarvestURL)},
 		{"greenhouse-note-visibility", "TS_GREENHOUSE_NOTE_VISIBILITY", "private", "visibility of notes posted to Greenhouse: admin_only, private or public", oneOf(&g.NoteVisibility, "admin_only", "private", "public")},
 		{"greenhouse-harvest-refresh-interval", "TS_GREENHOUSE_HARVEST_REFRESH_INTERVAL", "1h", "how often idle Harvest connections are refreshed and application outcomes read", duration(&g.HarvestRefreshInterval, time.Second)},
+		{"greenhouse-harvest-page-size", "TS_GREENHOUSE_HARVEST_PAGE_SIZE", "500", "page size (per_page) of Harvest lists, 1 to 500", positive(&g.HarvestPageSize, 500)},
 	}
 }

@@ -265,11 +265,19 @@ WHERE org_id = $1 AND status = 'pending'`, orgID, micros(now))
 	return res.RowsAffected()
 }
 
-// SaveHarvestPush stores a push's outcome if it is still in status from;
-// it reports whether it did.
-func SaveHarvestPush(ctx context.Context, q Querier, p *model.HarvestPush, from model.PushStatus, now time.Time) (bool, error) {
+// SaveHarvestPush stores a push's outcome if it is still in status from
+// (or also, when given, in status also); it reports whether it did.
+func SaveHarvestPush(ctx context.Context, q Querier, p *model.HarvestPush, from model.PushStatus, now time.Time, also ...model.PushStatus) (bool, error) {
+	other := from
+	if len(also) > 0 {
+		other = also[0]
+	}
+	third := other
+	if len(also) > 1 {
+		third = also[1]
+	}
 	res, err := q.ExecContext(ctx, `UPDATE harvest_pushes SET status = $3, tries = $4, last_error = $5, note_id = $6, pushed_at = $7, updated_at = $8
-WHERE id = $1 AND status = $2`, p.ID, from, p.Status, p.Tries, p.LastError, p.NoteID, nullTime(p.PushedAt), micros(now))
+WHERE id = $1 AND status IN ($2, $9, $10)`, p.ID, from, p.Status, p.Tries, p.LastError, p.NoteID, nullTime(p.PushedAt), micros(now), other, third)
 	if err != nil {
 		return false, fmt.Errorf("store: save harvest push: %w", err)
 	}

@@ -160,8 +160,10 @@ func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
 	now := s.now()
 	switch {
 	case err == nil:
+		// Posted: that is the truth even if a newer change superseded or a
+		// disconnect cancelled the push while it was in flight.
 		p.Status, p.NoteID, p.PushedAt, p.LastError = model.PushPushed, noteID, now, ""
-		_, err := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushPending, now)
+		_, err := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushPending, now, model.PushSuperseded, model.PushCancelled)
 		return err
 	case errors.Is(err, ErrNotConnected):
 		p.Status, p.LastError = model.PushCancelled, "the Greenhouse connection was disconnected"
@@ -232,7 +234,7 @@ func (s *Service) noteBody(ctx context.Context, c *model.Candidate, p *model.Har
 	}
 	var b strings.Builder
 	update := ""
-	if prev, _ := s.previousPushed(ctx, c.OrgID, c.ID); prev {
+	if prev, _ := s.previousPushed(ctx, c.OrgID, c.ID, p.ID); prev {
 		update = " (updated)"
 	}
 	fmt.Fprintf(&b, "Talent Systems result%s for %s\nOverall score: %.1f / 100\nRecommendation: %s\n", update, c.PostingTitle, res.Overall, recommendation(string(res.Recommendation)))
@@ -246,14 +248,15 @@ func (s *Service) noteBody(ctx context.Context, c *model.Candidate, p *model.Har
 	return b.String(), true, nil
 }
 
-// previousPushed reports whether a result was posted for the candidate before.
-func (s *Service) previousPushed(ctx context.Context, orgID, candidateID int64) (bool, error) {
+// previousPushed reports whether a result was posted for the candidate
+// before the push before.
+func (s *Service) previousPushed(ctx context.Context, orgID, candidateID, before int64) (bool, error) {
 	pushes, err := store.CandidateHarvestPushes(ctx, s.store.DB, orgID, candidateID)
 	if err != nil {
 		return false, err
 	}
 	for _, p := range pushes {
-		if p.Kind == model.PushResult && p.Status == model.PushPushed {
+		if p.Kind == model.PushResult && p.Status == model.PushPushed && p.ID < before {
 			return true, nil
 		}
 	}

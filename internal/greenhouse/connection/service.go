@@ -224,7 +224,10 @@ func (s *Service) accessToken(ctx context.Context, orgID int64, stale string) (s
 
 // usable returns the connection's access token if it can be used as is.
 func (s *Service) usable(c *model.HarvestConnection, stale string) (string, bool) {
-	if !s.now().Add(refreshBefore).Before(c.AccessExpiresAt) {
+	// Refresh a little before expiry: a minute, or a quarter of a short
+	// lifetime.
+	margin := min(refreshBefore, c.AccessExpiresAt.Sub(c.UpdatedAt)/4)
+	if !s.now().Add(margin).Before(c.AccessExpiresAt) {
 		return "", false
 	}
 	access, err := s.box.Open(c.AccessSealed, sealAccess+fmt.Sprint(c.OrgID))

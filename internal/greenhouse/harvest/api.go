@@ -58,17 +58,17 @@ type Note struct {
 
 // OpenJobs returns every open job, all pages.
 func (c *Client) OpenJobs(ctx context.Context, ts TokenSource) ([]Job, error) {
-	return list[Job](ctx, c, ts, "/v3/jobs", url.Values{"status": {"open"}, "per_page": {"500"}})
+	return list[Job](ctx, c, ts, "/v3/jobs", url.Values{"status": {"open"}, "per_page": {strconv.Itoa(c.cfg.PerPage)}})
 }
 
 // JobPosts returns a job's posts.
 func (c *Client) JobPosts(ctx context.Context, ts TokenSource, jobID int64) ([]JobPost, error) {
-	return list[JobPost](ctx, c, ts, "/v3/job_posts", url.Values{"job_id": {strconv.FormatInt(jobID, 10)}, "per_page": {"100"}})
+	return list[JobPost](ctx, c, ts, "/v3/job_posts", url.Values{"job_id": {strconv.FormatInt(jobID, 10)}, "per_page": {strconv.Itoa(c.cfg.PerPage)}})
 }
 
 // Applications returns a candidate's applications.
 func (c *Client) Applications(ctx context.Context, ts TokenSource, candidateID int64) ([]Application, error) {
-	return list[Application](ctx, c, ts, "/v3/applications", url.Values{"candidate_id": {strconv.FormatInt(candidateID, 10)}, "per_page": {"100"}})
+	return list[Application](ctx, c, ts, "/v3/applications", url.Values{"candidate_id": {strconv.FormatInt(candidateID, 10)}, "per_page": {strconv.Itoa(c.cfg.PerPage)}})
 }
 
 // CreateNote posts a note and returns its id.

@@ -43,6 +43,8 @@ type Config struct {
 	MaxWait time.Duration
 	// UserAgent identifies us.
 	UserAgent string
+	// PerPage is the page size of lists (default 500, Harvest's maximum).
+	PerPage int
 }
 
 // Client calls Greenhouse's OAuth server and the Harvest API.
@@ -64,6 +66,9 @@ func New(cfg Config) *Client {
 	}
 	if cfg.HTTP == nil {
 		cfg.HTTP = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.PerPage <= 0 || cfg.PerPage > 500 {
+		cfg.PerPage = 500
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "TalentSystems-Harvest/1"
