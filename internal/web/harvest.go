@@ -15,7 +15,10 @@ import (
 // and disconnecting (admins), importing jobs, retrying a note. Every handler
 // decodes, calls the connection service, and responds.
 func (s *Server) harvestRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /settings/integrations/greenhouse/harvest/connect", s.requireAdmin(s.harvestConnect))
+	// Connect is a link, not a form: the page's CSP (form-action 'self')
+	// would stop a form whose answer redirects to Greenhouse. Starting a
+	// connection changes nothing but a state bound to this session.
+	mux.HandleFunc("GET /settings/integrations/greenhouse/harvest/connect", s.requireAdmin(s.harvestConnect))
 	mux.HandleFunc("GET /settings/integrations/greenhouse/harvest/callback", s.requireAdmin(s.harvestCallback))
 	mux.HandleFunc("POST /settings/integrations/greenhouse/harvest/disconnect", s.requireAdmin(s.harvestDisconnect))
 	mux.HandleFunc("GET /postings/import/greenhouse", s.requireOrg(s.harvestImportPage))
