@@ -21,6 +21,8 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apikey"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/connection"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/harvest"
 	"github.com/talentsystems/talentsystems/internal/greenhouse/partner"
 	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/mail"
@@ -42,8 +44,10 @@ type App struct {
 	Candidates *candidates.Service
 	APIKeys    *apikey.Service
 	Greenhouse *partner.Service
-	Log        *slog.Logger
-	Server     *web.Server
+	// Harvest is the Greenhouse Harvest API connection.
+	Harvest *connection.Service
+	Log     *slog.Logger
+	Server  *web.Server
 
 	http     *http.Server
 	listener net.Listener
@@ -100,6 +104,16 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	callbacks := partner.NewCallbackWorker(a.Store, partner.CallbackConfig{Keys: a.APIKeys, Policy: policy, Auth: gh.CallbackAuth,
 		Credential: gh.CallbackCredential.Reveal(), Timeout: gh.CallbackTimeout, RetryBase: gh.CallbackRetryBase, RetryMax: gh.CallbackRetryMax,
 		MaxTries: gh.CallbackMaxTries, UserAgent: "TalentSystems-Greenhouse-Callback/1 (+" + a.Config.BaseURL + ")"}, now, a.Log)
+	a.Postings = &postings.Service{Store: a.Store, Now: now}
+	// The Harvest API connection calls Greenhouse's OAuth server and Harvest
+	// only: greenhouse.io hosts plus the operator's sandbox hosts.
+	var hc *harvest.Client
+	if gh.HarvestEnabled() {
+		hp := outbound.Policy{Purpose: "Harvest", Domains: []string{"greenhouse.io"}, Trusted: gh.SandboxHosts}
+		hc = harvest.New(harvest.Config{ClientID: gh.OAuthClientID, ClientSecret: gh.OAuthClientSecret.Reveal(), AuthURL: gh.AuthURL,
+			HarvestURL: gh.HarvestURL, RedirectURL: a.Config.BaseURL + config.HarvestRedirectPath, HTTP: hp.Client(30 * time.Second), PerPage: gh.HarvestPageSize,
+			UserAgent: "TalentSystems-Harvest/1 (+" + a.Config.BaseURL + ")"})
+	}
 	q, err := jobs.New(jobs.Deps{Store: a.Store, Mail: mail.New(a.Config.SMTP, a.Log), Log: a.Log, Now: now, PollInterval: a.Config.JobPollInterval,
 		Box: box, MailRetention: a.Config.MailRetention, ListenURL: a.Config.DatabaseURL.Reveal()})
 	if err != nil {
@@ -115,19 +129,20 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	if err != nil {
 		return err
 	}
+	a.Harvest = connection.New(connection.Deps{Store: a.Store, Queue: q, Box: box, Client: hc, Postings: a.Postings, BaseURL: a.Config.BaseURL,
+		Visibility: gh.NoteVisibility, Interval: gh.HarvestRefreshInterval, Now: now, Log: a.Log})
 	a.Accounts = &account.Service{Store: a.Store, Queue: q, BaseURL: a.Config.BaseURL, Now: now}
-	a.Postings = &postings.Service{Store: a.Store, Now: now}
 	notifier := &partner.Notifier{Queue: q, Now: now}
 	a.Candidates = &candidates.Service{Store: a.Store, Queue: q, Box: box, BaseURL: a.Config.BaseURL, Now: now, Scorer: scoring.Rules{},
-		OnResult: notifier.OnResult}
+		OnResult: candidates.Hooks(notifier.OnResult, a.Harvest.OnResult)}
 	// Each domain registers its own workers and sweep tasks, before Start.
-	if err := q.Register(a.Accounts, a.Candidates, callbacks); err != nil {
+	if err := q.Register(a.Accounts, a.Candidates, callbacks, a.Harvest); err != nil {
 		return err
 	}
 	a.Greenhouse = partner.New(partner.Deps{Store: a.Store, Queue: q, Candidates: a.Candidates, Keys: a.APIKeys, Policy: policy,
 		BaseURL: a.Config.BaseURL, RateLimit: gh.RateLimit, Now: now, Log: a.Log})
 	a.Server, err = web.New(web.Deps{Config: a.Config, Queue: q, Accounts: a.Accounts, Postings: a.Postings,
-		Candidates: a.Candidates, Greenhouse: a.Greenhouse, Log: a.Log, Now: now,
+		Candidates: a.Candidates, Greenhouse: a.Greenhouse, Harvest: a.Harvest, Log: a.Log, Now: now,
 		SecretKey: key, Ready: a.ready})
 	return err
 }

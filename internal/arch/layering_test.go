@@ -17,26 +17,28 @@ const module = "github.com/talentsystems/talentsystems/"
 // the store itself, the services that own the rules and transactions, and
 // the wiring (app, and the test harness that seeds databases).
 var storeUsers = map[string]bool{
-	"internal/store":              true,
-	"internal/account":            true,
-	"internal/postings":           true,
-	"internal/candidates":         true,
-	"internal/apikey":             true,
-	"internal/jobs":               true,
-	"internal/greenhouse/partner": true,
-	"internal/app":                true,
-	"internal/apptest":            true,
+	"internal/store":                 true,
+	"internal/account":               true,
+	"internal/postings":              true,
+	"internal/candidates":            true,
+	"internal/apikey":                true,
+	"internal/jobs":                  true,
+	"internal/greenhouse/partner":    true,
+	"internal/greenhouse/connection": true,
+	"internal/app":                   true,
+	"internal/apptest":               true,
 }
 
 // txOwners are the packages that may begin transactions: the store and the services.
 var txOwners = map[string]bool{
-	"internal/store":              true,
-	"internal/account":            true,
-	"internal/postings":           true,
-	"internal/candidates":         true,
-	"internal/apikey":             true,
-	"internal/jobs":               true,
-	"internal/greenhouse/partner": true,
+	"internal/store":                 true,
+	"internal/account":               true,
+	"internal/postings":              true,
+	"internal/candidates":            true,
+	"internal/apikey":                true,
+	"internal/jobs":                  true,
+	"internal/greenhouse/partner":    true,
+	"internal/greenhouse/connection": true,
 }
 
 // TestLayering fails when a package outside the store and the services

@@ -31,7 +31,8 @@ type Service struct {
 	Now     func() time.Time
 	Scorer  scoring.Scorer
 	// OnResult runs in the transaction that changes a candidate's result or
-	// status (scoring, override, reset, erasure). The Greenhouse integration
+	// status (a Greenhouse candidate's creation, scoring, override, reset,
+	// erasure). The Greenhouse integration
 	// enqueues its callback there, so the change and the callback commit together.
 	OnResult func(ctx context.Context, tx *sql.Tx, c *model.Candidate) error
 
@@ -132,19 +133,29 @@ func (s *Service) AddTx(ctx context.Context, actor model.Actor, tx *sql.Tx, post
 			return nil, err
 		}
 	}
+	if c.Source == model.SourceGreenhouse {
+		// The hook hears of the new link (Harvest posts it to Greenhouse).
+		if err := s.onResult(ctx, tx, c); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
 
 // Link returns the candidate's current assessment link.
-func (s *Service) Link(c *model.Candidate) string {
+func (s *Service) Link(c *model.Candidate) string { return LinkOf(s.Box, s.BaseURL, c) }
+
+// LinkOf returns a candidate's current assessment link under baseURL, or ""
+// when it has none. Hooks built before the service use it.
+func LinkOf(box *secretbox.Box, baseURL string, c *model.Candidate) string {
 	if c.TokenSealed == "" {
 		return ""
 	}
-	token, err := s.Box.Open(c.TokenSealed, tokenContext)
+	token, err := box.Open(c.TokenSealed, tokenContext)
 	if err != nil {
 		return ""
 	}
-	return s.BaseURL + "/a/" + token
+	return baseURL + "/a/" + token
 }
 
 // Get returns a candidate of the actor's organization.
@@ -219,6 +230,19 @@ func (s *Service) Reset(ctx context.Context, actor model.Actor, id int64) error 
 		}
 		return "new link", s.onResult(ctx, tx, c)
 	})
+}
+
+// Hooks returns one OnResult hook that calls each of hooks in order, in the
+// same transaction, stopping at the first error (which rolls the change back).
+func Hooks(hooks ...func(ctx context.Context, tx *sql.Tx, c *model.Candidate) error) func(ctx context.Context, tx *sql.Tx, c *model.Candidate) error {
+	return func(ctx context.Context, tx *sql.Tx, c *model.Candidate) error {
+		for _, h := range hooks {
+			if err := h(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 func (s *Service) onResult(ctx context.Context, tx *sql.Tx, c *model.Candidate) error {

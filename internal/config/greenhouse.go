@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +35,41 @@ type Greenhouse struct {
 	// RateLimit is how many API requests per minute one key may make; bursts
 	// of a quarter of it are allowed.
 	RateLimit int
+	// OAuthClientID and OAuthClientSecret are the partner credentials
+	// Greenhouse issued for the Harvest API connection; empty turns the
+	// connection off.
+	OAuthClientID     string
+	OAuthClientSecret Secret
+	// AuthURL is Greenhouse's OAuth server (authorize and token endpoints).
+	AuthURL string
+	// HarvestURL is the Harvest API's base URL.
+	HarvestURL string
+	// NoteVisibility is the visibility of the notes posted to Greenhouse:
+	// admin_only, private or public.
+	NoteVisibility string
+	// HarvestRefreshInterval is how often idle connections are refreshed and
+	// outcomes are read.
+	HarvestRefreshInterval time.Duration
+	// HarvestPageSize is the per_page of Harvest lists (1–500).
+	HarvestPageSize int
+}
+
+// HarvestEnabled reports whether the Harvest API connection is configured.
+func (g *Greenhouse) HarvestEnabled() bool { return g.OAuthClientID != "" && g.OAuthClientSecret != "" }
+
+// HarvestRedirectPath is the OAuth callback path under the base URL.
+const HarvestRedirectPath = "/settings/integrations/greenhouse/harvest/callback"
+
+// baseURL stores an absolute http(s) URL without its trailing slash.
+func baseURL(p *string) func(string) error {
+	return func(v string) error {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			return fmt.Errorf("must be an absolute http(s) URL, got %q", v)
+		}
+		*p = strings.TrimRight(v, "/")
+		return nil
+	}
 }
 
 func greenhouseSettings(c *Config) []setting {
@@ -94,5 +130,12 @@ func greenhouseSettings(c *Config) []setting {
 		{"greenhouse-callback-retry-max", "TS_GREENHOUSE_CALLBACK_RETRY_MAX", "2h", "longest wait between callback retries", duration(&g.CallbackRetryMax, 10*time.Millisecond)},
 		{"greenhouse-callback-max-tries", "TS_GREENHOUSE_CALLBACK_MAX_TRIES", "24", "tries of a callback before it is given up", positive(&g.CallbackMaxTries, 1000)},
 		{"greenhouse-rate-limit", "TS_GREENHOUSE_RATE_LIMIT", "1200", "Assessment Partner API requests per minute per key", positive(&g.RateLimit, 1000000)},
+		{"greenhouse-oauth-client-id", "TS_GREENHOUSE_OAUTH_CLIENT_ID", "", "OAuth client id of the Harvest API connection, issued by Greenhouse", func(v string) error { g.OAuthClientID = strings.TrimSpace(v); return nil }},
+		{"greenhouse-oauth-client-secret", "TS_GREENHOUSE_OAUTH_CLIENT_SECRET", "", "OAuth client secret of the Harvest API connection (never printed)", func(v string) error { g.OAuthClientSecret = Secret(v); return nil }},
+		{"greenhouse-auth-url", "TS_GREENHOUSE_AUTH_URL", "https://auth.greenhouse.io", "Greenhouse OAuth server (authorize and token)", baseURL(&g.AuthURL)},
+		{"greenhouse-harvest-url", "TS_GREENHOUSE_HARVEST_URL", "https://harvest.greenhouse.io", "Harvest API base URL", baseURL(&g.HarvestURL)},
+		{"greenhouse-note-visibility", "TS_GREENHOUSE_NOTE_VISIBILITY", "private", "visibility of notes posted to Greenhouse: admin_only, private or public", oneOf(&g.NoteVisibility, "admin_only", "private", "public")},
+		{"greenhouse-harvest-refresh-interval", "TS_GREENHOUSE_HARVEST_REFRESH_INTERVAL", "1h", "how often idle Harvest connections are refreshed and application outcomes read", duration(&g.HarvestRefreshInterval, time.Second)},
+		{"greenhouse-harvest-page-size", "TS_GREENHOUSE_HARVEST_PAGE_SIZE", "500", "page size (per_page) of Harvest lists, 1 to 500", positive(&g.HarvestPageSize, 500)},
 	}
 }

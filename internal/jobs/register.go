@@ -16,12 +16,16 @@ type Registrar interface {
 
 // Registry is what a Registrar adds its work to.
 type Registry struct {
-	workers *river.Workers
-	sweeps  *[]sweepTask
+	workers  *river.Workers
+	sweeps   *[]sweepTask
+	periodic *river.PeriodicJobBundle
 }
 
 // Workers is the River worker bundle, for river.AddWorker(r.Workers(), w).
 func (r *Registry) Workers() *river.Workers { return r.workers }
+
+// Periodic schedules jobs the domain wants run at intervals.
+func (r *Registry) Periodic(jobs ...*river.PeriodicJob) { r.periodic.AddMany(jobs) }
 
 // Sweep adds a task to the minute sweep. Tasks run in the order added; an
 // error ends that sweep, and the next one runs a minute later.
@@ -36,7 +40,7 @@ func (q *Queue) Register(domains ...Registrar) error {
 		return errors.New("jobs: Register after Start")
 	}
 	for _, d := range domains {
-		d.RegisterJobs(&Registry{workers: q.workers, sweeps: q.sweeps})
+		d.RegisterJobs(&Registry{workers: q.workers, sweeps: q.sweeps, periodic: q.client.PeriodicJobs()})
 	}
 	return nil
 }

@@ -114,6 +114,13 @@ func (s *Service) Get(ctx context.Context, actor model.Actor, id int64) (*Postin
 
 // Create stores doc as a new draft of the actor's organization.
 func (s *Service) Create(ctx context.Context, actor model.Actor, doc *posting.Posting) (*Posting, error) {
+	return s.CreateWith(ctx, actor, doc, nil)
+}
+
+// CreateWith is Create with also run in the same transaction after the
+// posting is stored (an import records its source there): when also fails,
+// nothing is stored.
+func (s *Service) CreateWith(ctx context.Context, actor model.Actor, doc *posting.Posting, also func(tx *sql.Tx, p *model.Posting) error) (*Posting, error) {
 	raw, err := encode(doc)
 	if err != nil {
 		return nil, err
@@ -123,6 +130,11 @@ func (s *Service) Create(ctx context.Context, actor model.Actor, doc *posting.Po
 	err = s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		if err := store.CreatePosting(ctx, tx, p); err != nil {
 			return err
+		}
+		if also != nil {
+			if err := also(tx, p); err != nil {
+				return err
+			}
 		}
 		return store.Audit(ctx, tx, actor.OrgID, actor.UserID, "posting.create", p.PublicID+" "+p.Title, s.Now())
 	})

@@ -321,6 +321,8 @@ type ScorecardPage struct {
 	Items      []TranscriptItem
 	Thresholds posting.Thresholds
 	Errors     map[string]string
+	// Pushes are the notes to Greenhouse (Harvest) of a Greenhouse candidate.
+	Pushes []*model.HarvestPush
 }
 
 func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) error {
@@ -356,6 +358,11 @@ func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status 
 		}
 	}
 	v.Thresholds = doc.Thresholds
+	if c.Source == model.SourceGreenhouse {
+		if v.Pushes, err = s.harvest.Pushes(ctx, c.OrgID, c.ID); err != nil {
+			return err
+		}
+	}
 	s.render(w, r, status, "candidate", v)
 	return nil
 }

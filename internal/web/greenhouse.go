@@ -9,6 +9,7 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/greenhouse"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/connection"
 	"github.com/talentsystems/talentsystems/internal/greenhouse/partner"
 	"github.com/talentsystems/talentsystems/internal/model"
 )
@@ -24,6 +25,8 @@ func (s *Server) greenhouseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings/integrations", s.requireAdmin(s.integrationsPage))
 	mux.HandleFunc("POST /settings/integrations/greenhouse/request-setup", s.requireAdmin(s.requestGreenhouseSetup))
 	mux.HandleFunc("POST /settings/integrations/greenhouse/email", s.requireAdmin(s.setGreenhouseEmail))
+
+	s.harvestRoutes(mux)
 
 	mux.HandleFunc("GET /staff/greenhouse", s.requireStaff(s.staffGreenhouse))
 	mux.HandleFunc("POST /staff/greenhouse/callbacks/{id}/retry", s.requireStaff(s.staffRetryCallback))
@@ -115,6 +118,8 @@ type Integration struct {
 	ID, Name, Summary string
 	// Partner is Greenhouse's Assessment Partner section.
 	Partner *partner.Card
+	// Harvest is Greenhouse's Harvest API section.
+	Harvest *connection.Card
 }
 
 // IntegrationsPage is the view of Settings → Integrations.
@@ -128,10 +133,14 @@ func (s *Server) integrationsPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	hc, err := s.harvest.Card(r.Context(), orgFrom(r.Context()).ID)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "integrations", &IntegrationsPage{Base: Base{Title: "Integrations", Nav: "settings"},
 		Integrations: []*Integration{{ID: "greenhouse", Name: "Greenhouse",
 			Summary: "Greenhouse sends candidates who reach your Assessment stage to Talent Systems, and results flow back to Greenhouse when they are done.",
-			Partner: card}}})
+			Partner: card, Harvest: hc}}})
 	return nil
 }
 

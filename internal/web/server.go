@@ -19,6 +19,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/auth"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/connection"
 	"github.com/talentsystems/talentsystems/internal/greenhouse/partner"
 	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/model"
@@ -34,6 +35,7 @@ type Server struct {
 	postings   *postings.Service
 	candidates *candidates.Service
 	greenhouse *partner.Service
+	harvest    *connection.Service
 	log        *slog.Logger
 	now        func() time.Time
 	csrf       *auth.CSRF
@@ -55,6 +57,7 @@ type Deps struct {
 	Postings   *postings.Service
 	Candidates *candidates.Service
 	Greenhouse *partner.Service
+	Harvest    *connection.Service
 	Log        *slog.Logger
 	Now        func() time.Time
 	SecretKey  []byte
@@ -72,7 +75,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg: d.Config, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, greenhouse: d.Greenhouse, log: d.Log, now: d.Now,
+		cfg: d.Config, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, greenhouse: d.Greenhouse, harvest: d.Harvest, log: d.Log, now: d.Now,
 		csrf: auth.NewCSRF(d.SecretKey), templates: t, assets: a, static: static,
 		loginByAddr: ratelimit.New(6*time.Second, 10), loginByEmail: ratelimit.New(30*time.Second, 5), ready: d.Ready,
 	}
