@@ -22,7 +22,7 @@ const seeded = 100_000
 
 // seed fills one posting with n candidates (a tenth completed with scores)
 // directly in SQL, in one transaction.
-func seed(b *testing.B, inst *apptest.Instance, n int) (orgID, postingID int64) {
+func seed(b testing.TB, inst *apptest.Instance, n int) (orgID, postingID int64) {
 	b.Helper()
 	ctx := context.Background()
 	org, err := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Bench", "bench")

@@ -52,6 +52,8 @@ type App struct {
 	http     *http.Server
 	listener net.Listener
 	served   chan error
+	// stopFlush stops the periodic flush of counted Greenhouse reads.
+	stopFlush func()
 
 	shutdown    sync.Once
 	shutdownErr error
@@ -189,6 +191,7 @@ func (a *App) StartOn(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	a.stopFlush = a.Greenhouse.FlushEvery(eventFlushInterval)
 	a.served = make(chan error, 1)
 	go func() { a.served <- a.http.Serve(ln) }()
 	a.Log.Info("listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL, "database", string(a.Store.Dialect))
@@ -231,9 +234,16 @@ func (a *App) stop(ctx context.Context) error {
 	} else {
 		a.Queue.Close()
 	}
+	if a.stopFlush != nil {
+		a.stopFlush() // the last counted Greenhouse reads, before the database closes
+	}
 	errs = append(errs, a.Store.Close())
 	return errors.Join(errs...)
 }
+
+// eventFlushInterval is how often the successful Greenhouse reads counted in
+// memory are stored as events (the card also flushes its own instance's).
+const eventFlushInterval = 15 * time.Second
 
 // Close releases the database of an App that was never started.
 func (a *App) Close() error {

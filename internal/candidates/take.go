@@ -240,6 +240,17 @@ func label(state string) string {
 	return state
 }
 
+// Viewed reports whether View(i) would change nothing: question i was
+// viewed before (its clock runs) and is the attempt's current position. A
+// page shown again then writes nothing.
+func (ss *Session) Viewed(i int) bool {
+	if ss.Attempt == nil || i < 0 || i >= len(ss.Questions) || ss.Attempt.Position != i {
+		return false
+	}
+	a := ss.Answers[ss.Questions[i].Key]
+	return a != nil && !a.ViewedAt.IsZero()
+}
+
 // View records that the candidate is looking at question i (its clock starts).
 func (s *Service) View(ctx context.Context, token string, i int) error {
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {

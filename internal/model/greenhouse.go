@@ -112,3 +112,34 @@ func (c CallbackCounts) Retrying() int   { return c[CallbackRetrying] }
 func (c CallbackCounts) Delivered() int  { return c[CallbackDelivered] }
 func (c CallbackCounts) Failed() int     { return c[CallbackFailed] }
 func (c CallbackCounts) Superseded() int { return c[CallbackSuperseded] }
+
+// GreenhouseStatus is what test_status reports of a candidate, read in one
+// query: the candidate's state, its posting's assessment type and, once
+// scored, the attempt's result.
+type GreenhouseStatus struct {
+	ID, PostingID  int64
+	Source         Source
+	Status         CandidateStatus
+	ExpiresAt      time.Time
+	Score          *float64
+	Recommendation string
+	StartedAt      time.Time
+	CompletedAt    time.Time
+	AttemptID      int64
+	AssessmentType string
+	// Result is the scored attempt as JSON (empty before scoring).
+	Result []byte
+	// DeadlineAt and SectionDeadlineAt are the attempt's time limits (zero: none).
+	DeadlineAt, SectionDeadlineAt time.Time
+}
+
+// MayBeOverdue reports whether a started attempt's time may be up at now:
+// a time limit passed, or the link lapsed. The deadline check decides.
+func (g *GreenhouseStatus) MayBeOverdue(now time.Time) bool {
+	for _, d := range []time.Time{g.DeadlineAt, g.SectionDeadlineAt} {
+		if !d.IsZero() && !now.Before(d) {
+			return true
+		}
+	}
+	return !now.Before(g.ExpiresAt)
+}

@@ -167,9 +167,17 @@ func ListCandidates(ctx context.Context, q Querier, f model.CandidateFilter) ([]
 
 // CandidateCounts returns a posting's candidates by effective status.
 func CandidateCounts(ctx context.Context, q Querier, orgID, postingID int64, now time.Time) (model.StatusCounts, error) {
-	rows, err := q.QueryContext(ctx, `
+	// Two statements, not "($2 = 0 OR posting_id = $2)", which keeps the
+	// planner from using the posting's index.
+	query, args := `
+SELECT `+effectiveStatus("", "$2")+`, COUNT(*)
+FROM candidates WHERE org_id = $1 GROUP BY 1`, []any{orgID, micros(now)}
+	if postingID != 0 {
+		query, args = `
 SELECT `+effectiveStatus("", "$3")+`, COUNT(*)
-FROM candidates WHERE org_id = $1 AND ($2 = 0 OR posting_id = $2) GROUP BY 1`, orgID, postingID, micros(now))
+FROM candidates WHERE posting_id = $2 AND org_id = $1 GROUP BY 1`, []any{orgID, postingID, micros(now)}
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: candidate counts: %w", err)
 	}

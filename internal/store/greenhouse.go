@@ -405,3 +405,33 @@ ORDER BY c.expires_at LIMIT $2`, micros(now), limit)
 	}
 	return out, rows.Err()
 }
+
+// GreenhouseStatus reads what test_status reports of an organization's
+// candidate in one query by primary key.
+func GreenhouseStatus(ctx context.Context, q Querier, orgID, id int64) (*model.GreenhouseStatus, error) {
+	g := &model.GreenhouseStatus{}
+	var attempt, started, completed, deadline, sectionDeadline sql.NullInt64
+	var score sql.NullFloat64
+	var expires int64
+	var result string
+	err := q.QueryRowContext(ctx, `
+SELECT c.id, c.posting_id, c.source, c.status, c.expires_at, c.score, c.recommendation, c.started_at, c.completed_at, c.attempt_id,
+	p.assessment_type, COALESCE(a.result, ''), a.deadline_at, a.section_deadline_at
+FROM candidates c JOIN postings p ON p.id = c.posting_id LEFT JOIN attempts a ON a.id = c.attempt_id AND a.candidate_id = c.id
+WHERE c.id = $1 AND c.org_id = $2`, id, orgID).Scan(&g.ID, &g.PostingID, &g.Source, &g.Status, &expires, &score, &g.Recommendation,
+		&started, &completed, &attempt, &g.AssessmentType, &result, &deadline, &sectionDeadline)
+	if err != nil {
+		return nil, fmt.Errorf("store: greenhouse status %d: %w", id, notFound(err, "candidate"))
+	}
+	g.ExpiresAt, g.StartedAt, g.CompletedAt = fromMicros(expires), nullMicros(started), nullMicros(completed)
+	g.DeadlineAt, g.SectionDeadlineAt = nullMicros(deadline), nullMicros(sectionDeadline)
+	g.AttemptID = attempt.Int64
+	if score.Valid {
+		v := score.Float64
+		g.Score = &v
+	}
+	if result != "" {
+		g.Result = []byte(result)
+	}
+	return g, nil
+}

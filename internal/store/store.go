@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -39,9 +40,19 @@ const (
 
 // Store is the application's database.
 type Store struct {
+	// DB serves reads and single statements. On SQLite it is a small pool of
+	// connections kept open (a new connection re-parses the schema).
 	DB      *sql.DB
 	Dialect Dialect
+	// writer runs Tx. On SQLite it is one connection, so write transactions
+	// queue in Go instead of spinning in SQLite's busy handler; on
+	// PostgreSQL it is DB.
+	writer *sql.DB
 }
+
+// sqliteReaders is the size of the SQLite read pool: WAL readers run in
+// parallel with each other and with the writer.
+func sqliteReaders() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 
 // Querier is what a query needs: a *sql.DB or a *sql.Tx.
 type Querier interface {
@@ -60,8 +71,8 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
 		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
-		s = &Store{DB: db, Dialect: Postgres}
+		db.SetMaxIdleConns(20) // idle = open: no connection churn under load
+		s = &Store{DB: db, Dialect: Postgres, writer: db}
 	} else {
 		if err := os.MkdirAll(dataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("store: data folder %s cannot be created: %w", dataDir, err)
@@ -72,12 +83,24 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 		}
-		s = &Store{DB: db, Dialect: SQLite}
+		w, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+		}
+		// Go's default pool (unlimited open, 2 idle) opened a connection,
+		// and re-parsed the schema, on most requests under load.
+		n := sqliteReaders()
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		s = &Store{DB: db, Dialect: SQLite, writer: w}
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.ping(pingCtx); err != nil {
-		s.DB.Close()
+		s.Close()
 		return nil, fmt.Errorf("store: connect to %s database: %w", s.Dialect, err)
 	}
 	if s.Dialect == SQLite {
@@ -86,7 +109,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		// starting at once on one data folder do not drop each other's.
 		check := "_write_check_" + rand.Text()
 		if _, err := s.DB.ExecContext(ctx, "CREATE TABLE "+check+"(x INTEGER); DROP TABLE "+check); err != nil {
-			s.DB.Close()
+			s.Close()
 			return nil, fmt.Errorf("store: the data folder %s is not writable: %w", dataDir, err)
 		}
 	}
@@ -112,7 +135,13 @@ func (s *Store) ping(ctx context.Context) error {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error {
+	err := s.DB.Close()
+	if s.writer != nil && s.writer != s.DB {
+		err = errors.Join(err, s.writer.Close())
+	}
+	return err
+}
 
 func (s *Store) goose() (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations/"+string(s.Dialect))
@@ -181,7 +210,11 @@ func (s *Store) Pending(ctx context.Context) (int, error) {
 
 // Tx runs fn in a transaction and commits when fn returns nil.
 func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.DB.BeginTx(ctx, nil)
+	w := s.writer
+	if w == nil {
+		w = s.DB
+	}
+	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}

@@ -67,7 +67,7 @@ func (a *assess) question(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, questionURL(token, current(ss)), http.StatusSeeOther)
 		return nil
 	}
-	if ss.Editable(i) {
+	if ss.Editable(i) && !ss.Viewed(i) {
 		if err := a.candidates.View(r.Context(), token, i); err != nil {
 			if apperror.KindOf(err) == apperror.Conflict {
 				http.Redirect(w, r, "/a/"+token, http.StatusSeeOther) // the time ran out just now

@@ -248,7 +248,8 @@ func (s *Service) noteBody(ctx context.Context, c *model.Candidate, p *model.Har
 	return b.String(), true, nil
 }
 
-// previousPushed reports whether a result was posted for the candidate
+// previousPushed reports whether a result was posted (or was being posted)
+// for the candidate
 // before the push before.
 func (s *Service) previousPushed(ctx context.Context, orgID, candidateID, before int64) (bool, error) {
 	pushes, err := store.CandidateHarvestPushes(ctx, s.store.DB, orgID, candidateID)
@@ -256,7 +257,10 @@ func (s *Service) previousPushed(ctx context.Context, orgID, candidateID, before
 		return false, err
 	}
 	for _, p := range pushes {
-		if p.Kind == model.PushResult && p.Status == model.PushPushed && p.ID < before {
+		// An earlier result that was told, or was being told when this one
+		// superseded it (its note may be in Greenhouse already): this one is
+		// an update either way.
+		if p.Kind == model.PushResult && p.ID < before && p.Status != model.PushCancelled && p.Status != model.PushFailed {
 			return true, nil
 		}
 	}

@@ -100,6 +100,7 @@ const troubleWindow = 7 * 24 * time.Hour
 
 // Card returns the organization's integration card.
 func (s *Service) Card(ctx context.Context, orgID int64) (*Card, error) {
+	s.Flush(ctx, orgID) // this instance's counted reads show at once
 	c := &Card{Endpoints: s.Endpoints()}
 	var err error
 	if c.State, err = s.State(ctx, orgID); err != nil {

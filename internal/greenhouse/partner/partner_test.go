@@ -192,3 +192,44 @@ func TestRequestSetupOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestSuccessfulReadsCounted: a successful list_tests writes no event; the
+// card, shown next, stores and shows one event standing for all the calls.
+func TestSuccessfulReadsCounted(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		f := setup(t, dbURL)
+		gh := f.Greenhouse
+		caller, err := gh.Authenticate(ctx, f.header, "list_tests")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := gh.ListTests(ctx, caller); err != nil {
+				t.Fatal(err)
+			}
+		}
+		events, err := store.RecentGreenhouseEvents(ctx, f.Store.DB, f.admin.OrgID, false, time.Time{}, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			if e.Kind == "list_tests" {
+				t.Fatalf("list_tests wrote an event on the read path: %q", e.Detail)
+			}
+		}
+		card, err := gh.Card(ctx, f.admin.OrgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var listed []string
+		for _, e := range card.Events {
+			if e.Kind == "list_tests" {
+				listed = append(listed, e.Detail)
+			}
+		}
+		if len(listed) != 1 || !strings.Contains(listed[0], "1 active") || !strings.Contains(listed[0], "The last of 3 list_tests calls") {
+			t.Errorf("card events for list_tests: %q", listed)
+		}
+	})
+}

@@ -35,6 +35,7 @@ type Service struct {
 	now        func() time.Time
 	log        *slog.Logger
 	limits     *ratelimit.Keyed
+	activity   activity
 }
 
 // Deps are what the service is built from.

@@ -90,6 +90,7 @@ func (s *Service) OrgView(ctx context.Context, orgID int64) (*OrgView, error) {
 	if v.Errors, err = store.ListResponseErrors(ctx, s.store.DB, orgID, time.Time{}, 20); err != nil {
 		return nil, err
 	}
+	s.Flush(ctx, orgID)
 	if v.Events, err = store.RecentGreenhouseEvents(ctx, s.store.DB, orgID, false, time.Time{}, 30); err != nil {
 		return nil, err
 	}

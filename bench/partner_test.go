@@ -1,0 +1,132 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+func listen(tb testing.TB) net.Listener {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ln
+}
+
+// BenchmarkPartnerRatio measures the Assessment Partner API at c clients
+// (default 32) against a bare net/http handler serving the same JSON, started
+// in the same run and alternated with the product round by round; it prints
+// each round and the ratio. Run:
+//
+//	go test ./bench -run '^$' -bench PartnerRatio -benchtime 1x
+//
+// (PostgreSQL too when TEST_DATABASE_URL is set.)
+func BenchmarkPartnerRatio(b *testing.B) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		b.Run(db, func(b *testing.B) {
+			url := ""
+			if db == "postgres" {
+				url = apptest.PostgresURL(b)
+			}
+			for b.Loop() {
+				partnerScenario(&report{tb: b}, url, fullScale())
+			}
+		})
+	}
+}
+
+func partnerScenario(r *report, dbURL string, s scale) {
+	tb := r.tb
+	ctx := context.Background()
+	cfg := apptest.Config(tb, dbURL)
+	cfg.Greenhouse.RateLimit = 100_000_000 // measure the endpoint, not the limiter
+	inst := apptest.Start(tb, cfg)
+	org, err := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Bench", "bench")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	doc, _ := os.ReadFile("../examples/postings/backend-engineer.json")
+	p, err := inst.Postings.Import(ctx, model.CommandLine(org.ID), bytesReader(doc), true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	issued, err := inst.APIKeys.Generate(ctx, model.CommandLine(org.ID), org.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cl := httpClient(s.C)
+	req := func(method, base, p, body string) *http.Request {
+		q, _ := http.NewRequest(method, base+p, strings.NewReader(body))
+		q.SetBasicAuth(issued.Key, "")
+		q.Header.Set("Content-Type", "application/json")
+		return q
+	}
+	var seq atomic.Int64
+	send := func(int, int) error {
+		n := seq.Add(1)
+		body := fmt.Sprintf(`{"partner_test_id":%q,"candidate":{"first_name":"C","last_name":"%d","email":"c%d@example.test",
+"greenhouse_profile_url":"https://app.greenhouse.io/people/%d?application_id=%d"},"url":"https://app.greenhouse.io/integrations/testing_partners/take_home_tests/%d"}`,
+			p.PublicID, n, n, n, n, n)
+		return call(cl, req(http.MethodPost, inst.URL, "/api/greenhouse/send_test", body), http.StatusOK)
+	}
+	if err := send(0, 0); err != nil {
+		tb.Fatal(err)
+	}
+	// Candidate 1 completes (so test_status carries the whole result).
+	c, err := store.OrgCandidate(ctx, inst.Store.DB, org.ID, 1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	token := path.Base(inst.Candidates.Link(c))
+	if err := inst.Candidates.Start(ctx, token, true); err != nil {
+		tb.Fatal(err)
+	}
+	if err := inst.Candidates.Submit(ctx, token); err != nil {
+		tb.Fatal(err)
+	}
+	fetch := func(p string) []byte {
+		resp, err := cl.Do(req(http.MethodGet, inst.URL, p, ""))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			tb.Fatalf("%s: %d %s", p, resp.StatusCode, body)
+		}
+		return body
+	}
+	db := dbName(dbURL)
+	r.printf("Partner API, %s, c=%d, %d requests a round, %d rounds", db, s.C, s.N, s.Rounds)
+	for _, ep := range []string{"/api/greenhouse/test_status?partner_interview_id=1", "/api/greenhouse/list_tests"} {
+		ref := bare(tb, fetch(ep))
+		run := func(base string) func() result {
+			return func() result {
+				return load(s.C, s.N, s.Limit, func(int, int) error { return call(cl, req(http.MethodGet, base, ep, ""), http.StatusOK) })
+			}
+		}
+		name := strings.TrimPrefix(strings.SplitN(ep, "?", 2)[0], "/api/greenhouse/")
+		r.pair(db+" "+name, alternate(s, run(ref), run(inst.URL)))
+	}
+	var sends []result
+	for range s.Rounds {
+		sends = append(sends, load(s.C, s.N/3+1, s.Limit, send))
+	}
+	r.check("send_test", sends...)
+	for i, x := range sends {
+		r.printf("  %-28s round %d  product %s", db+" send_test", i+1, x)
+	}
+	r.printf("%-30s worst p99 %.1f ms, %0.f creates/s", db+" send_test", ms(worst(sends).P99), sends[len(sends)-1].RPS())
+}
