@@ -24,17 +24,7 @@ import (
 //
 //	go test ./bench -run '^$' -bench Dashboards -benchtime 1x
 func BenchmarkDashboards(b *testing.B) {
-	for _, db := range []string{"sqlite", "postgres"} {
-		b.Run(db, func(b *testing.B) {
-			url := ""
-			if db == "postgres" {
-				url = apptest.PostgresURL(b)
-			}
-			for b.Loop() {
-				dashboardsScenario(&report{tb: b}, url, fullScale())
-			}
-		})
-	}
+	runScenario(b, dashboardsScenario)
 }
 
 var loginCSRF = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)

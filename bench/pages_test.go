@@ -27,17 +27,7 @@ var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 //
 //	go test ./bench -run '^$' -bench CandidatePagesLoad -benchtime 1x
 func BenchmarkCandidatePagesLoad(b *testing.B) {
-	for _, db := range []string{"sqlite", "postgres"} {
-		b.Run(db, func(b *testing.B) {
-			url := ""
-			if db == "postgres" {
-				url = apptest.PostgresURL(b)
-			}
-			for b.Loop() {
-				pagesScenario(&report{tb: b}, url, fullScale())
-			}
-		})
-	}
+	runScenario(b, pagesScenario)
 }
 
 // browser is one candidate's client: cookies (for the CSRF token) and link.

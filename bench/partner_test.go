@@ -34,17 +34,7 @@ func listen(tb testing.TB) net.Listener {
 //
 // (PostgreSQL too when TEST_DATABASE_URL is set.)
 func BenchmarkPartnerRatio(b *testing.B) {
-	for _, db := range []string{"sqlite", "postgres"} {
-		b.Run(db, func(b *testing.B) {
-			url := ""
-			if db == "postgres" {
-				url = apptest.PostgresURL(b)
-			}
-			for b.Loop() {
-				partnerScenario(&report{tb: b}, url, fullScale())
-			}
-		})
-	}
+	runScenario(b, partnerScenario)
 }
 
 func partnerScenario(r *report, dbURL string, s scale) {

@@ -249,8 +249,7 @@ func (s *Service) noteBody(ctx context.Context, c *model.Candidate, p *model.Har
 }
 
 // previousPushed reports whether a result was posted (or was being posted)
-// for the candidate
-// before the push before.
+// for the candidate before the push before.
 func (s *Service) previousPushed(ctx context.Context, orgID, candidateID, before int64) (bool, error) {
 	pushes, err := store.CandidateHarvestPushes(ctx, s.store.DB, orgID, candidateID)
 	if err != nil {
