@@ -77,6 +77,7 @@ func sandboxServe(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&addr, "addr", "127.0.0.1:8090", "address to listen on")
 	fs.StringVar(&publicURL, "url", "", "the sandbox's base URL as the partner reaches it (default: http://ADDR)")
 	fs.StringVar(&cfg.PartnerURL, "partner-url", "", "the partner's base URL, e.g. http://127.0.0.1:8080 (its API is under /api/greenhouse/)")
+	fs.StringVar(&cfg.PatchCredential, "patch-credential", "", "user:password the completion PATCH must carry instead of the API key\n(for a partner with TS_GREENHOUSE_CALLBACK_AUTH=basic)")
 	fs.StringVar(&cfg.APIKey, "key", "", "the organization's API key for the partner API (default: $TS_SANDBOX_KEY); the PATCH must carry it")
 	fs.StringVar(&cfg.ClientID, "client-id", "sandbox-client", "OAuth client id the token endpoint accepts")
 	fs.StringVar(&cfg.ClientSecret, "client-secret", "sandbox-secret", "OAuth client secret the token endpoint accepts")
@@ -87,7 +88,7 @@ func sandboxServe(ctx context.Context, env Env, args []string) error {
 	fs.IntVar(&cfg.RateLimit, "rate-limit", 50, "Harvest requests allowed per access token per --rate-window")
 	fs.DurationVar(&cfg.RateWindow, "rate-window", 10*time.Second, "Harvest rate limit window")
 	fs.Var(faults, "fault", "a fault, repeatable: ENDPOINT:key=value,... with ENDPOINT one of "+strings.Join(sandbox.Endpoints, ", ")+
-		"\nand keys failure_rate, failure_status, rate_limit_rate, retry_after, timeout_rate, timeout_seconds,\ndrop_rate, latency (e.g. 200ms), hold; e.g. --fault patch:failure_rate=0.3,latency=500ms")
+		"\nand keys failure_rate, failure_status, rate_limit_rate, retry_after, timeout_rate, timeout_seconds,\ndrop_rate, latency (e.g. 200ms), hold, count (the fault applies to the next N requests only);\ne.g. --fault patch:failure_rate=0.3,latency=500ms")
 	fs.Uint64Var(&seed, "seed", 1, "seed of the fault decisions (same seed, same faults)")
 	fs.BoolVar(&cfg.Legacy, "legacy", false, "legacy mode: read test_status only when polled, not after each PATCH")
 	if err := parseFlags(env, fs, args, sandboxUsage); err != nil {
