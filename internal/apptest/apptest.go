@@ -128,3 +128,16 @@ func skipOutsideCI(t testing.TB, why string) {
 	}
 	t.Skip(why)
 }
+
+// JobsSettled waits until the queue holds no job of kind that is still to
+// run (available, scheduled, retryable or running): from then on nothing
+// more will happen for that kind, so a test can assert that something did
+// not happen without sleeping and hoping.
+func JobsSettled(t testing.TB, db *sql.DB, kind string, timeout time.Duration) {
+	t.Helper()
+	Eventually(t, timeout, "the "+kind+" jobs to settle", func() bool {
+		var n int
+		err := db.QueryRow(`SELECT COUNT(*) FROM river_job WHERE kind = $1 AND state IN ('available', 'scheduled', 'retryable', 'running', 'pending')`, kind).Scan(&n)
+		return err == nil && n == 0
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/app"
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/greenhouse/partner"
 	"github.com/talentsystems/talentsystems/internal/greenhouse/sandbox"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
@@ -73,7 +74,7 @@ func TestGreenhouseCallbackRetries(t *testing.T) {
 	if cb.Tries != 1 || cb.LastCode != http.StatusForbidden || !strings.Contains(cb.LastError, "403") || !strings.Contains(cb.LastError, "final") {
 		t.Errorf("final failure: %+v", cb)
 	}
-	time.Sleep(300 * time.Millisecond)
+	apptest.JobsSettled(t, e.Store.DB, partner.CallbackArgs{}.Kind(), 10*time.Second)
 	if n := len(gh.Snapshot().Patches); n != 7 {
 		t.Errorf("%d requests to Greenhouse, want 7: a 403 was retried", n)
 	}
@@ -176,7 +177,6 @@ func TestGreenhouseCallbackSurvivesRestart(t *testing.T) {
 		if err := idle.Close(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(200 * time.Millisecond)
 		if n := len(gh.Snapshot().Patches); n != 0 {
 			t.Fatalf("Greenhouse was called %d times with no instance running", n)
 		}

@@ -285,7 +285,7 @@ func TestLinkAndResultNotes(t *testing.T) {
 		if !strings.Contains(notes[3].Body, "updated") {
 			t.Errorf("update note %q", notes[3].Body)
 		}
-		time.Sleep(500 * time.Millisecond)
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
 		if n := len(e.sb.Snapshot().Notes); n != 4 {
 			t.Errorf("%d notes, want 4 (link, new link, result, update)", n)
 		}
@@ -434,7 +434,8 @@ func TestDisconnectCancelsPushes(t *testing.T) {
 			t.Fatalf("disconnect: %d %v", n, err)
 		}
 		e.sb.SetFault("notes", sandbox.Fault{})
-		time.Sleep(3 * time.Second) // the job's retry comes and finds it cancelled
+		// The job's retry comes, finds the push cancelled and ends.
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
 		p, _ := e.Harvest.Pushes(ctx, e.orgID, id)
 		if p[0].Status != model.PushCancelled || len(e.sb.Snapshot().Notes) != 0 {
 			t.Errorf("push %s, %d notes", p[0].Status, len(e.sb.Snapshot().Notes))
