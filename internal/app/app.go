@@ -21,6 +21,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apikey"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
+	"github.com/talentsystems/talentsystems/internal/fairness"
 	"github.com/talentsystems/talentsystems/internal/greenhouse/connection"
 	"github.com/talentsystems/talentsystems/internal/greenhouse/harvest"
 	"github.com/talentsystems/talentsystems/internal/greenhouse/partner"
@@ -46,8 +47,10 @@ type App struct {
 	Greenhouse *partner.Service
 	// Harvest is the Greenhouse Harvest API connection.
 	Harvest *connection.Service
-	Log     *slog.Logger
-	Server  *web.Server
+	// Fairness keeps self-identification and computes adverse-impact reports.
+	Fairness *fairness.Service
+	Log      *slog.Logger
+	Server   *web.Server
 
 	http     *http.Server
 	listener net.Listener
@@ -143,8 +146,9 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	}
 	a.Greenhouse = partner.New(partner.Deps{Store: a.Store, Queue: q, Candidates: a.Candidates, Keys: a.APIKeys, Policy: policy,
 		BaseURL: a.Config.BaseURL, RateLimit: gh.RateLimit, Now: now, Log: a.Log})
+	a.Fairness = &fairness.Service{Store: a.Store, Now: now}
 	a.Server, err = web.New(web.Deps{Config: a.Config, Queue: q, Accounts: a.Accounts, Postings: a.Postings,
-		Candidates: a.Candidates, Greenhouse: a.Greenhouse, Harvest: a.Harvest, Log: a.Log, Now: now,
+		Candidates: a.Candidates, Greenhouse: a.Greenhouse, Harvest: a.Harvest, Fairness: a.Fairness, Log: a.Log, Now: now,
 		SecretKey: key, Ready: a.ready})
 	return err
 }

@@ -315,7 +315,8 @@ func (s *Service) SetAccommodation(ctx context.Context, actor model.Actor, id in
 	})
 }
 
-// Erase removes the candidate's personal data, answers and files on request;
+// Erase removes the candidate's personal data, answers, files and voluntary
+// self-identification on request;
 // the anonymous status and scores stay for the posting's statistics.
 func (s *Service) Erase(ctx context.Context, actor model.Actor, id int64) error {
 	return s.change(ctx, actor, id, "candidate.erase", func(tx *sql.Tx, c *model.Candidate) (string, error) {
@@ -333,6 +334,10 @@ func (s *Service) Erase(ctx context.Context, actor model.Actor, id int64) error 
 					return "", err
 				}
 			}
+		}
+		// The voluntary self-identification goes with the personal data.
+		if err := store.DeleteSelfIdentification(ctx, tx, c.ID); err != nil {
+			return "", err
 		}
 		if err := store.RetireToken(ctx, tx, c.TokenHash, c.ID, "erased", s.Now()); err != nil {
 			return "", err

@@ -147,6 +147,9 @@ type AssessStatusPage struct {
 	Paragraphs  []string
 	SubmittedAt time.Time
 	TimeUp      bool
+	// Survey is the voluntary survey's state (fairness.Survey*), Token the
+	// link, for the survey's address.
+	Survey, Token string
 }
 
 func questionURL(token string, i int) string {

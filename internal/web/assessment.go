@@ -21,6 +21,8 @@ func (s *Server) assessmentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /a/{token}/autosave", s.handle(a.autosave))
 	mux.HandleFunc("GET /a/{token}/review", s.handle(a.review))
 	mux.HandleFunc("POST /a/{token}/submit", s.handle(a.submit))
+	mux.HandleFunc("GET /a/{token}/survey", s.handle(a.survey))
+	mux.HandleFunc("POST /a/{token}/survey", s.handle(a.answerSurvey))
 	mux.HandleFunc("GET /postings/{id}/preview/q/{n}", s.requireOrg(a.preview))
 }
 
@@ -123,6 +125,7 @@ func (a *assess) start(w http.ResponseWriter, r *http.Request) error {
 // last answer came too late.
 func (a *assess) statusPage(w http.ResponseWriter, r *http.Request, ss *candidates.Session, notice string) error {
 	v := &AssessStatusPage{State: ss.State, Notice: notice}
+	var err error
 	if ss.Org != nil {
 		v.OrgName = ss.Org.Name
 	}
@@ -145,6 +148,10 @@ func (a *assess) statusPage(w http.ResponseWriter, r *http.Request, ss *candidat
 			v.Paragraphs = []string{"Your answers were submitted on " + fmtDate(at) + "."}
 		}
 		v.Paragraphs = append(v.Paragraphs, v.OrgName+" will review them and contact you about the next steps. You can close this page.")
+		if v.Survey, err = a.fairness.SurveyState(r.Context(), ss.Candidate); err != nil {
+			return err
+		}
+		v.Token = r.PathValue("token")
 	case candidates.StateExpired:
 		status = http.StatusGone
 		v.Heading = "This link has expired"

@@ -23,6 +23,8 @@ var templateViews = map[string]any{
 	"candidates_import":  CSVPage{},
 	"candidate":          ScorecardPage{},
 	"analytics":          SectionPage{},
+	"fairness":           FairnessPage{},
+	"a_survey":           AssessSurveyPage{},
 	"settings":           SettingsPage{},
 	"invite":             InvitePage{},
 	"password_forgot":    ForgotPage{},
