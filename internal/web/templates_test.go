@@ -23,6 +23,8 @@ var templateViews = map[string]any{
 	"candidates_import":  CSVPage{},
 	"candidate":          ScorecardPage{},
 	"analytics":          SectionPage{},
+	"review_queue":       ReviewQueuePage{},
+	"review":             ReviewPage{},
 	"settings":           SettingsPage{},
 	"invite":             InvitePage{},
 	"password_forgot":    ForgotPage{},
