@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,6 +62,11 @@ func (s *Service) checkAnswers(ctx context.Context, tx *sql.Tx, c *model.Candida
 		case model.ReviewFlagged:
 			need = qsc.Answered && (qsc.Confidence == scoring.ConfidenceLow || raised)
 		}
+		for i := range sigs { // JSON has no infinity
+			if math.IsInf(sigs[i].Value, 0) || math.IsNaN(sigs[i].Value) {
+				sigs[i].Value = 0
+			}
+		}
 		raw, err := json.Marshal(sigs)
 		if err != nil {
 			return err
@@ -82,9 +88,11 @@ func (s *Service) signals(ctx context.Context, tx *sql.Tx, c *model.Candidate, a
 	if len(rawAct) > 0 && json.Unmarshal(rawAct, &act) == nil {
 		act.Recorded = true
 	}
-	timed := scoring.Activity{Recorded: sa != nil, Seconds: 0}
-	if sa != nil {
-		timed.Seconds = float64(sa.TimeSpentMS) / 1000
+	// No measured time (an answer saved as the question opened) is
+	// unknown rather than "instant".
+	var timed scoring.Activity
+	if sa != nil && sa.TimeSpentMS > 0 {
+		timed = scoring.Activity{Recorded: true, Seconds: float64(sa.TimeSpentMS) / 1000}
 	}
 	act.Seconds = timed.Seconds
 	chars := scoring.AnswerChars(ans.Text)
