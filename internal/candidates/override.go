@@ -50,22 +50,10 @@ func (s *Service) Override(ctx context.Context, actor model.Actor, id int64, que
 		if err := store.CreateOverride(ctx, tx, o); err != nil {
 			return "", err
 		}
-		history, err := store.AttemptOverrides(ctx, tx, a.ID)
-		if err != nil {
+		if res, err = s.rescore(ctx, tx, c, a, doc, res.Questions); err != nil {
 			return "", err
 		}
-		current := map[string]scoring.Override{}
-		for _, h := range history { // oldest first: the newest wins
-			current[h.QuestionKey] = scoring.Override{Level: h.Level, Note: h.Note, By: h.UserName, At: h.CreatedAt}
-		}
-		res = scoring.Rollup(doc, res.Questions, current)
-		if err := setResult(a, c, res); err != nil {
-			return "", err
-		}
-		if _, err := store.UpdateAttempt(ctx, tx, a, model.AttemptSubmitted); err != nil {
-			return "", err
-		}
-		detail := fmt.Sprintf("question %s level %d→%d; overall now %.1f (%s)", questionKey, o.OriginalLevel, level, res.Overall, res.Recommendation)
+		detail := fmt.Sprintf("question %s level %d→%d; overall now %.1f (%s)", questionKey, o.OriginalLevel, level, res.Overall, c.Recommendation)
 		return detail, s.onResult(ctx, tx, c)
 	})
 }

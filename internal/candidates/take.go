@@ -279,6 +279,13 @@ const maxSpan = 2 * time.Hour
 
 // Save stores the answer to question i, checking it against the question.
 func (s *Service) Save(ctx context.Context, token string, i int, ans scoring.Answer, file *File) error {
+	return s.SaveWithActivity(ctx, token, i, ans, file, nil)
+}
+
+// SaveWithActivity is Save that also records what the page script saw
+// since its last save (act, nil without JavaScript): its pastes and
+// focus-lost spells are added to those recorded for the answer.
+func (s *Service) SaveWithActivity(ctx context.Context, token string, i int, ans scoring.Answer, file *File, act *scoring.Activity) error {
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		ss, err := s.inProgress(ctx, tx, token)
 		if err != nil {
@@ -306,7 +313,13 @@ func (s *Service) Save(ctx context.Context, token string, i int, ans scoring.Ans
 		if err != nil {
 			return err
 		}
-		return store.SaveAnswer(ctx, tx, ss.Attempt.ID, q.Key, raw, s.Now(), maxSpan)
+		if err := store.SaveAnswer(ctx, tx, ss.Attempt.ID, q.Key, raw, s.Now(), maxSpan); err != nil {
+			return err
+		}
+		if act == nil {
+			return nil
+		}
+		return s.addActivity(ctx, tx, ss.Attempt.ID, q.Key, *act)
 	})
 }
 
@@ -472,7 +485,8 @@ func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *model.Candidate, re
 			answers[k] = ans
 		}
 	}
-	res := scoring.Rollup(doc, scoring.ScoreAll(s.Scorer, doc, answers), nil)
+	qs := scoring.ScoreAll(s.Scorer, doc, answers)
+	res := scoring.Rollup(doc, qs, nil)
 	now := s.Now()
 	a.Status, a.SubmittedAt, a.SubmitReason = model.AttemptSubmitted, now, reason
 	if err := setResult(a, c, res); err != nil {
@@ -482,11 +496,19 @@ func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *model.Candidate, re
 	if err != nil || !ok {
 		return err // !ok: another request submitted it first
 	}
+	// Signals and review flags of the open answers, then the result with
+	// what awaits review (the recommendation held meanwhile).
+	if err := s.checkAnswers(ctx, tx, c, a, doc, qs, stored, answers); err != nil {
+		return err
+	}
+	if res, err = s.rescore(ctx, tx, c, a, doc, qs); err != nil {
+		return err
+	}
 	c.Status, c.CompletedAt = model.CandidateCompleted, now
 	if err := store.UpdateCandidate(ctx, tx, c, now); err != nil {
 		return err
 	}
-	if err := store.Audit(ctx, tx, c.OrgID, 0, "candidate.complete", fmt.Sprintf("%d scored %.1f (%s, by %s)", c.ID, res.Overall, res.Recommendation, reason), now); err != nil {
+	if err := store.Audit(ctx, tx, c.OrgID, 0, "candidate.complete", fmt.Sprintf("%d scored %.1f (%s, by %s)", c.ID, res.Overall, c.Recommendation, reason), now); err != nil {
 		return err
 	}
 	return s.onResult(ctx, tx, c)
@@ -498,8 +520,12 @@ func setResult(a *model.Attempt, c *model.Candidate, res scoring.Result) error {
 		return err
 	}
 	score := res.Overall
-	a.Result, a.Score, a.Recommendation = raw, &score, string(res.Recommendation)
-	c.Score, c.Recommendation = &score, string(res.Recommendation)
+	// While open answers await review the stored recommendation is held
+	// below yes (scoring.CappedRecommendation); the result keeps what the
+	// score alone says.
+	rec, _ := scoring.CappedRecommendation(res)
+	a.Result, a.Score, a.Recommendation = raw, &score, string(rec)
+	c.Score, c.Recommendation = &score, string(rec)
 	return nil
 }
 

@@ -41,6 +41,15 @@ type Assessment struct {
 	AssessmentType string
 	// Result is the scored attempt, nil before completion.
 	Result *scoring.Result
+	// Provisional reports that the organization sends the provisional
+	// result while open answers await review (docs/greenhouse.md).
+	Provisional bool
+}
+
+// AwaitingReview reports that the assessment is completed but open answers
+// still await a person's review, so its result is not final.
+func (a *Assessment) AwaitingReview() bool {
+	return a.Status == "completed" && a.Result != nil && a.Result.NeedsReview
 }
 
 // PartnerStatus maps a candidate's status to Greenhouse's words. A started
@@ -49,6 +58,10 @@ type Assessment struct {
 // completion is expired.
 func (a *Assessment) PartnerStatus(now time.Time) string {
 	switch {
+	case a.AwaitingReview() && !a.Provisional:
+		// Completed by the candidate, but not yet scored for good: an
+		// answer awaits review. Greenhouse keeps showing it as in progress.
+		return StatusInProgress
 	case a.Status == "completed":
 		return StatusComplete
 	case a.Status == "started":
@@ -71,6 +84,10 @@ const (
 	KeyAssessmentType = "Assessment Type"
 	KeyStartedAt      = "Started At"
 	KeyCompletedAt    = "Completed At"
+	// KeyReviewStatus is "provisional" while open answers await review
+	// (sent only by organizations that chose provisional results) and
+	// "final" afterwards.
+	KeyReviewStatus = "review_status"
 )
 
 // BuildStatus answers Test Status. Once complete the answer has the
@@ -113,6 +130,12 @@ func BuildStatus(a Assessment, baseURL string, now time.Time) TestStatus {
 				name += " (" + comp.Key + ")"
 			}
 			md[name] = math.Round(comp.Score*10) / 10
+		}
+	}
+	if a.Provisional {
+		md[KeyReviewStatus] = "final"
+		if a.AwaitingReview() {
+			md[KeyReviewStatus] = "provisional"
 		}
 	}
 	st.Metadata = md

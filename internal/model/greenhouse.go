@@ -131,6 +131,9 @@ type GreenhouseStatus struct {
 	Result []byte
 	// DeadlineAt and SectionDeadlineAt are the attempt's time limits (zero: none).
 	DeadlineAt, SectionDeadlineAt time.Time
+	// Provisional reports that the organization sends the provisional
+	// result while open answers await review.
+	Provisional bool
 }
 
 // MayBeOverdue reports whether a started attempt's time may be up at now:

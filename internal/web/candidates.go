@@ -325,6 +325,26 @@ type ScorecardPage struct {
 	Pushes []*model.HarvestPush
 }
 
+// Shown is the recommendation the scorecard shows: held below yes while
+// open answers await review (scoring.CappedRecommendation, applied by the
+// candidates service when it stores the result).
+func (v *ScorecardPage) Shown() posting.Recommendation {
+	if v.Result == nil {
+		return ""
+	}
+	rec, _ := scoring.CappedRecommendation(*v.Result)
+	return rec
+}
+
+// Held says why the recommendation is held, or "".
+func (v *ScorecardPage) Held() string {
+	if v.Result == nil {
+		return ""
+	}
+	_, why := scoring.CappedRecommendation(*v.Result)
+	return why
+}
+
 func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.candidateFor(r)
 	if err != nil {

@@ -23,6 +23,8 @@ var templateViews = map[string]any{
 	"candidates_import":  CSVPage{},
 	"candidate":          ScorecardPage{},
 	"analytics":          SectionPage{},
+	"review_queue":       ReviewQueuePage{},
+	"review":             ReviewPage{},
 	"fairness":           FairnessPage{},
 	"a_survey":           AssessSurveyPage{},
 	"settings":           SettingsPage{},

@@ -237,7 +237,7 @@ func (s *Service) TestStatus(ctx context.Context, c *Caller, query url.Values) (
 	}
 	a := greenhouse.Assessment{CandidateID: row.ID, PostingID: row.PostingID, Status: string(row.Status), ExpiresAt: row.ExpiresAt,
 		Score: row.Score, Recommendation: row.Recommendation, StartedAt: row.StartedAt, CompletedAt: row.CompletedAt,
-		AssessmentType: row.AssessmentType}
+		AssessmentType: row.AssessmentType, Provisional: row.Provisional}
 	if row.Status == model.CandidateCompleted && row.AttemptID != 0 {
 		a.Result = greenhouse.DecodeResult(row.Result)
 	}

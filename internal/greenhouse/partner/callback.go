@@ -105,6 +105,18 @@ func (n *Notifier) OnResult(ctx context.Context, tx *sql.Tx, c *model.Candidate)
 		return err
 	}
 	t := n.Now()
+	if c.Status == model.CandidateCompleted {
+		// A result whose open answers await review is not final: Greenhouse
+		// is told once the reviews are in, unless the organization sends
+		// provisional results (then it is told now and again when final).
+		row, err := store.GreenhouseStatus(ctx, tx, c.OrgID, c.ID)
+		if err != nil {
+			return err
+		}
+		if r := greenhouse.DecodeResult(row.Result); r != nil && r.NeedsReview && !row.Provisional {
+			return nil
+		}
+	}
 	// reported: Greenhouse was told of a result that still stands.
 	reported := last != nil && (last.Reason == model.CallbackCompleted || last.Reason == model.CallbackRescored)
 	var reason model.CallbackReason
