@@ -197,6 +197,7 @@ func ghOrg(t *testing.T, e *env, slug string) (admin *apptest.Client, user *mode
 	t.Helper()
 	admin, user = e.member(t, slug, "admin@"+slug+".test", model.RoleAdmin)
 	p := importExample(t, e, user, "backend-engineer")
+	finalLevels(t, e, user, p.ID)
 	issued, err := e.APIKeys.Generate(context.Background(), model.CommandLine(user.OrgID), user.OrgID)
 	if err != nil {
 		t.Fatal(err)
