@@ -50,7 +50,7 @@ var errTooManyMisses = apperror.New(apperror.TooMany, "Too many attempts to open
 // address over its limit gets errTooManyMisses with the wait.
 func (a *assess) open(r *http.Request) (*candidates.Session, string, error) {
 	ip := clientIP(r)
-	if wait := a.misses.Wait(ip, time.Now()); wait > 0 {
+	if wait := a.misses.Wait(ip, a.now()); wait > 0 {
 		return nil, "", retryAfter(errTooManyMisses, wait)
 	}
 	token := r.PathValue("token")
@@ -61,7 +61,7 @@ func (a *assess) open(r *http.Request) (*candidates.Session, string, error) {
 	}
 	if apperror.KindOf(err) == apperror.NotFound {
 		logFrom(r.Context(), a.log).Info("unknown assessment link", "ip", ip)
-		if wait := a.misses.Take(ip, time.Now()); wait > 0 {
+		if wait := a.misses.Take(ip, a.now()); wait > 0 {
 			return nil, "", retryAfter(errTooManyMisses, wait)
 		}
 		return nil, "", err

@@ -4,7 +4,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apperror"
@@ -106,7 +105,7 @@ func clientIP(r *http.Request) string {
 // one every 30 s), and reports whether both are within their limits. The
 // limits are per instance; behind a load balancer each instance counts its own.
 func (s *Server) allowSignIn(ip, email string) bool {
-	now := time.Now()
+	now := s.now()
 	ipWait := s.loginByAddr.Take(ip, now)
 	emailWait := s.loginByEmail.Take(email, now)
 	return ipWait == 0 && emailWait == 0
