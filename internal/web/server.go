@@ -138,6 +138,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /postings/{id}/candidates/{cid}/files/{key}", s.requireOrg(s.candidateFile))
 	mux.HandleFunc("GET /analytics", s.requireOrg(s.analytics))
 	mux.HandleFunc("GET /review", s.requireOrg(s.reviewQueue))
+	mux.HandleFunc("GET /postings/{id}/review-settings", s.requireOrg(s.reviewSettingsPage))
+	mux.HandleFunc("POST /postings/{id}/review-settings", s.requireOrg(s.saveReviewSettings))
 	mux.HandleFunc("GET /review/{cid}/{key}", s.requireOrg(s.reviewAnswer))
 	mux.HandleFunc("POST /review/{cid}/{key}", s.requireOrg(s.submitReview))
 	mux.HandleFunc("GET /settings", s.requireUser(s.settingsPage))

@@ -25,6 +25,7 @@ var templateViews = map[string]any{
 	"analytics":          SectionPage{},
 	"review_queue":       ReviewQueuePage{},
 	"review":             ReviewPage{},
+	"review_settings":    ReviewSettingsPage{},
 	"fairness":           FairnessPage{},
 	"a_survey":           AssessSurveyPage{},
 	"settings":           SettingsPage{},
