@@ -3,8 +3,10 @@ package web
 import (
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apperror"
@@ -28,9 +30,31 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// safeNext keeps only local paths, so the sign-in page cannot redirect elsewhere.
+// safeNext keeps only paths on this site, so the sign-in page cannot redirect
+// elsewhere. It judges the path as a browser would read it: browsers drop tabs
+// and newlines from a URL and read a backslash as a slash, so "/\t/evil" and
+// "/\\evil" both mean "//evil", another host. Anything with a control
+// character, a backslash, or that does not parse to a bare path with one
+// leading slash is refused.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || len(next) > 2048 || next[0] != '/' {
+		return ""
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r < 0xa0) || unicode.Is(unicode.Bidi_Control, r) {
+			return ""
+		}
+	}
+	if strings.HasPrefix(next, "//") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return ""
+	}
+	// An encoded slash or backslash is decoded by some servers and proxies:
+	// refuse "/%2F..." and "/%5C..." at the start too.
+	if dec, err := url.PathUnescape(u.EscapedPath()); err != nil || strings.HasPrefix(dec, "//") || strings.HasPrefix(dec, "/\\") {
 		return ""
 	}
 	return next
