@@ -3,11 +3,12 @@ package greenhouse
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/talentsystems/talentsystems/internal/safetext"
 	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/talentsystems/talentsystems/internal/safetext"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 )

@@ -1,9 +1,9 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -11,6 +11,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/ratelimit"
 )
 
 // LoginPage is the view of the sign-in page.
@@ -63,9 +64,10 @@ func safeNext(next string) string {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	view := &LoginPage{Base: Base{Title: "Sign in"}, Email: email, Next: safeNext(r.PostForm.Get("next"))}
-	if !s.allowSignIn(clientIP(r), account.NormalizeEmail(email)) {
-		view.Error = "Too many sign-in attempts. Wait a minute and try again."
-		w.Header().Set("Retry-After", "60")
+	ip, norm := s.clientIP(r), account.NormalizeEmail(email)
+	if wait := s.signInWait(ip, norm, time.Now()); wait > 0 {
+		view.Error = "Too many failed sign-in attempts. Wait a minute and try again."
+		w.Header().Set("Retry-After", strconv.Itoa(ratelimit.RetryAfter(wait)))
 		s.render(w, r, http.StatusTooManyRequests, "login", view)
 		return nil
 	}
@@ -74,7 +76,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		if apperror.KindOf(err) != apperror.Unauthorized {
 			return err
 		}
-		logFrom(r.Context(), s.log).Info("sign-in refused", "ip", clientIP(r))
+		s.signInFailed(ip, norm, time.Now())
+		logFrom(r.Context(), s.log).Info("sign-in refused", "ip", ip)
 		view.Error = apperror.Message(err)
 		s.render(w, r, http.StatusUnauthorized, "login", view)
 		return nil
@@ -117,19 +120,12 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// allowSignIn counts a sign-in (or password reset) attempt against the
-// client address (a burst of 10, then one every 6 s) and the email (5, then
-// one every 30 s), and reports whether both are within their limits. The
-// limits are per instance; behind a load balancer each instance counts its own.
-func (s *Server) allowSignIn(ip, email string) bool {
+// allowReset counts a password reset request against the client address (a
+// burst of 10, then one every 6 s) and the email (5, then one every 30 s),
+// and reports whether both are within their limits: each request may send a
+// mail. The limits are per instance; behind a load balancer each instance
+// counts its own.
+func (s *Server) allowReset(ip, email string) bool {
 	now := time.Now()
 	ipWait := s.loginByAddr.Take(ip, now)
 	emailWait := s.loginByEmail.Take(email, now)
