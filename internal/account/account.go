@@ -222,7 +222,13 @@ func (s *Service) Invite(ctx context.Context, actor model.Actor, orgID int64, em
 		if u.OrgID == org.ID {
 			return "", apperror.Field("email", "%s is already a member of %s", email, org.Name)
 		}
-		return "", apperror.Field("email", "%s already has an account with another organization", email)
+		if actor.Role == model.RoleStaff || actor.UserID == 0 {
+			return "", apperror.Field("email", "%s already has an account with another organization", email)
+		}
+		// An organization's admin must not learn that an address belongs to
+		// another organization: the answer is the one for a free address,
+		// but nothing is created or mailed (the person could not join anyway).
+		return "", store.Audit(ctx, s.Store.DB, org.ID, actor.UserID, "user.invite_refused", "an address with an account elsewhere", s.Now())
 	} else if apperror.KindOf(err) != apperror.NotFound {
 		return "", err
 	}
@@ -363,6 +369,10 @@ func (s *Service) UpdateProfile(ctx context.Context, actor model.Actor, sessionH
 			return nil
 		}
 		if err := store.DeleteUserSessions(ctx, tx, u.ID, sessionHash); err != nil {
+			return err
+		}
+		// A reset link asked for before the change must not undo it.
+		if err := store.EndPasswordResets(ctx, tx, u.ID, s.Now()); err != nil {
 			return err
 		}
 		return store.Audit(ctx, tx, u.OrgID, u.ID, "user.password", u.Email, s.Now())

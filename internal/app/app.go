@@ -60,12 +60,20 @@ type App struct {
 
 	shutdown    sync.Once
 	shutdownErr error
+
+	// The readiness write probe and its cached result.
+	probeMu   sync.Mutex
+	probeAt   time.Time
+	probeErr  error
+	freeBytes func(dir string) (uint64, error)
 }
 
 // Options are the parts a caller may replace; zero values take the defaults.
 type Options struct {
 	Log *slog.Logger
 	Now func() time.Time
+	// FreeBytes measures the free space of the data folder (tests fake a full disk).
+	FreeBytes func(dir string) (uint64, error)
 }
 
 // New opens the database, applies migrations and builds every part; it
@@ -87,7 +95,10 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Store: st, Log: log}
+	a := &App{Config: cfg, Store: st, Log: log, freeBytes: opts.FreeBytes}
+	if a.freeBytes == nil {
+		a.freeBytes = freeBytes
+	}
 	if err := a.build(ctx, now, key); err != nil {
 		if a.Queue != nil {
 			a.Queue.Close()
@@ -168,7 +179,40 @@ func (a *App) ready(ctx context.Context) error {
 	if pending, err := a.Queue.Pending(ctx); err != nil || pending {
 		return errors.New("job queue migrations pending")
 	}
-	return nil
+	return a.writable(ctx)
+}
+
+// MinFreeBytes is the free space of the SQLite data folder below which the
+// instance reports itself not ready: writes are about to fail.
+const MinFreeBytes = 64 << 20
+
+// readyProbeEvery is how long a write probe's result is reused, so that a
+// busy load balancer polling /readyz does not turn into a stream of writes.
+const readyProbeEvery = 5 * time.Second
+
+// writable checks, at most once per readyProbeEvery, that the SQLite data
+// folder has room and that a write commits.
+func (a *App) writable(ctx context.Context) error {
+	a.probeMu.Lock()
+	defer a.probeMu.Unlock()
+	if !a.probeAt.IsZero() && time.Since(a.probeAt) < readyProbeEvery {
+		return a.probeErr
+	}
+	a.probeErr = nil
+	if dir := a.Store.DataDir(); dir != "" {
+		free, err := a.freeBytes(dir)
+		if err == nil && free < MinFreeBytes {
+			a.probeErr = fmt.Errorf("data folder nearly full: %d MiB free", free>>20)
+		}
+	}
+	if a.probeErr == nil {
+		if err := a.Store.ProbeWrite(ctx, time.Now()); err != nil {
+			a.Log.Warn("write probe failed", "err", err)
+			a.probeErr = errors.New("database refuses writes")
+		}
+	}
+	a.probeAt = time.Now()
+	return a.probeErr
 }
 
 // Start listens on the configured address and starts working jobs.

@@ -272,3 +272,36 @@ func TestSweepSubmitsOverdueAttempts(t *testing.T) {
 		t.Errorf("submitted by %q, recommendation %q", a.SubmitReason, got.Recommendation)
 	}
 }
+
+// TestReadinessNeedsWrites: /readyz fails when the data folder is nearly full
+// or when a write does not commit, while reads still work.
+func TestReadinessNeedsWrites(t *testing.T) {
+	t.Parallel()
+	readyz := func(inst *apptest.Instance) (int, string) {
+		resp, err := http.Get(inst.URL + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	roomy := func(string) (uint64, error) { return 10 << 30, nil }
+	full := func(string) (uint64, error) { return 1 << 20, nil }
+
+	ok := apptest.StartWith(t, apptest.Config(t, ""), app.Options{FreeBytes: roomy})
+	if st, body := readyz(ok); st != http.StatusOK {
+		t.Errorf("healthy instance: %d %s", st, body)
+	}
+	nearlyFull := apptest.StartWith(t, apptest.Config(t, ""), app.Options{FreeBytes: full})
+	if st, body := readyz(nearlyFull); st != http.StatusServiceUnavailable || !strings.Contains(body, "full") {
+		t.Errorf("nearly full disk: %d %s", st, body)
+	}
+	broken := apptest.StartWith(t, apptest.Config(t, ""), app.Options{FreeBytes: roomy})
+	if _, err := broken.Store.DB.Exec(`DROP TABLE health_probe`); err != nil {
+		t.Fatal(err)
+	}
+	if st, body := readyz(broken); st != http.StatusServiceUnavailable || !strings.Contains(body, "writes") {
+		t.Errorf("writes failing: %d %s", st, body)
+	}
+}

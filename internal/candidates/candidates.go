@@ -342,6 +342,17 @@ func (s *Service) Erase(ctx context.Context, actor model.Actor, id int64) error 
 		if err := store.RetireToken(ctx, tx, c.TokenHash, c.ID, "erased", s.Now()); err != nil {
 			return "", err
 		}
+		// Mails to them (address, subject, bodies) and every log line that
+		// names them.
+		if c.Email != "" {
+			if err := store.EraseEmailsTo(ctx, tx, c.OrgID, c.Email, s.Now()); err != nil {
+				return "", err
+			}
+		}
+		full := strings.TrimSpace(c.FirstName + " " + c.LastName)
+		if err := store.RedactPersonalData(ctx, tx, c.OrgID, c.Email, full, c.Phone, c.FirstName, c.LastName); err != nil {
+			return "", err
+		}
 		c.FirstName, c.LastName, c.Email, c.Phone = "", "", "", ""
 		c.TokenHash, c.TokenSealed = "", ""
 		c.GHProfileURL = ""

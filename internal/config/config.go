@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -41,6 +42,11 @@ type Config struct {
 	MailRetention time.Duration
 	// CookieSecure forces the Secure flag on cookies; by default it follows BaseURL's scheme.
 	CookieSecure bool
+	// TrustedProxies are the address ranges of reverse proxies whose
+	// X-Forwarded-For / Forwarded headers name the client; empty trusts none.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken Secret
 	// Greenhouse configures the Greenhouse Assessment Partner integration.
 	Greenhouse Greenhouse
 }
@@ -192,6 +198,29 @@ func Settings(c *Config) []setting {
 			c.MailRetention = d
 			return nil
 		}},
+		{"trusted-proxies", "TS_TRUSTED_PROXIES", "", "comma-separated CIDR ranges (or addresses) of reverse proxies whose X-Forwarded-For / Forwarded headers are believed", func(v string) error {
+			c.TrustedProxies = nil
+			for _, f := range strings.Split(v, ",") {
+				f = strings.TrimSpace(f)
+				if f == "" {
+					continue
+				}
+				p, err := netip.ParsePrefix(f)
+				if err != nil {
+					a, aerr := netip.ParseAddr(f)
+					if aerr != nil {
+						return fmt.Errorf("must be CIDR ranges like 10.0.0.0/8, got %q", f)
+					}
+					p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+				}
+				if p.Addr().Is4In6() {
+					p = netip.PrefixFrom(p.Addr().Unmap(), max(0, p.Bits()-96))
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+			}
+			return nil
+		}},
+		{"metrics-token", "TS_METRICS_TOKEN", "", "bearer token /metrics requires (empty: /metrics is open)", sec(&c.MetricsToken)},
 		{"cookie-secure", "TS_COOKIE_SECURE", "auto", "auto (from base URL), true or false", func(v string) error {
 			switch v {
 			case "auto":

@@ -109,3 +109,27 @@ func TestBaseURLFollowsTheListenAddress(t *testing.T) {
 		t.Errorf("an explicit base URL: %q", c.BaseURL)
 	}
 }
+
+func TestTrustedProxiesAndMetricsToken(t *testing.T) {
+	env := map[string]string{"TS_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1 ,::ffff:192.168.1.0/120", "TS_METRICS_TOKEN": "s3cret"}
+	c, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"10.0.0.0/8", "127.0.0.1/32", "192.168.1.0/24"}
+	if len(c.TrustedProxies) != len(want) {
+		t.Fatalf("proxies %v", c.TrustedProxies)
+	}
+	for i, p := range c.TrustedProxies {
+		if p.String() != want[i] {
+			t.Errorf("proxy %d = %s, want %s", i, p, want[i])
+		}
+	}
+	if c.MetricsToken.Reveal() != "s3cret" || c.MetricsToken.String() == "s3cret" {
+		t.Errorf("metrics token %q", c.MetricsToken)
+	}
+	env["TS_TRUSTED_PROXIES"] = "not-a-range"
+	if _, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); err == nil {
+		t.Error("a malformed proxy range was accepted")
+	}
+}

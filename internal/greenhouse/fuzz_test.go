@@ -8,6 +8,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/talentsystems/talentsystems/internal/safetext"
+
 	"github.com/talentsystems/talentsystems/internal/apperror"
 )
 
@@ -64,6 +66,11 @@ func FuzzDecodeSendTest(f *testing.F) {
 				t.Fatalf("accepted a request with %s %q", name, v)
 			}
 		}
+		for _, v := range []string{st.PartnerTestID, c.FirstName, c.LastName, c.PreferredName, c.Email, c.PhoneNumber, c.ResumeURL, c.GreenhouseProfileURL, st.URL, st.SentBy} {
+			if safetext.HasControl(v, false) {
+				t.Fatalf("accepted a control character in %q", v)
+			}
+		}
 		if len(st.PartnerTestID) > maxIDLength || len(c.FirstName) > maxNameLength || len(c.PhoneNumber) > 40 || len(st.SentBy) > maxTextLength {
 			t.Fatalf("a field over its limit: %+v", st)
 		}
@@ -100,7 +107,7 @@ func FuzzDecodeResponseError(f *testing.F) {
 			t.Fatalf("accepted %+v", r)
 		}
 		for _, e := range r.Errors {
-			if e == "" || len(e) > maxErrorText {
+			if e == "" || len(e) > maxErrorText || safetext.HasControl(e, true) {
 				t.Fatalf("accepted error text %q", e)
 			}
 		}

@@ -242,3 +242,31 @@ func TestBuildStatus(t *testing.T) {
 		t.Errorf("score not clamped: %v", *st.PartnerScore)
 	}
 }
+
+func TestDecodersRefuseControlCharacters(t *testing.T) {
+	bodies := map[string]string{
+		"send_test first_name": `{"partner_test_id":"p1","url":"https://x.greenhouse.io/r","candidate":{"first_name":"A\u0000nn","last_name":"B","email":"a@b.test","greenhouse_profile_url":"https://app.greenhouse.io/people/1"}}`,
+		"send_test email":      `{"partner_test_id":"p1","url":"https://x.greenhouse.io/r","candidate":{"first_name":"Ann","last_name":"B","email":"a@b.test\u0000","greenhouse_profile_url":"https://app.greenhouse.io/people/1"}}`,
+		"send_test id":         `{"partner_test_id":"p\u001b1","url":"https://x.greenhouse.io/r","candidate":{"first_name":"Ann","last_name":"B","email":"a@b.test","greenhouse_profile_url":"https://app.greenhouse.io/people/1"}}`,
+	}
+	for name, body := range bodies {
+		if _, err := DecodeSendTest(strings.NewReader(body)); apperror.KindOf(err) != apperror.Invalid {
+			t.Errorf("%s: %v, want Invalid", name, err)
+		}
+	}
+	for name, body := range map[string]string{
+		"errors list":   `{"api_call":"send_test","errors":["bad\u0000"]}`,
+		"errors string": `{"api_call":"send_test","errors":"bad\u0000"}`,
+		"email":         `{"api_call":"send_test","errors":["x"],"candidate_email":"a\u0000@b.test"}`,
+	} {
+		if _, err := DecodeResponseError(strings.NewReader(body)); apperror.KindOf(err) != apperror.Invalid {
+			t.Errorf("%s: %v, want Invalid", name, err)
+		}
+	}
+	if _, err := DecodeResponseError(strings.NewReader(`{"api_call":"send_test","errors":["line one\nline two\ttab"]}`)); err != nil {
+		t.Errorf("multi-line error text refused: %v", err)
+	}
+	if _, err := ParseInterviewID(url.Values{"partner_interview_id": {"a\x00b"}}); err == nil {
+		t.Error("an interview id with NUL was accepted")
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/safetext"
 )
 
 // MaxBodyBytes caps a request body.
@@ -143,6 +144,10 @@ func (o *object) str(key string, fe *fieldErrors) string {
 	raw := bytes.TrimSpace(o.fields[key])
 	var s string
 	if err := json.Unmarshal(raw, &s); err == nil {
+		if safetext.HasControl(s, false) {
+			fe.add(o.name(key), "%s must not contain control characters.", o.name(key))
+			return ""
+		}
 		return strings.TrimSpace(s)
 	}
 	var n json.Number
@@ -284,12 +289,19 @@ func DecodeResponseError(r io.Reader) (*ResponseErrorReport, error) {
 				var s string
 				if json.Unmarshal(item, &s) != nil {
 					s = string(bytes.TrimSpace(item))
+				} else if safetext.HasControl(s, true) {
+					fe.add("errors", "errors must not contain control characters other than tabs and line breaks.")
+					break
 				}
 				if s = strings.TrimSpace(s); s != "" {
 					rep.Errors = append(rep.Errors, cut(s, maxErrorText))
 				}
 			}
 		case json.Unmarshal(raw, &one) == nil:
+			if safetext.HasControl(one, true) {
+				fe.add("errors", "errors must not contain control characters other than tabs and line breaks.")
+				break
+			}
 			if one = strings.TrimSpace(one); one != "" {
 				rep.Errors = []string{cut(one, maxErrorText)}
 			}
@@ -317,7 +329,7 @@ func ParseInterviewID(q url.Values) (string, error) {
 	switch {
 	case id == "":
 		return "", apperror.Field("partner_interview_id", "partner_interview_id must not be empty.")
-	case len(id) > maxIDLength || !utf8.ValidString(id):
+	case len(id) > maxIDLength || !utf8.ValidString(id) || safetext.HasControl(id, false):
 		return "", apperror.Field("partner_interview_id", "partner_interview_id is not a valid id.")
 	}
 	return id, nil

@@ -97,3 +97,12 @@ func (k *Keyed) Len() int {
 func RetryAfter(d time.Duration) int {
 	return max(1, int(math.Ceil(d.Seconds())))
 }
+
+// Full reports whether key has its whole burst left: no event counted
+// recently (or all of them refilled).
+func (k *Keyed) Full(key string, now time.Time) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	b, ok := k.buckets[key]
+	return !ok || b.lim.TokensAt(now) >= float64(k.burst)
+}

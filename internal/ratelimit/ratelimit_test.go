@@ -72,3 +72,18 @@ func TestRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestFull(t *testing.T) {
+	k := New(time.Second, 3)
+	now := time.Unix(1000, 0)
+	if !k.Full("a", now) {
+		t.Fatal("an unseen key is not full")
+	}
+	k.Take("a", now)
+	if k.Full("a", now) {
+		t.Fatal("a key with one event is full")
+	}
+	if !k.Full("a", now.Add(time.Second)) {
+		t.Fatal("a refilled key is not full")
+	}
+}

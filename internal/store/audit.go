@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/model"
@@ -39,4 +40,34 @@ FROM audit_events WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// RedactPersonalData replaces each of needles (a person's email, name) with
+// "[erased]" wherever an organization keeps free text about people: the audit
+// log, the Greenhouse activity log and Greenhouse's error reports (whose
+// candidate_email is cleared when it is one of them). Needles shorter than
+// three characters are skipped, so that erasing "Al" does not mangle every
+// detail. Call it in the erasure's transaction.
+func RedactPersonalData(ctx context.Context, q Querier, orgID int64, needles ...string) error {
+	for _, n := range needles {
+		if len([]rune(n)) < 3 {
+			continue
+		}
+		like := "%" + likeEscape(n) + "%"
+		for _, stmt := range []string{
+			`UPDATE audit_events SET detail = REPLACE(detail, $1, '[erased]') WHERE org_id = $2 AND detail LIKE $3 ESCAPE '\'`,
+			`UPDATE greenhouse_events SET detail = REPLACE(detail, $1, '[erased]') WHERE org_id = $2 AND detail LIKE $3 ESCAPE '\'`,
+			`UPDATE greenhouse_response_errors SET errors = REPLACE(errors, $1, '[erased]'), candidate_email = REPLACE(candidate_email, $1, '[erased]')
+WHERE org_id = $2 AND (errors LIKE $3 ESCAPE '\' OR candidate_email LIKE $3 ESCAPE '\')`,
+		} {
+			if _, err := q.ExecContext(ctx, stmt, n, orgID, like); err != nil {
+				return fmt.Errorf("store: redact personal data: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

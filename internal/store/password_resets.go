@@ -47,6 +47,15 @@ func UsePasswordReset(ctx context.Context, q Querier, tokenHash string, userID i
 	return nil
 }
 
+// EndPasswordResets ends every open reset link of a user (their password
+// changed another way).
+func EndPasswordResets(ctx context.Context, q Querier, userID int64, now time.Time) error {
+	if _, err := q.ExecContext(ctx, `UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL`, micros(now), userID); err != nil {
+		return fmt.Errorf("store: end password resets: %w", err)
+	}
+	return nil
+}
+
 // RecentPasswordResets counts a user's resets created since since.
 func RecentPasswordResets(ctx context.Context, q Querier, userID int64, since time.Time) (int, error) {
 	var n int

@@ -48,6 +48,8 @@ type Store struct {
 	// queue in Go instead of spinning in SQLite's busy handler; on
 	// PostgreSQL it is DB.
 	writer *sql.DB
+	// dir is the SQLite data folder ("" on PostgreSQL).
+	dir string
 }
 
 // sqliteReaders is the size of the SQLite read pool: WAL readers run in
@@ -95,7 +97,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		db.SetMaxIdleConns(n)
 		w.SetMaxOpenConns(1)
 		w.SetMaxIdleConns(1)
-		s = &Store{DB: db, Dialect: SQLite, writer: w}
+		s = &Store{DB: db, Dialect: SQLite, writer: w, dir: dataDir}
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

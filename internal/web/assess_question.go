@@ -7,12 +7,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/posting"
+	"github.com/talentsystems/talentsystems/internal/safetext"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 )
 
@@ -207,16 +207,12 @@ func formAnswer(r *http.Request, q posting.Question, withFile bool) (ans scoring
 	return ans, raw, file, nil
 }
 
-// cleanFileName keeps the last element of a file name, without control
-// characters, at most maxFileName bytes.
+// cleanFileName keeps the last element of a file name, without control,
+// bidirectional-override or other invisible format characters (a name like
+// "cv\u202efdp.exe" must not read as "cvexe.pdf"), at most maxFileName bytes.
 func cleanFileName(name string) string {
 	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, name)
+	name = safetext.FileName(name)
 	for len(name) > maxFileName {
 		_, size := utf8.DecodeLastRuneInString(name)
 		name = name[:len(name)-size]

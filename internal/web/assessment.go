@@ -33,9 +33,11 @@ type assess struct {
 }
 
 // Token lookups that miss are limited per client address: a burst of
-// missBurst, refilled at missBurst a minute. While an address is limited even
-// a valid token is refused, so that a guesser learns nothing from the answer.
-// Like the sign-in limits they are per instance.
+// missBurst, refilled at missBurst a minute. Only misses count, and a valid
+// token always opens: a candidate is never refused because someone else on
+// the same network mistyped links (tokens are 256-bit random, so the limit
+// only slows enumeration, it does not hide a hit). Like the sign-in limits
+// they are per instance.
 const (
 	missBurst   = 20
 	maxTokenLen = 128
@@ -49,18 +51,16 @@ var errTooManyMisses = apperror.New(apperror.TooMany, "Too many attempts to open
 // open looks up the token of the request: an unknown one is NotFound, and an
 // address over its limit gets errTooManyMisses with the wait.
 func (a *assess) open(r *http.Request) (*candidates.Session, string, error) {
-	ip := clientIP(r)
-	if wait := a.misses.Wait(ip, a.now()); wait > 0 {
-		return nil, "", retryAfter(errTooManyMisses, wait)
-	}
+	ip := a.clientIP(r)
 	token := r.PathValue("token")
 	var ss *candidates.Session
 	err := apperror.New(apperror.NotFound, "This assessment link is not valid. Check that you copied the whole link from your invitation.")
+	limited := a.misses.Wait(ip, a.now()) > 0
 	if len(token) <= maxTokenLen {
 		ss, err = a.candidates.Open(r.Context(), token)
 	}
 	if apperror.KindOf(err) == apperror.NotFound {
-		logFrom(r.Context(), a.log).Info("unknown assessment link", "ip", ip)
+		logFrom(r.Context(), a.log).Info("unknown assessment link", "ip", ip, "limited", limited)
 		if wait := a.misses.Take(ip, a.now()); wait > 0 {
 			return nil, "", retryAfter(errTooManyMisses, wait)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/postings"
+	"github.com/talentsystems/talentsystems/internal/safetext"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 )
 
@@ -523,7 +525,8 @@ func (s *Server) candidateFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", strings.NewReplacer(`"`, "", "\r", "", "\n", "").Replace(u.FileName)))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": safetext.FileName(u.FileName)}))
 	w.Write(u.Data)
 	return nil
 }

@@ -1,13 +1,16 @@
 package web
 
 import (
-	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/talentsystems/talentsystems/internal/account"
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/ratelimit"
 )
 
 // LoginPage is the view of the sign-in page.
@@ -27,9 +30,31 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// safeNext keeps only local paths, so the sign-in page cannot redirect elsewhere.
+// safeNext keeps only paths on this site, so the sign-in page cannot redirect
+// elsewhere. It judges the path as a browser would read it: browsers drop tabs
+// and newlines from a URL and read a backslash as a slash, so "/\t/evil" and
+// "/\\evil" both mean "//evil", another host. Anything with a control
+// character, a backslash, or that does not parse to a bare path with one
+// leading slash is refused.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || len(next) > 2048 || next[0] != '/' {
+		return ""
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r < 0xa0) || unicode.Is(unicode.Bidi_Control, r) {
+			return ""
+		}
+	}
+	if strings.HasPrefix(next, "//") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return ""
+	}
+	// An encoded slash or backslash is decoded by some servers and proxies:
+	// refuse "/%2F..." and "/%5C..." at the start too.
+	if dec, err := url.PathUnescape(u.EscapedPath()); err != nil || strings.HasPrefix(dec, "//") || strings.HasPrefix(dec, "/\\") {
 		return ""
 	}
 	return next
@@ -38,9 +63,10 @@ func safeNext(next string) string {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	view := &LoginPage{Base: Base{Title: "Sign in"}, Email: email, Next: safeNext(r.PostForm.Get("next"))}
-	if !s.allowSignIn(clientIP(r), account.NormalizeEmail(email)) {
-		view.Error = "Too many sign-in attempts. Wait a minute and try again."
-		w.Header().Set("Retry-After", "60")
+	ip, norm := s.clientIP(r), account.NormalizeEmail(email)
+	if wait := s.signInWait(ip, norm, s.now()); wait > 0 {
+		view.Error = "Too many failed sign-in attempts. Wait a minute and try again."
+		w.Header().Set("Retry-After", strconv.Itoa(ratelimit.RetryAfter(wait)))
 		s.render(w, r, http.StatusTooManyRequests, "login", view)
 		return nil
 	}
@@ -49,7 +75,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		if apperror.KindOf(err) != apperror.Unauthorized {
 			return err
 		}
-		logFrom(r.Context(), s.log).Info("sign-in refused", "ip", clientIP(r))
+		s.signInFailed(ip, norm, s.now())
+		logFrom(r.Context(), s.log).Info("sign-in refused", "ip", ip)
 		view.Error = apperror.Message(err)
 		s.render(w, r, http.StatusUnauthorized, "login", view)
 		return nil
@@ -92,19 +119,12 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// allowSignIn counts a sign-in (or password reset) attempt against the
-// client address (a burst of 10, then one every 6 s) and the email (5, then
-// one every 30 s), and reports whether both are within their limits. The
-// limits are per instance; behind a load balancer each instance counts its own.
-func (s *Server) allowSignIn(ip, email string) bool {
+// allowReset counts a password reset request against the client address (a
+// burst of 10, then one every 6 s) and the email (5, then one every 30 s),
+// and reports whether both are within their limits: each request may send a
+// mail. The limits are per instance; behind a load balancer each instance
+// counts its own.
+func (s *Server) allowReset(ip, email string) bool {
 	now := s.now()
 	ipWait := s.loginByAddr.Take(ip, now)
 	emailWait := s.loginByEmail.Take(email, now)

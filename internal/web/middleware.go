@@ -101,7 +101,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			s.metrics.latency.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
 			attrs := []any{"method", r.Method, "route", route, "status", sw.status, "duration_ms", elapsed.Milliseconds()}
 			if !strings.Contains(route, "{token}") {
-				attrs = append(attrs, "path", r.URL.Path) // paths with tokens are secrets
+				attrs = append(attrs, "path", logPath(r.URL.Path)) // paths with tokens are secrets
 			}
 			level := slog.LevelInfo
 			if route == "GET /healthz" || route == "GET /readyz" || route == "GET /metrics" || strings.HasPrefix(route, "GET /static/") {

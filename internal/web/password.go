@@ -23,7 +23,7 @@ func (s *Server) forgotPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	view := &ForgotPage{Base: Base{Title: "Reset your password"}, Email: email}
-	if !s.allowSignIn(clientIP(r), "reset:"+strings.ToLower(email)) {
+	if !s.allowReset(s.clientIP(r), "reset:"+strings.ToLower(email)) {
 		view.Flash = "Too many requests. Wait a minute and try again."
 		w.Header().Set("Retry-After", "60")
 		s.render(w, r, http.StatusTooManyRequests, "password_forgot", view)

@@ -264,6 +264,7 @@ func (s *Server) exportPosting(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="posting-%s.json"`, p.PublicID))
 	w.Write(p.Document)
 	return nil

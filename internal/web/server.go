@@ -45,8 +45,10 @@ type Server struct {
 	assets     assets
 	static     map[string][]byte
 	metrics    *metrics
-	// loginByAddr and loginByEmail throttle sign-in (and reset) attempts.
+	// loginByAddr and loginByEmail throttle password reset requests.
 	loginByAddr, loginByEmail *ratelimit.Keyed
+	// signIn throttles failed sign-ins.
+	signIn signInLimits
 	// Ready reports whether the database is reachable and migrated.
 	ready func(context.Context) error
 }
@@ -81,6 +83,7 @@ func New(d Deps) (*Server, error) {
 		cfg: d.Config, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, greenhouse: d.Greenhouse, harvest: d.Harvest, fairness: d.Fairness, log: d.Log, now: d.Now,
 		csrf: auth.NewCSRF(d.SecretKey), templates: t, assets: a, static: static,
 		loginByAddr: ratelimit.New(6*time.Second, 10), loginByEmail: ratelimit.New(30*time.Second, 5), ready: d.Ready,
+		signIn: newSignInLimits(),
 	}
 	s.metrics = newMetrics(d.Queue)
 	return s, nil
@@ -91,7 +94,9 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handle(s.healthz))
 	mux.HandleFunc("GET /readyz", s.handle(s.readyz))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", s.metricsAuth(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{
+		ErrorHandling: promhttp.ContinueOnError, ErrorLog: slogPrinter{s.log},
+	})))
 	mux.HandleFunc("GET /static/{file}", s.handle(s.serveStatic))
 
 	mux.HandleFunc("GET /{$}", s.handle(s.home))
@@ -162,10 +167,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", s.handle(s.notFound))
 
 	var h http.Handler = mux
+	h = s.rejectControls(h)
 	h = s.checkCSRF(h)
 	h = s.authenticate(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = securityHeaders(h)
+	h = s.hsts(h)
 	return s.observe(h)
 }
 
@@ -256,13 +263,19 @@ func newMetrics(q *jobs.Queue) *metrics {
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route", "method"}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, queueDepth{q: q},
+	collectErrors := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "talentsystems_metrics_collect_errors_total", Help: "Scrapes in which a collector (the queue depth) could not read its values; the other metrics were served.",
+	})
+	m.registry.MustRegister(m.requests, m.latency, collectErrors, queueDepth{q: q, errors: collectErrors},
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }
 
 // queueDepth reports the job queue's jobs by state, read at scrape time.
-type queueDepth struct{ q *jobs.Queue }
+type queueDepth struct {
+	q      *jobs.Queue
+	errors prometheus.Counter
+}
 
 var queueDepthDesc = prometheus.NewDesc("talentsystems_jobs", "Jobs in the durable queue by state.", []string{"state"}, nil)
 
@@ -273,7 +286,10 @@ func (q queueDepth) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	counts, err := q.q.Counts(ctx)
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(queueDepthDesc, err)
+		// Leave the metric out (the gauge goes absent) rather than fail the
+		// whole scrape: process and HTTP metrics matter most when the
+		// database is down.
+		q.errors.Inc()
 		return
 	}
 	for state, n := range counts {
