@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/account"
+	"github.com/talentsystems/talentsystems/internal/analytics"
 	"github.com/talentsystems/talentsystems/internal/apikey"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
@@ -46,8 +47,10 @@ type App struct {
 	Greenhouse *partner.Service
 	// Harvest is the Greenhouse Harvest API connection.
 	Harvest *connection.Service
-	Log     *slog.Logger
-	Server  *web.Server
+	// Analytics reads the analytics, percentiles, comparisons and exports.
+	Analytics *analytics.Service
+	Log       *slog.Logger
+	Server    *web.Server
 
 	http     *http.Server
 	listener net.Listener
@@ -143,8 +146,9 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	}
 	a.Greenhouse = partner.New(partner.Deps{Store: a.Store, Queue: q, Candidates: a.Candidates, Keys: a.APIKeys, Policy: policy,
 		BaseURL: a.Config.BaseURL, RateLimit: gh.RateLimit, Now: now, Log: a.Log})
+	a.Analytics = &analytics.Service{Store: a.Store, Postings: a.Postings, Now: now}
 	a.Server, err = web.New(web.Deps{Config: a.Config, Queue: q, Accounts: a.Accounts, Postings: a.Postings,
-		Candidates: a.Candidates, Greenhouse: a.Greenhouse, Harvest: a.Harvest, Log: a.Log, Now: now,
+		Candidates: a.Candidates, Greenhouse: a.Greenhouse, Harvest: a.Harvest, Analytics: a.Analytics, Log: a.Log, Now: now,
 		SecretKey: key, Ready: a.ready})
 	return err
 }

@@ -25,6 +25,7 @@ var storeUsers = map[string]bool{
 	"internal/jobs":                  true,
 	"internal/greenhouse/partner":    true,
 	"internal/greenhouse/connection": true,
+	"internal/analytics":             true,
 	"internal/app":                   true,
 	"internal/apptest":               true,
 }
@@ -39,6 +40,7 @@ var txOwners = map[string]bool{
 	"internal/jobs":                  true,
 	"internal/greenhouse/partner":    true,
 	"internal/greenhouse/connection": true,
+	"internal/analytics":             true,
 }
 
 // TestLayering fails when a package outside the store and the services

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/talentsystems/talentsystems/internal/account"
+	"github.com/talentsystems/talentsystems/internal/analytics"
 	"github.com/talentsystems/talentsystems/internal/auth"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
@@ -36,6 +37,7 @@ type Server struct {
 	candidates *candidates.Service
 	greenhouse *partner.Service
 	harvest    *connection.Service
+	reports    *analytics.Service
 	log        *slog.Logger
 	now        func() time.Time
 	csrf       *auth.CSRF
@@ -58,6 +60,7 @@ type Deps struct {
 	Candidates *candidates.Service
 	Greenhouse *partner.Service
 	Harvest    *connection.Service
+	Analytics  *analytics.Service
 	Log        *slog.Logger
 	Now        func() time.Time
 	SecretKey  []byte
@@ -75,7 +78,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg: d.Config, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, greenhouse: d.Greenhouse, harvest: d.Harvest, log: d.Log, now: d.Now,
+		cfg: d.Config, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, greenhouse: d.Greenhouse, harvest: d.Harvest, reports: d.Analytics, log: d.Log, now: d.Now,
 		csrf: auth.NewCSRF(d.SecretKey), templates: t, assets: a, static: static,
 		loginByAddr: ratelimit.New(6*time.Second, 10), loginByEmail: ratelimit.New(30*time.Second, 5), ready: d.Ready,
 	}
