@@ -385,3 +385,35 @@ type scanExtra struct {
 }
 
 func (s scanExtra) Scan(dest ...any) error { return s.sc.Scan(append(dest, s.extra...)...) }
+
+// ScoreRanks returns, for those of candidates ids who are scored, their
+// rank among the posting's scored candidates (1 + how many scored higher)
+// and how many are scored, in one query.
+func ScoreRanks(ctx context.Context, q Querier, orgID, postingID int64, ids []int64) (map[int64][2]int, error) {
+	out := map[int64][2]int{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{orgID, postingID}
+	var ph []string
+	for _, id := range ids {
+		args = append(args, id)
+		ph = append(ph, fmt.Sprintf("$%d", len(args)))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, rk, n FROM (SELECT id, RANK() OVER (ORDER BY score DESC) AS rk, COUNT(*) OVER () AS n
+	FROM candidates WHERE posting_id = $2 AND org_id = $1 AND status = 'completed' AND score IS NOT NULL) r
+WHERE id IN (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: score ranks: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var rk, n int
+		if err := rows.Scan(&id, &rk, &n); err != nil {
+			return nil, fmt.Errorf("store: score ranks: %w", err)
+		}
+		out[id] = [2]int{rk, n}
+	}
+	return out, rows.Err()
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/talentsystems/talentsystems/internal/analytics"
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/model"
@@ -25,6 +26,8 @@ type CandidateRow struct {
 	*model.Candidate
 	Effective model.CandidateStatus
 	URL       string
+	// Rank is the percentile in words on one posting's list ("" when unscored).
+	Rank string
 }
 
 // CandidateList is a filtered, sorted, paginated list of candidates.
@@ -37,6 +40,9 @@ type CandidateList struct {
 	Desc                  bool
 	// Params is the query string without the page, for pagination links.
 	Params string
+	// Compare is the address of the comparison form on one posting's list
+	// ("" on the list of every posting): each row then has a checkbox.
+	Compare string
 }
 
 // SortLink returns the query for sorting by col (toggling direction when it is
@@ -115,6 +121,8 @@ type PostingCandidatesPage struct {
 	Counts  model.StatusCounts
 	Person  candidates.Person
 	Errors  map[string]string
+	// Export downloads the list, with its filters, as CSV.
+	Export string
 }
 
 func (s *Server) postingCandidates(w http.ResponseWriter, r *http.Request) error {
@@ -134,6 +142,24 @@ func (s *Server) renderPostingCandidates(w http.ResponseWriter, r *http.Request,
 		return err
 	}
 	v.Title, v.Nav, v.Posting = "Candidates · "+p.Doc.Title, "postings", p
+	v.List.Compare = fmt.Sprintf("/postings/%d/compare", p.ID)
+	var ids []int64
+	for _, row := range v.List.Rows {
+		ids = append(ids, row.ID)
+	}
+	ranks, err := s.reports.Percentiles(r.Context(), actor(r), p.ID, ids)
+	if err != nil {
+		return err
+	}
+	for i, row := range v.List.Rows {
+		if pc, ok := ranks[row.ID]; ok {
+			v.List.Rows[i].Rank = pc.String()
+			if !pc.Shown {
+				v.List.Rows[i].Rank = "—"
+			}
+		}
+	}
+	v.Export = fmt.Sprintf("/postings/%d/candidates/export?%s", p.ID, v.List.Params)
 	s.render(w, r, status, "posting_candidates", v)
 	return nil
 }
@@ -323,6 +349,8 @@ type ScorecardPage struct {
 	Errors     map[string]string
 	// Pushes are the notes to Greenhouse (Harvest) of a Greenhouse candidate.
 	Pushes []*model.HarvestPush
+	// Percentile places the candidate among the posting's scored candidates.
+	Percentile analytics.Percentile
 }
 
 func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) error {
@@ -358,6 +386,9 @@ func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status 
 		}
 	}
 	v.Thresholds = doc.Thresholds
+	if v.Percentile, err = s.reports.Percentile(ctx, actor(r), c); err != nil {
+		return err
+	}
 	if c.Source == model.SourceGreenhouse {
 		if v.Pushes, err = s.harvest.Pushes(ctx, c.OrgID, c.ID); err != nil {
 			return err

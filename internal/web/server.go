@@ -137,6 +137,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /postings/{id}/candidates/{cid}/{action}", s.requireOrg(s.candidateAction))
 	mux.HandleFunc("GET /postings/{id}/candidates/{cid}/files/{key}", s.requireOrg(s.candidateFile))
 	mux.HandleFunc("GET /analytics", s.requireOrg(s.analytics))
+	mux.HandleFunc("GET /postings/{id}/analytics", s.requireOrg(s.postingAnalytics))
+	mux.HandleFunc("GET /postings/{id}/compare", s.requireOrg(s.compare))
+	mux.HandleFunc("GET /postings/{id}/candidates/export", s.requireOrg(s.exportCandidates))
 	mux.HandleFunc("GET /settings", s.requireUser(s.settingsPage))
 	mux.HandleFunc("POST /settings/profile", s.requireUser(s.updateProfile))
 	mux.HandleFunc("POST /settings/teammates", s.requireAdmin(s.inviteTeammate))
@@ -208,15 +211,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	default:
 		http.Redirect(w, r, "/postings", http.StatusSeeOther)
 	}
-	return nil
-}
-
-// SectionPage is the view of a dashboard section that has no content yet.
-type SectionPage struct{ Base }
-
-// analytics is the Analytics section, which has no content yet.
-func (s *Server) analytics(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "analytics", &SectionPage{Base: Base{Title: "Analytics", Nav: "analytics"}})
 	return nil
 }
 
