@@ -133,7 +133,7 @@ func (s *Service) Posting(ctx context.Context, actor model.Actor, postingID int6
 	for i, lo := range store.ScoreBands {
 		hi := 100
 		if i+1 < len(store.ScoreBands) {
-			hi = store.ScoreBands[i+1]
+			hi = store.ScoreBands[i+1] - 1 // scores are whole or one decimal: 39.9 is in 0–39
 		}
 		o := outcomes[i]
 		r.Outcomes = append(r.Outcomes, BandOutcome{Label: fmt.Sprintf("%d–%d", lo, hi), Active: o["active"], Rejected: o["rejected"], Hired: o["hired"]})

@@ -153,14 +153,14 @@ func TestPostingReport(t *testing.T) {
 				comps[c.Key] = append(comps[c.Key], c.Score)
 			}
 			if s.Outcome != "" {
-				band := "0–40"
+				band := "0–39"
 				switch {
 				case s.Result.Overall >= 80:
 					band = "80–100"
 				case s.Result.Overall >= 60:
-					band = "60–80"
+					band = "60–79"
 				case s.Result.Overall >= 40:
-					band = "40–60"
+					band = "40–59"
 				}
 				if outcomes[band] == nil {
 					outcomes[band] = map[string]int{}

@@ -19,14 +19,16 @@ type Bar struct {
 	Label, Text string
 	Value       float64
 	Y, TextY    int
+	LabelY      int
 	Width       float64
 }
 
-// Chart geometry: labels on the left, bars in the middle, values on the right.
+// Chart geometry: each row has its label above a full-width bar, so long
+// labels stay readable on a phone; values are right of the bars.
 const (
-	chartBarX   = 170
-	chartBarMax = 340
-	chartRow    = 28
+	chartBarX   = 0
+	chartBarMax = 420
+	chartRow    = 40
 )
 
 // Height is the SVG's viewBox height.
@@ -57,7 +59,7 @@ func newChart(id, title, labelHead, valueHead string, scale float64, labels []st
 		if texts != nil {
 			t = texts[i]
 		}
-		c.Bars = append(c.Bars, Bar{Label: l, Text: t, Value: values[i], Y: i*chartRow + 8, TextY: i*chartRow + 21, Width: w})
+		c.Bars = append(c.Bars, Bar{Label: l, Text: t, Value: values[i], Y: i*chartRow + 20, TextY: i*chartRow + 32, LabelY: i*chartRow + 14, Width: w})
 	}
 	return c
 }
