@@ -176,9 +176,15 @@ func OutcomesByBand(ctx context.Context, q Querier, s model.AnalyticsScope) (map
 	}
 	band += " ELSE 0 END"
 	cond, args := scopeWhere(s)
-	rows, err := q.QueryContext(ctx, `SELECT `+band+`, o.status, COUNT(*) FROM candidates c
-JOIN harvest_outcomes o ON o.org_id = c.org_id AND CAST(o.gh_application_id AS TEXT) = c.gh_application_id
-WHERE `+cond+` AND c.status = 'completed' AND c.score IS NOT NULL AND c.gh_application_id <> '' GROUP BY 1, 2`, args...)
+	// "+c.col" keeps both planners from reaching candidates through the
+	// posting or date indexes, which would scan the posting once per outcome.
+	cond = strings.NewReplacer("c.posting_id", "+c.posting_id", "c.created_at", "+c.created_at").Replace(cond)
+	// Outcomes drive the join: each looks its candidate up by the index on
+	// (org_id, gh_application_id), so the cost follows the outcomes stored.
+	rows, err := q.QueryContext(ctx, `SELECT `+band+`, o.status, COUNT(*) FROM harvest_outcomes o
+CROSS JOIN candidates c
+WHERE o.org_id = $1 AND c.org_id = o.org_id AND c.gh_application_id = CAST(o.gh_application_id AS TEXT) AND `+cond+`
+	AND +c.score IS NOT NULL AND c.status || '' = 'completed' GROUP BY 1, 2`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: outcomes by band: %w", err)
 	}
