@@ -14,7 +14,6 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/postings"
-	"github.com/talentsystems/talentsystems/internal/scoring"
 	"github.com/talentsystems/talentsystems/internal/stats"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -170,9 +169,7 @@ func (s *Service) competencies(ctx context.Context, sc model.AnalyticsScope, p *
 		names[c.Key] = c.Name
 	}
 	err := store.ScoredResults(ctx, s.Store.DB, sc, 0, func(_ int, raw []byte) error {
-		var res struct {
-			Competencies []scoring.CompetencyScore `json:"competencies"`
-		}
+		var res slimResult
 		if err := json.Unmarshal(raw, &res); err != nil {
 			return fmt.Errorf("analytics: decode result: %w", err)
 		}

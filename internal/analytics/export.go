@@ -15,7 +15,6 @@ import (
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/postings"
-	"github.com/talentsystems/talentsystems/internal/scoring"
 	"github.com/talentsystems/talentsystems/internal/stats"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -119,7 +118,7 @@ func (t *table) cells(r *model.ExportRow, now time.Time) ([]string, error) {
 		score = strconv.FormatFloat(*c.Score, 'f', 1, 64)
 	}
 	row = append(row, score, c.Recommendation, top, rank, ranked)
-	var res scoring.Result
+	var res slimResult
 	if len(r.Result) > 0 {
 		if err := json.Unmarshal(r.Result, &res); err != nil {
 			return nil, fmt.Errorf("analytics: export candidate %d: %w", c.ID, err)

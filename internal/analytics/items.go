@@ -93,9 +93,7 @@ func (s *Service) Items(ctx context.Context, actor model.Actor, sc model.Analyti
 	it := stats.NewItems(len(qs))
 	row := make([]float64, len(qs))
 	err = store.ScoredResults(ctx, s.Store.DB, sc, version, func(_ int, raw []byte) error {
-		var res struct {
-			Questions []scoring.QuestionScore `json:"questions"`
-		}
+		var res slimResult
 		if err := json.Unmarshal(raw, &res); err != nil {
 			return fmt.Errorf("analytics: decode result: %w", err)
 		}

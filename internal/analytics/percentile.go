@@ -52,18 +52,3 @@ func percentile(rank, n int) Percentile {
 	p.Shown = true
 	return p
 }
-
-// Percentiles returns the percentiles of the actor's organization's
-// candidates ids of one posting (a page of the list), by id, in one query.
-// Unscored candidates are left out.
-func (s *Service) Percentiles(ctx context.Context, actor model.Actor, postingID int64, ids []int64) (map[int64]Percentile, error) {
-	ranks, err := store.ScoreRanks(ctx, s.Store.DB, actor.OrgID, postingID, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]Percentile, len(ranks))
-	for id, r := range ranks {
-		out[id] = percentile(r[0], r[1])
-	}
-	return out, nil
-}

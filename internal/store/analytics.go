@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -284,10 +285,16 @@ WHERE %s AND c.status = 'completed' AND c.score IS NOT NULL AND a.posting_versio
 }
 
 // ScoreRank returns the rank of score among a posting's scored candidates
-// (1 + how many scored higher) and how many are scored.
+// (1 + how many scored higher) and how many are scored. Only a completed
+// candidate has a score (a reset clears it), so both counts are ranges of
+// the (posting_id, score) index; the posting must be orgID's.
 func ScoreRank(ctx context.Context, q Querier, orgID, postingID int64, score float64) (rank, n int, err error) {
-	err = q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN score > $3 THEN 1 ELSE 0 END), 0)
-FROM candidates WHERE posting_id = $2 AND org_id = $1 AND status = 'completed' AND score IS NOT NULL`, orgID, postingID, score).Scan(&n, &rank)
+	err = q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM candidates WHERE posting_id = p.id AND score IS NOT NULL),
+	(SELECT COUNT(*) FROM candidates WHERE posting_id = p.id AND score > $3)
+FROM postings p WHERE p.id = $2 AND p.org_id = $1`, orgID, postingID, score).Scan(&n, &rank)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 1, 0, nil
+	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: score rank: %w", err)
 	}
@@ -391,35 +398,3 @@ type scanExtra struct {
 }
 
 func (s scanExtra) Scan(dest ...any) error { return s.sc.Scan(append(dest, s.extra...)...) }
-
-// ScoreRanks returns, for those of candidates ids who are scored, their
-// rank among the posting's scored candidates (1 + how many scored higher)
-// and how many are scored, in one query.
-func ScoreRanks(ctx context.Context, q Querier, orgID, postingID int64, ids []int64) (map[int64][2]int, error) {
-	out := map[int64][2]int{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	args := []any{orgID, postingID}
-	var ph []string
-	for _, id := range ids {
-		args = append(args, id)
-		ph = append(ph, fmt.Sprintf("$%d", len(args)))
-	}
-	rows, err := q.QueryContext(ctx, `SELECT id, rk, n FROM (SELECT id, RANK() OVER (ORDER BY score DESC) AS rk, COUNT(*) OVER () AS n
-	FROM candidates WHERE posting_id = $2 AND org_id = $1 AND status = 'completed' AND score IS NOT NULL) r
-WHERE id IN (`+strings.Join(ph, ", ")+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: score ranks: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var rk, n int
-		if err := rows.Scan(&id, &rk, &n); err != nil {
-			return nil, fmt.Errorf("store: score ranks: %w", err)
-		}
-		out[id] = [2]int{rk, n}
-	}
-	return out, rows.Err()
-}

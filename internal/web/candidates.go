@@ -26,8 +26,6 @@ type CandidateRow struct {
 	*model.Candidate
 	Effective model.CandidateStatus
 	URL       string
-	// Rank is the percentile in words on one posting's list ("" when unscored).
-	Rank string
 }
 
 // CandidateList is a filtered, sorted, paginated list of candidates.
@@ -143,22 +141,6 @@ func (s *Server) renderPostingCandidates(w http.ResponseWriter, r *http.Request,
 	}
 	v.Title, v.Nav, v.Posting = "Candidates · "+p.Doc.Title, "postings", p
 	v.List.Compare = fmt.Sprintf("/postings/%d/compare", p.ID)
-	var ids []int64
-	for _, row := range v.List.Rows {
-		ids = append(ids, row.ID)
-	}
-	ranks, err := s.reports.Percentiles(r.Context(), actor(r), p.ID, ids)
-	if err != nil {
-		return err
-	}
-	for i, row := range v.List.Rows {
-		if pc, ok := ranks[row.ID]; ok {
-			v.List.Rows[i].Rank = pc.String()
-			if !pc.Shown {
-				v.List.Rows[i].Rank = "—"
-			}
-		}
-	}
 	v.Export = fmt.Sprintf("/postings/%d/candidates/export?%s", p.ID, v.List.Params)
 	s.render(w, r, status, "posting_candidates", v)
 	return nil
