@@ -30,8 +30,10 @@ var storeUsers = map[string]bool{
 	"internal/apptest":               true,
 }
 
-// txOwners are the packages that may begin transactions: the store and the services.
+// txOwners are the packages that may begin transactions: the store and the
+// services, and the test harness, which seeds databases in bulk.
 var txOwners = map[string]bool{
+	"internal/apptest":               true,
 	"internal/store":                 true,
 	"internal/account":               true,
 	"internal/postings":              true,
