@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/account"
+	"github.com/talentsystems/talentsystems/internal/analytics"
 	"github.com/talentsystems/talentsystems/internal/apikey"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
@@ -49,8 +50,10 @@ type App struct {
 	Harvest *connection.Service
 	// Fairness keeps self-identification and computes adverse-impact reports.
 	Fairness *fairness.Service
-	Log      *slog.Logger
-	Server   *web.Server
+	// Analytics reads the analytics, percentiles, comparisons and exports.
+	Analytics *analytics.Service
+	Log       *slog.Logger
+	Server    *web.Server
 
 	http     *http.Server
 	listener net.Listener
@@ -158,8 +161,9 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 	a.Greenhouse = partner.New(partner.Deps{Store: a.Store, Queue: q, Candidates: a.Candidates, Keys: a.APIKeys, Policy: policy,
 		BaseURL: a.Config.BaseURL, RateLimit: gh.RateLimit, Now: now, Log: a.Log})
 	a.Fairness = &fairness.Service{Store: a.Store, Now: now}
+	a.Analytics = &analytics.Service{Store: a.Store, Postings: a.Postings, Now: now}
 	a.Server, err = web.New(web.Deps{Config: a.Config, Queue: q, Accounts: a.Accounts, Postings: a.Postings,
-		Candidates: a.Candidates, Greenhouse: a.Greenhouse, Harvest: a.Harvest, Fairness: a.Fairness, Log: a.Log, Now: now,
+		Candidates: a.Candidates, Greenhouse: a.Greenhouse, Harvest: a.Harvest, Fairness: a.Fairness, Analytics: a.Analytics, Log: a.Log, Now: now,
 		SecretKey: key, Ready: a.ready})
 	return err
 }

@@ -26,12 +26,15 @@ var storeUsers = map[string]bool{
 	"internal/greenhouse/partner":    true,
 	"internal/greenhouse/connection": true,
 	"internal/fairness":              true,
+	"internal/analytics":             true,
 	"internal/app":                   true,
 	"internal/apptest":               true,
 }
 
-// txOwners are the packages that may begin transactions: the store and the services.
+// txOwners are the packages that may begin transactions: the store and the
+// services, and the test harness, which seeds databases in bulk.
 var txOwners = map[string]bool{
+	"internal/apptest":               true,
 	"internal/store":                 true,
 	"internal/account":               true,
 	"internal/postings":              true,
@@ -41,6 +44,7 @@ var txOwners = map[string]bool{
 	"internal/greenhouse/partner":    true,
 	"internal/greenhouse/connection": true,
 	"internal/fairness":              true,
+	"internal/analytics":             true,
 }
 
 // TestLayering fails when a package outside the store and the services

@@ -48,6 +48,9 @@ Commands:
                 generate and rotate print the new key, shown only this once
   candidate list  list candidates with status, link, score and recommendation
                 (--org SLUG [--posting ID] [--status S] [--json])
+  candidate export  print a posting's candidates with scores, competencies, question levels and
+                percentiles, the dashboard's export (--org SLUG --posting ID [--format csv|json]
+                [--status S] [--source manual|greenhouse])
   greenhouse-sandbox [serve]  run a local stand-in for Greenhouse (--addr, --partner-url, --key, …;
                 see 'talentsystems greenhouse-sandbox -h' and docs/sandbox.md)
   greenhouse-sandbox send     send a dummy candidate through a running sandbox (--test ID --email E)
@@ -61,16 +64,17 @@ Every command takes the same settings (flags win over the environment):
 // Main runs the command named by args and returns the process exit code.
 func Main(ctx context.Context, args []string, env Env) int {
 	cmds := map[string]func(context.Context, Env, []string) error{
-		"serve":          serve,
-		"migrate":        migrate,
-		"org create":     orgCreate,
-		"org list":       orgList,
-		"user create":    userCreate,
-		"posting import": postingImport,
-		"posting export": postingExport,
-		"posting list":   postingList,
-		"apikey":         apikeyCmd,
-		"candidate list": candidateList,
+		"serve":            serve,
+		"migrate":          migrate,
+		"org create":       orgCreate,
+		"org list":         orgList,
+		"user create":      userCreate,
+		"posting import":   postingImport,
+		"posting export":   postingExport,
+		"posting list":     postingList,
+		"apikey":           apikeyCmd,
+		"candidate list":   candidateList,
+		"candidate export": candidateExport,
 	}
 	cmds["greenhouse-sandbox"] = sandboxCmd
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

@@ -102,36 +102,13 @@ func CandidateByGHTest(ctx context.Context, q Querier, orgID int64, testID strin
 var candidateSorts = map[string]string{
 	"created": "c.created_at", "name": "LOWER(c.last_name || ' ' || c.first_name)", "score": "COALESCE(c.score, -1)",
 	"status": "c.status", "expires": "c.expires_at", "completed": "COALESCE(c.completed_at, 0)",
+	// Percentile orders like the score: within a posting the rank follows it.
+	"percentile": "COALESCE(c.score, -1)",
 }
 
 // ListCandidates returns a page of candidates and the total that match.
 func ListCandidates(ctx context.Context, q Querier, f model.CandidateFilter) ([]*model.Candidate, int, error) {
-	where := []string{"c.org_id = $1"}
-	args := []any{f.OrgID}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
-	}
-	if f.PostingID != 0 {
-		add("c.posting_id = ?", f.PostingID)
-	}
-	now := micros(f.Now)
-	switch f.Status {
-	case model.CandidateExpired:
-		add(linkLapsed("c.", "?"), now)
-	case model.CandidateSent:
-		add("c.status = 'sent' AND c.expires_at > ?", now)
-	case model.CandidateStarted, model.CandidateCompleted:
-		add("c.status = ?", f.Status)
-	}
-	if f.Source != "" {
-		add("c.source = ?", f.Source)
-	}
-	if s := strings.TrimSpace(f.Search); s != "" {
-		s = "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(s)) + "%"
-		add(`(LOWER(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR LOWER(c.email) LIKE ? ESCAPE '\')`, s)
-	}
-	cond := strings.Join(where, " AND ")
+	cond, args := candidateWhere(f)
 	var total int
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM candidates c WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count candidates: %w", err)
@@ -163,6 +140,37 @@ func ListCandidates(ctx context.Context, q Querier, f model.CandidateFilter) ([]
 		out = append(out, c)
 	}
 	return out, total, rows.Err()
+}
+
+// candidateWhere is the WHERE condition (on alias c) and its arguments of a
+// candidate filter, shared by the list and the export.
+func candidateWhere(f model.CandidateFilter) (string, []any) {
+	where := []string{"c.org_id = $1"}
+	args := []any{f.OrgID}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.PostingID != 0 {
+		add("c.posting_id = ?", f.PostingID)
+	}
+	now := micros(f.Now)
+	switch f.Status {
+	case model.CandidateExpired:
+		add(linkLapsed("c.", "?"), now)
+	case model.CandidateSent:
+		add("c.status = 'sent' AND c.expires_at > ?", now)
+	case model.CandidateStarted, model.CandidateCompleted:
+		add("c.status = ?", f.Status)
+	}
+	if f.Source != "" {
+		add("c.source = ?", f.Source)
+	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		s = "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(s)) + "%"
+		add(`(LOWER(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR LOWER(c.email) LIKE ? ESCAPE '\')`, s)
+	}
+	return strings.Join(where, " AND "), args
 }
 
 // CandidateCounts returns a posting's candidates by effective status.

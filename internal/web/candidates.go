@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/talentsystems/talentsystems/internal/analytics"
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/model"
@@ -39,6 +40,9 @@ type CandidateList struct {
 	Desc                  bool
 	// Params is the query string without the page, for pagination links.
 	Params string
+	// Compare is the address of the comparison form on one posting's list
+	// ("" on the list of every posting): each row then has a checkbox.
+	Compare string
 }
 
 // SortLink returns the query for sorting by col (toggling direction when it is
@@ -117,6 +121,8 @@ type PostingCandidatesPage struct {
 	Counts  model.StatusCounts
 	Person  candidates.Person
 	Errors  map[string]string
+	// Export downloads the list, with its filters, as CSV.
+	Export string
 }
 
 func (s *Server) postingCandidates(w http.ResponseWriter, r *http.Request) error {
@@ -136,6 +142,8 @@ func (s *Server) renderPostingCandidates(w http.ResponseWriter, r *http.Request,
 		return err
 	}
 	v.Title, v.Nav, v.Posting = "Candidates · "+p.Doc.Title, "postings", p
+	v.List.Compare = fmt.Sprintf("/postings/%d/compare", p.ID)
+	v.Export = fmt.Sprintf("/postings/%d/candidates/export?%s", p.ID, v.List.Params)
 	s.render(w, r, status, "posting_candidates", v)
 	return nil
 }
@@ -325,6 +333,8 @@ type ScorecardPage struct {
 	Errors     map[string]string
 	// Pushes are the notes to Greenhouse (Harvest) of a Greenhouse candidate.
 	Pushes []*model.HarvestPush
+	// Percentile places the candidate among the posting's scored candidates.
+	Percentile analytics.Percentile
 }
 
 // Shown is the recommendation the scorecard shows: held below yes while
@@ -380,6 +390,9 @@ func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status 
 		}
 	}
 	v.Thresholds = doc.Thresholds
+	if v.Percentile, err = s.reports.Percentile(ctx, actor(r), c); err != nil {
+		return err
+	}
 	if c.Source == model.SourceGreenhouse {
 		if v.Pushes, err = s.harvest.Pushes(ctx, c.OrgID, c.ID); err != nil {
 			return err

@@ -78,6 +78,9 @@ var templateFuncs = template.FuncMap{
 	"chartHeight": func(n int) int { return n*40 + 4 },
 	"barY":        func(i, off int) int { return i*40 + off },
 	"barW":        func(score float64, width int) float64 { return score / 100 * float64(width) },
+	"dec2":        func(a, b int) int { return a - b },
+	"itoa":        strconv.Itoa,
+	"msDuration":  func(ms float64) string { return humanDuration(int64(ms + 0.5)) },
 	"label": func(s any) string {
 		return strings.ReplaceAll(fmt.Sprint(s), "_", " ")
 	},

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/talentsystems/talentsystems/internal/account"
+	"github.com/talentsystems/talentsystems/internal/analytics"
 	"github.com/talentsystems/talentsystems/internal/auth"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/config"
@@ -38,6 +39,7 @@ type Server struct {
 	greenhouse *partner.Service
 	harvest    *connection.Service
 	fairness   *fairness.Service
+	reports    *analytics.Service
 	log        *slog.Logger
 	now        func() time.Time
 	csrf       *auth.CSRF
@@ -63,6 +65,7 @@ type Deps struct {
 	Greenhouse *partner.Service
 	Harvest    *connection.Service
 	Fairness   *fairness.Service
+	Analytics  *analytics.Service
 	Log        *slog.Logger
 	Now        func() time.Time
 	SecretKey  []byte
@@ -80,7 +83,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg: d.Config, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, greenhouse: d.Greenhouse, harvest: d.Harvest, fairness: d.Fairness, log: d.Log, now: d.Now,
+		cfg: d.Config, queue: d.Queue, accounts: d.Accounts, postings: d.Postings, candidates: d.Candidates, greenhouse: d.Greenhouse, harvest: d.Harvest, fairness: d.Fairness, reports: d.Analytics, log: d.Log, now: d.Now,
 		csrf: auth.NewCSRF(d.SecretKey), templates: t, assets: a, static: static,
 		loginByAddr: ratelimit.New(6*time.Second, 10), loginByEmail: ratelimit.New(30*time.Second, 5), ready: d.Ready,
 		signIn: newSignInLimits(),
@@ -147,6 +150,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /postings/{id}/review-settings", s.requireOrg(s.saveReviewSettings))
 	mux.HandleFunc("GET /review/{cid}/{key}", s.requireOrg(s.reviewAnswer))
 	mux.HandleFunc("POST /review/{cid}/{key}", s.requireOrg(s.submitReview))
+	mux.HandleFunc("GET /postings/{id}/analytics", s.requireOrg(s.postingAnalytics))
+	mux.HandleFunc("GET /postings/{id}/compare", s.requireOrg(s.compare))
+	mux.HandleFunc("GET /postings/{id}/candidates/export", s.requireOrg(s.exportCandidates))
 	mux.HandleFunc("GET /settings", s.requireUser(s.settingsPage))
 	mux.HandleFunc("POST /settings/profile", s.requireUser(s.updateProfile))
 	mux.HandleFunc("POST /settings/teammates", s.requireAdmin(s.inviteTeammate))
@@ -221,15 +227,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	default:
 		http.Redirect(w, r, "/postings", http.StatusSeeOther)
 	}
-	return nil
-}
-
-// SectionPage is the view of a dashboard section that has no content yet.
-type SectionPage struct{ Base }
-
-// analytics is the Analytics section, which has no content yet.
-func (s *Server) analytics(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "analytics", &SectionPage{Base: Base{Title: "Analytics", Nav: "analytics"}})
 	return nil
 }
 

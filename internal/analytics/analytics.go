@@ -1,0 +1,200 @@
+// Package analytics computes the figures of the analytics pages, the
+// percentiles of scorecards, the item analysis of a posting version, the
+// comparison of candidates and the candidates export. Counts, bins and
+// quantiles are computed by the database; figures that need the stored
+// scoring results (competencies, question levels) are computed as the rows
+// stream from the database, so memory does not grow with the candidates.
+package analytics
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/postings"
+	"github.com/talentsystems/talentsystems/internal/stats"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+// Service reads the analytics of the actor's organization.
+type Service struct {
+	Store    *store.Store
+	Postings *postings.Service
+	Now      func() time.Time
+}
+
+// Step is the duration of one funnel step across the candidates who passed it.
+type Step struct {
+	// N is how many candidates passed the step.
+	N int
+	// Median and P90 are nearest-rank quantiles (0 when N is 0).
+	Median, P90 time.Duration
+}
+
+// Count is a labelled count.
+type Count struct {
+	Key, Label string
+	N          int
+}
+
+// CompetencyFigure is a competency's mean score and spread.
+type CompetencyFigure struct {
+	Key, Name string
+	N         int
+	Mean, SD  float64
+}
+
+// BandOutcome counts the Greenhouse outcomes of one score band.
+type BandOutcome struct {
+	Label                   string
+	Active, Rejected, Hired int
+}
+
+// Report is a posting's analytics over a date range.
+type Report struct {
+	Posting *postings.Posting
+	Scope   model.AnalyticsScope
+	Funnel  model.FunnelCounts
+	// ToStart is from the invitation to the start; ToComplete from the start
+	// to the submission (the time to complete).
+	ToStart, ToComplete Step
+	// Histogram counts scored candidates in bins of 10 points.
+	Histogram       [store.HistogramBins]int
+	Recommendations []Count
+	Competencies    []CompetencyFigure
+	Outcomes        []BandOutcome
+	// Versions counts scored candidates per posting version, newest first.
+	Versions []Count
+}
+
+// CompletionRate is completed ÷ invited, 0–100; ok is false with no candidates.
+func (r *Report) CompletionRate() (float64, bool) {
+	return rate(r.Funnel.Completed, r.Funnel.Invited)
+}
+
+func rate(n, of int) (float64, bool) {
+	if of == 0 {
+		return 0, false
+	}
+	return 100 * float64(n) / float64(of), true
+}
+
+// Scored is the number of scored candidates (the histogram's total).
+func (r *Report) Scored() int {
+	n := 0
+	for _, b := range r.Histogram {
+		n += b
+	}
+	return n
+}
+
+// RecommendationLabels names the recommendations in the order the pages show them.
+var RecommendationLabels = []Count{{Key: "strong_yes", Label: "Strong yes"}, {Key: "yes", Label: "Yes"}, {Key: "no", Label: "No"}, {Key: "strong_no", Label: "Strong no"}}
+
+// Posting returns the analytics of one of the actor's organization's
+// postings, over the candidates invited in [from, to) (zero bounds are open).
+func (s *Service) Posting(ctx context.Context, actor model.Actor, postingID int64, from, to time.Time) (*Report, error) {
+	p, err := s.Postings.Get(ctx, actor, postingID)
+	if err != nil {
+		return nil, err
+	}
+	db := s.Store.DB
+	r := &Report{Posting: p, Scope: model.AnalyticsScope{OrgID: actor.OrgID, PostingID: p.ID, From: from, To: to, Now: s.Now()}}
+	if r.Funnel, err = store.Funnel(ctx, db, r.Scope); err != nil {
+		return nil, err
+	}
+	if r.ToStart, err = step(ctx, db, r.Scope, store.StepStart); err != nil {
+		return nil, err
+	}
+	if r.ToComplete, err = step(ctx, db, r.Scope, store.StepComplete); err != nil {
+		return nil, err
+	}
+	if r.Histogram, err = store.ScoreHistogram(ctx, db, r.Scope); err != nil {
+		return nil, err
+	}
+	recs, err := store.RecommendationSplit(ctx, db, r.Scope)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range RecommendationLabels {
+		l.N = recs[l.Key]
+		r.Recommendations = append(r.Recommendations, l)
+	}
+	if r.Competencies, err = s.competencies(ctx, r.Scope, p); err != nil {
+		return nil, err
+	}
+	outcomes, err := store.OutcomesByBand(ctx, db, r.Scope)
+	if err != nil {
+		return nil, err
+	}
+	for i, lo := range store.ScoreBands {
+		hi := 100
+		if i+1 < len(store.ScoreBands) {
+			hi = store.ScoreBands[i+1] - 1 // scores are whole or one decimal: 39.9 is in 0–39
+		}
+		o := outcomes[i]
+		r.Outcomes = append(r.Outcomes, BandOutcome{Label: fmt.Sprintf("%d–%d", lo, hi), Active: o["active"], Rejected: o["rejected"], Hired: o["hired"]})
+	}
+	versions, err := store.ScoredVersions(ctx, db, r.Scope)
+	if err != nil {
+		return nil, err
+	}
+	for v := p.Version; v >= 0; v-- {
+		if n := versions[v]; n > 0 {
+			r.Versions = append(r.Versions, Count{Key: fmt.Sprint(v), Label: fmt.Sprintf("version %d", v), N: n})
+		}
+	}
+	return r, nil
+}
+
+func step(ctx context.Context, q store.Querier, sc model.AnalyticsScope, which string) (Step, error) {
+	n, qs, err := store.StepQuantiles(ctx, q, sc, which, []float64{0.5, 0.9})
+	if err != nil {
+		return Step{}, err
+	}
+	return Step{N: n, Median: qs[0], P90: qs[1]}, nil
+}
+
+// competencies streams the scored results and accumulates each competency's
+// mean and spread, in the order of the posting's current competencies
+// (then any that only older versions had).
+func (s *Service) competencies(ctx context.Context, sc model.AnalyticsScope, p *postings.Posting) ([]CompetencyFigure, error) {
+	acc := map[string]*stats.Moments{}
+	names := map[string]string{}
+	var order []string
+	for _, c := range p.Doc.Competencies {
+		order = append(order, c.Key)
+		names[c.Key] = c.Name
+	}
+	err := store.ScoredResults(ctx, s.Store.DB, sc, 0, func(_ int, raw []byte) error {
+		var res slimResult
+		if err := json.Unmarshal(raw, &res); err != nil {
+			return fmt.Errorf("analytics: decode result: %w", err)
+		}
+		for _, c := range res.Competencies {
+			m := acc[c.Key]
+			if m == nil {
+				m = &stats.Moments{}
+				acc[c.Key] = m
+				if _, known := names[c.Key]; !known {
+					names[c.Key] = c.Name
+					order = append(order, c.Key)
+				}
+			}
+			m.Add(c.Score)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []CompetencyFigure
+	for _, k := range order {
+		if m := acc[k]; m != nil {
+			out = append(out, CompetencyFigure{Key: k, Name: names[k], N: m.N, Mean: m.Mean(), SD: m.SD()})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,37 @@
+package analytics
+
+import (
+	"context"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+// Overview is the organization's figures across postings.
+type Overview struct {
+	Scope    model.AnalyticsScope
+	Total    model.FunnelCounts
+	Postings []*model.PostingFigures
+	Activity []model.ActivityWeek
+}
+
+// CompletionRate is the organization's completed ÷ invited, 0–100.
+func (o *Overview) CompletionRate() (float64, bool) { return rate(o.Total.Completed, o.Total.Invited) }
+
+// Overview returns the actor's organization's figures per posting and its
+// weekly activity, over the candidates invited in [from, to).
+func (s *Service) Overview(ctx context.Context, actor model.Actor, from, to time.Time) (*Overview, error) {
+	o := &Overview{Scope: model.AnalyticsScope{OrgID: actor.OrgID, From: from, To: to, Now: s.Now()}}
+	var err error
+	if o.Total, err = store.Funnel(ctx, s.Store.DB, o.Scope); err != nil {
+		return nil, err
+	}
+	if o.Postings, err = store.PostingFigures(ctx, s.Store.DB, o.Scope); err != nil {
+		return nil, err
+	}
+	if o.Activity, err = store.Activity(ctx, s.Store.DB, o.Scope); err != nil {
+		return nil, err
+	}
+	return o, nil
+}

@@ -1,0 +1,400 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/talentsystems/talentsystems/internal/model"
+)
+
+// scopeWhere is the condition on candidates alias c of an analytics scope;
+// it uses $1…$3 (plus $4 for a posting). PostgreSQL wants every argument
+// referenced, so the clock is added only by the queries that need it (withNow).
+func scopeWhere(s model.AnalyticsScope) (string, []any) {
+	from, to := int64(0), int64(math.MaxInt64)
+	if !s.From.IsZero() {
+		from = micros(s.From)
+	}
+	if !s.To.IsZero() {
+		to = micros(s.To)
+	}
+	cond := "c.org_id = $1 AND c.created_at >= $2 AND c.created_at < $3"
+	args := []any{s.OrgID, from, to}
+	if s.PostingID != 0 {
+		cond = "c.posting_id = $4 AND " + cond
+		args = append(args, s.PostingID)
+	}
+	return cond, args
+}
+
+// withNow adds the scope's clock to args and returns its placeholder.
+func withNow(s model.AnalyticsScope, args []any) (string, []any) {
+	args = append(args, micros(s.Now))
+	return fmt.Sprintf("$%d", len(args)), args
+}
+
+// funnelColumns are the funnel's counts; now is the clock's placeholder.
+func funnelColumns(now string) string {
+	return `COUNT(*),
+	COALESCE(SUM(CASE WHEN c.started_at IS NOT NULL THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN c.status = 'completed' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN c.status = 'sent' AND c.expires_at <= ` + now + ` THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN c.source = 'greenhouse' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN c.source = 'greenhouse' AND c.status = 'completed' THEN 1 ELSE 0 END), 0)`
+}
+
+func funnelDest(f *model.FunnelCounts) []any {
+	return []any{&f.Invited, &f.Started, &f.Completed, &f.Expired, &f.GreenhouseInvited, &f.GreenhouseCompleted}
+}
+
+// Funnel counts a scope's candidates at each step.
+func Funnel(ctx context.Context, q Querier, s model.AnalyticsScope) (model.FunnelCounts, error) {
+	cond, args := scopeWhere(s)
+	now, args := withNow(s, args)
+	var f model.FunnelCounts
+	if err := q.QueryRowContext(ctx, `SELECT `+funnelColumns(now)+` FROM candidates c WHERE `+cond, args...).Scan(funnelDest(&f)...); err != nil {
+		return f, fmt.Errorf("store: funnel: %w", err)
+	}
+	return f, nil
+}
+
+// Step durations measured by StepQuantiles.
+const (
+	// StepStart is from the invitation to the start.
+	StepStart = "start"
+	// StepComplete is from the start to the submission: the time to complete.
+	StepComplete = "complete"
+)
+
+var stepExpr = map[string][2]string{
+	StepStart:    {"c.started_at - c.created_at", "c.started_at IS NOT NULL"},
+	StepComplete: {"c.completed_at - c.started_at", "c.status = 'completed' AND c.started_at IS NOT NULL AND c.completed_at IS NOT NULL"},
+}
+
+// StepQuantiles returns how many candidates of the scope passed a step and
+// the nearest-rank quantiles ps of its duration, each read by the database
+// as one row at its rank (ORDER BY … LIMIT 1 OFFSET k).
+func StepQuantiles(ctx context.Context, q Querier, s model.AnalyticsScope, step string, ps []float64) (int, []time.Duration, error) {
+	e := stepExpr[step]
+	cond, args := scopeWhere(s)
+	cond += " AND " + e[1]
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM candidates c WHERE `+cond, args...).Scan(&n); err != nil {
+		return 0, nil, fmt.Errorf("store: step %s count: %w", step, err)
+	}
+	out := make([]time.Duration, len(ps))
+	if n == 0 {
+		return 0, out, nil
+	}
+	for i, p := range ps {
+		k := int(math.Ceil(p*float64(n))) - 1
+		k = min(max(k, 0), n-1)
+		var v int64
+		err := q.QueryRowContext(ctx, `SELECT `+e[0]+` FROM candidates c WHERE `+cond+
+			fmt.Sprintf(` ORDER BY 1 LIMIT 1 OFFSET %d`, k), args...).Scan(&v)
+		if err != nil {
+			return 0, nil, fmt.Errorf("store: step %s quantile: %w", step, err)
+		}
+		out[i] = time.Duration(v) * time.Microsecond
+	}
+	return n, out, nil
+}
+
+// HistogramBins is the number of score bins: 0–10, 10–20, …, 90–100 (the
+// last bin includes 100).
+const HistogramBins = 10
+
+// ScoreHistogram counts the scope's scored candidates per bin of 10 points.
+func ScoreHistogram(ctx context.Context, q Querier, s model.AnalyticsScope) ([HistogramBins]int, error) {
+	var cols []string
+	for b := range HistogramBins {
+		lo, hi := b*10, (b+1)*10
+		c := fmt.Sprintf("c.score >= %d AND c.score < %d", lo, hi)
+		if b == HistogramBins-1 {
+			c = fmt.Sprintf("c.score >= %d", lo)
+		}
+		cols = append(cols, "COALESCE(SUM(CASE WHEN "+c+" THEN 1 ELSE 0 END), 0)")
+	}
+	cond, args := scopeWhere(s)
+	var h [HistogramBins]int
+	dest := make([]any, HistogramBins)
+	for i := range dest {
+		dest[i] = &h[i]
+	}
+	err := q.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM candidates c WHERE `+cond+
+		` AND c.status = 'completed' AND c.score IS NOT NULL`, args...).Scan(dest...)
+	if err != nil {
+		return h, fmt.Errorf("store: score histogram: %w", err)
+	}
+	return h, nil
+}
+
+// countBy runs a "SELECT key, COUNT(*) … GROUP BY" query into a map.
+func countBy(ctx context.Context, q Querier, query string, args ...any) (map[string]int, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+// RecommendationSplit counts the scope's scored candidates by recommendation.
+func RecommendationSplit(ctx context.Context, q Querier, s model.AnalyticsScope) (map[string]int, error) {
+	cond, args := scopeWhere(s)
+	out, err := countBy(ctx, q, `SELECT c.recommendation, COUNT(*) FROM candidates c WHERE `+cond+
+		` AND c.status = 'completed' AND c.score IS NOT NULL GROUP BY c.recommendation`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: recommendation split: %w", err)
+	}
+	return out, nil
+}
+
+// ScoreBands are the score bands of the outcome split, as lower bounds.
+var ScoreBands = []int{0, 40, 60, 80}
+
+// OutcomesByBand counts the scope's scored Greenhouse candidates whose
+// application outcome the Harvest connection stored, by score band (the
+// index in ScoreBands) and outcome status (active, rejected, hired).
+func OutcomesByBand(ctx context.Context, q Querier, s model.AnalyticsScope) (map[int]map[string]int, error) {
+	band := "CASE"
+	for i := len(ScoreBands) - 1; i > 0; i-- {
+		band += fmt.Sprintf(" WHEN c.score >= %d THEN %d", ScoreBands[i], i)
+	}
+	band += " ELSE 0 END"
+	cond, args := scopeWhere(s)
+	// "+c.col" keeps both planners from reaching candidates through the
+	// posting or date indexes, which would scan the posting once per outcome.
+	cond = strings.NewReplacer("c.posting_id", "+c.posting_id", "c.created_at", "+c.created_at").Replace(cond)
+	// Outcomes drive the join: each looks its candidate up by the index on
+	// (org_id, gh_application_id), so the cost follows the outcomes stored.
+	rows, err := q.QueryContext(ctx, `SELECT `+band+`, o.status, COUNT(*) FROM harvest_outcomes o
+CROSS JOIN candidates c
+WHERE o.org_id = $1 AND c.org_id = o.org_id AND c.gh_application_id = CAST(o.gh_application_id AS TEXT) AND `+cond+`
+	AND +c.score IS NOT NULL AND c.status || '' = 'completed' GROUP BY 1, 2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: outcomes by band: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]map[string]int{}
+	for rows.Next() {
+		var b, n int
+		var st string
+		if err := rows.Scan(&b, &st, &n); err != nil {
+			return nil, fmt.Errorf("store: outcomes by band: %w", err)
+		}
+		if out[b] == nil {
+			out[b] = map[string]int{}
+		}
+		out[b][st] = n
+	}
+	return out, rows.Err()
+}
+
+// ScoredResults calls fn with the posting version and result JSON of each of
+// the scope's scored candidates (of one posting version, or all when
+// version is 0), as the rows arrive.
+func ScoredResults(ctx context.Context, q Querier, s model.AnalyticsScope, version int, fn func(version int, result []byte) error) error {
+	cond, args := scopeWhere(s)
+	if version != 0 {
+		args = append(args, version)
+		cond += fmt.Sprintf(" AND a.posting_version = $%d", len(args))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT a.posting_version, a.result FROM candidates c JOIN attempts a ON a.id = c.attempt_id
+WHERE `+cond+` AND c.status = 'completed' AND c.score IS NOT NULL AND a.result <> ''`, args...)
+	if err != nil {
+		return fmt.Errorf("store: scored results: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		var res []byte
+		if err := rows.Scan(&v, &res); err != nil {
+			return fmt.Errorf("store: scored results: %w", err)
+		}
+		if err := fn(v, res); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// ScoredVersions counts the scope's scored candidates by the posting
+// version they took.
+func ScoredVersions(ctx context.Context, q Querier, s model.AnalyticsScope) (map[int]int, error) {
+	cond, args := scopeWhere(s)
+	rows, err := q.QueryContext(ctx, `SELECT a.posting_version, COUNT(*) FROM candidates c JOIN attempts a ON a.id = c.attempt_id
+WHERE `+cond+` AND c.status = 'completed' AND c.score IS NOT NULL GROUP BY a.posting_version`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: scored versions: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var v, n int
+		if err := rows.Scan(&v, &n); err != nil {
+			return nil, fmt.Errorf("store: scored versions: %w", err)
+		}
+		out[v] = n
+	}
+	return out, rows.Err()
+}
+
+// QuestionTime is the time spent on one question across candidates.
+type QuestionTime struct {
+	MeanMS  float64
+	Answers int
+}
+
+// QuestionTimes returns the mean time spent per question by the scope's
+// scored candidates on one posting version, computed by the database.
+func QuestionTimes(ctx context.Context, q Querier, s model.AnalyticsScope, version int) (map[string]QuestionTime, error) {
+	cond, args := scopeWhere(s)
+	args = append(args, version)
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT an.question_key, AVG(an.time_spent_ms), COUNT(*)
+FROM candidates c JOIN attempts a ON a.id = c.attempt_id JOIN answers an ON an.attempt_id = a.id
+WHERE %s AND c.status = 'completed' AND c.score IS NOT NULL AND a.posting_version = $%d GROUP BY an.question_key`, cond, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: question times: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]QuestionTime{}
+	for rows.Next() {
+		var k string
+		var t QuestionTime
+		if err := rows.Scan(&k, &t.MeanMS, &t.Answers); err != nil {
+			return nil, fmt.Errorf("store: question times: %w", err)
+		}
+		out[k] = t
+	}
+	return out, rows.Err()
+}
+
+// ScoreRank returns the rank of score among a posting's scored candidates
+// (1 + how many scored higher) and how many are scored. Only a completed
+// candidate has a score (a reset clears it), so both counts are ranges of
+// the (posting_id, score) index; the posting must be orgID's.
+func ScoreRank(ctx context.Context, q Querier, orgID, postingID int64, score float64) (rank, n int, err error) {
+	err = q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM candidates WHERE posting_id = p.id AND score IS NOT NULL),
+	(SELECT COUNT(*) FROM candidates WHERE posting_id = p.id AND score > $3)
+FROM postings p WHERE p.id = $2 AND p.org_id = $1`, orgID, postingID, score).Scan(&n, &rank)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 1, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: score rank: %w", err)
+	}
+	return rank + 1, n, nil
+}
+
+// PostingFigures returns the headline figures of each of the scope's
+// organization's postings that has candidates in the scope.
+func PostingFigures(ctx context.Context, q Querier, s model.AnalyticsScope) ([]*model.PostingFigures, error) {
+	s.PostingID = 0
+	cond, args := scopeWhere(s)
+	now, args := withNow(s, args)
+	rows, err := q.QueryContext(ctx, `SELECT c.posting_id, p.title, AVG(c.score), `+funnelColumns(now)+`
+FROM candidates c JOIN postings p ON p.id = c.posting_id WHERE `+cond+` GROUP BY c.posting_id, p.title ORDER BY p.title, c.posting_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: posting figures: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.PostingFigures
+	for rows.Next() {
+		f := &model.PostingFigures{}
+		var mean sql.NullFloat64
+		if err := rows.Scan(append([]any{&f.PostingID, &f.Title, &mean}, funnelDest(&f.FunnelCounts)...)...); err != nil {
+			return nil, fmt.Errorf("store: posting figures: %w", err)
+		}
+		if mean.Valid {
+			v := mean.Float64
+			f.MeanScore = &v
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+const weekMicros = int64(7 * 24 * time.Hour / time.Microsecond)
+
+// Activity counts the scope's candidates invited and completed per week,
+// oldest first; weeks without either are left out.
+func Activity(ctx context.Context, q Querier, s model.AnalyticsScope) ([]model.ActivityWeek, error) {
+	cond, args := scopeWhere(s)
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT w, SUM(i), SUM(d) FROM (
+	SELECT c.created_at / %[1]d AS w, 1 AS i, 0 AS d FROM candidates c WHERE %[2]s
+	UNION ALL
+	SELECT c.completed_at / %[1]d, 0, 1 FROM candidates c WHERE %[2]s AND c.completed_at IS NOT NULL
+) t GROUP BY w ORDER BY w`, weekMicros, cond), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: activity: %w", err)
+	}
+	defer rows.Close()
+	var out []model.ActivityWeek
+	for rows.Next() {
+		var w int64
+		var a model.ActivityWeek
+		if err := rows.Scan(&w, &a.Invited, &a.Completed); err != nil {
+			return nil, fmt.Errorf("store: activity: %w", err)
+		}
+		a.Start = fromMicros(w * weekMicros)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// ExportCandidates calls fn with each candidate that matches f (its
+// PostingID must be set), oldest first, with its result, time spent and
+// rank among the posting's scored candidates, as the rows arrive from the
+// database: memory does not grow with the number of rows.
+func ExportCandidates(ctx context.Context, q Querier, f model.CandidateFilter, fn func(*model.ExportRow) error) error {
+	cond, args := candidateWhere(f)
+	args = append(args, f.PostingID)
+	pid := fmt.Sprintf("$%d", len(args))
+	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+`, COALESCE(a.result, ''),
+	COALESCE((SELECT SUM(an.time_spent_ms) FROM answers an WHERE an.attempt_id = c.attempt_id), 0),
+	COALESCE(r.rk, 0), COALESCE(r.n, 0)`+candidateFrom+`
+LEFT JOIN attempts a ON a.id = c.attempt_id
+LEFT JOIN (SELECT id, RANK() OVER (ORDER BY score DESC) AS rk, COUNT(*) OVER () AS n FROM candidates
+	WHERE posting_id = `+pid+` AND status = 'completed' AND score IS NOT NULL) r ON r.id = c.id
+WHERE `+cond+` ORDER BY c.created_at, c.id`, args...)
+	if err != nil {
+		return fmt.Errorf("store: export candidates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		row := &model.ExportRow{}
+		var res string
+		c, err := scanCandidate(scanExtra{rows, []any{&res, &row.TimeSpentMS, &row.Rank, &row.Ranked}})
+		if err != nil {
+			return fmt.Errorf("store: export candidates: %w", err)
+		}
+		row.Candidate, row.Result = c, []byte(res)
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// scanExtra scans a candidate's columns followed by extra ones.
+type scanExtra struct {
+	sc    interface{ Scan(...any) error }
+	extra []any
+}
+
+func (s scanExtra) Scan(dest ...any) error { return s.sc.Scan(append(dest, s.extra...)...) }
