@@ -108,6 +108,13 @@ func (s *Service) AddTx(ctx context.Context, actor model.Actor, tx *sql.Tx, post
 	if sp.Status != model.PostingActive {
 		return nil, apperror.New(apperror.Conflict, "The posting %q is %s: only an active posting takes candidates.", sp.Title, sp.Status)
 	}
+	if opt.Source == model.SourceManual {
+		if old, err := store.PostingCandidateByEmail(ctx, tx, actor.OrgID, postingID, p.Email); err == nil {
+			return nil, &Duplicate{Existing: old}
+		} else if apperror.KindOf(err) != apperror.NotFound {
+			return nil, err
+		}
+	}
 	doc, err := s.docs.decode(sp.Document)
 	if err != nil {
 		return nil, fmt.Errorf("candidates: posting %d: %w", sp.ID, err)

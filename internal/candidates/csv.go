@@ -46,6 +46,9 @@ type CSVRow struct {
 	Line   int
 	Person Person
 	Error  string
+	// Existing is the candidate the row's person already is on the posting
+	// (set by MarkExisting): the import skips the row.
+	Existing *model.Candidate
 }
 
 // ParseCSV reads a CSV file with a header row naming at least first_name,
@@ -116,8 +119,10 @@ func ParseCSV(r io.Reader) ([]CSVRow, error) {
 }
 
 // ImportCSV adds every row as a candidate and mails each their link, all in
-// one transaction: if any row has a problem, nothing is added.
-func (s *Service) ImportCSV(ctx context.Context, actor model.Actor, postingID int64, rows []CSVRow) ([]*model.Candidate, error) {
+// one transaction: if any row has a problem, nothing is added. A row whose
+// person already is a candidate of the posting is skipped (no second link,
+// no second invitation) and returned in skipped.
+func (s *Service) ImportCSV(ctx context.Context, actor model.Actor, postingID int64, rows []CSVRow) (added, skipped []*model.Candidate, err error) {
 	bad := 0
 	for _, r := range rows {
 		if r.Error != "" {
@@ -125,18 +130,23 @@ func (s *Service) ImportCSV(ctx context.Context, actor model.Actor, postingID in
 		}
 	}
 	if bad > 0 {
-		return nil, apperror.New(apperror.Invalid, "%d of %d rows have problems; nothing was imported.", bad, len(rows))
+		return nil, nil, apperror.New(apperror.Invalid, "%d of %d rows have problems; nothing was imported.", bad, len(rows))
 	}
-	var out []*model.Candidate
-	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Store.Tx(ctx, func(tx *sql.Tx) error {
+		added, skipped = nil, nil
 		for _, r := range rows {
 			c, err := s.AddTx(ctx, actor, tx, postingID, r.Person, AddOptions{Source: model.SourceManual, SendEmail: true})
+			var dup *Duplicate
+			if errors.As(err, &dup) {
+				skipped = append(skipped, dup.Existing)
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("line %d: %w", r.Line, err)
 			}
-			out = append(out, c)
+			added = append(added, c)
 		}
 		return nil
 	})
-	return out, err
+	return added, skipped, err
 }

@@ -34,7 +34,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 		micros(c.ExpiresAt), c.ExtraTimePct, nullString(c.GHTestID), c.GHCandidateID, c.GHApplicationID, c.GHProfileURL, c.GHCallbackURL, c.GHSentBy,
 		nullInt(c.CreatedBy), micros(c.CreatedAt)).Scan(&c.ID)
 	if isUnique(err) {
-		return apperror.New(apperror.Conflict, "a candidate for this Greenhouse test already exists")
+		if c.GHTestID != "" {
+			return apperror.New(apperror.Conflict, "a candidate for this Greenhouse test already exists")
+		}
+		return apperror.Field("email", "%s is already a candidate for this posting", c.Email)
 	}
 	if err != nil {
 		return fmt.Errorf("store: create candidate: %w", err)
@@ -68,6 +71,40 @@ func scanCandidate(sc interface{ Scan(...any) error }) (*model.Candidate, error)
 	if score.Valid {
 		v := score.Float64
 		c.Score = &v
+	}
+	return c, nil
+}
+
+// PostingCandidatesByEmail returns the live (not erased) candidates of a
+// posting of orgID keyed by their normalised email; when several share one
+// (an older database's duplicates) the first added is kept.
+func PostingCandidatesByEmail(ctx context.Context, q Querier, orgID, postingID int64) (map[string]*model.Candidate, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+candidateFrom+`WHERE c.org_id = $1 AND c.posting_id = $2 AND c.erased_at IS NULL ORDER BY c.id`, orgID, postingID)
+	if err != nil {
+		return nil, fmt.Errorf("store: candidates by email: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]*model.Candidate{}
+	for rows.Next() {
+		c, err := scanCandidate(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: candidates by email: %w", err)
+		}
+		key := strings.ToLower(strings.TrimSpace(c.Email))
+		if _, ok := out[key]; !ok {
+			out[key] = c
+		}
+	}
+	return out, rows.Err()
+}
+
+// PostingCandidateByEmail returns the first live candidate of a posting of
+// orgID with the normalised email, or NotFound.
+func PostingCandidateByEmail(ctx context.Context, q Querier, orgID, postingID int64, email string) (*model.Candidate, error) {
+	c, err := scanCandidate(q.QueryRowContext(ctx, `SELECT `+candidateColumns+candidateFrom+`WHERE c.org_id = $1 AND c.posting_id = $2 AND c.erased_at IS NULL
+	AND LOWER(TRIM(c.email)) = $3 ORDER BY c.id LIMIT 1`, orgID, postingID, strings.ToLower(strings.TrimSpace(email))))
+	if err != nil {
+		return nil, fmt.Errorf("store: candidate by email: %w", notFound(err, "candidate"))
 	}
 	return c, nil
 }

@@ -165,6 +165,8 @@ type CSVPage struct {
 	Posting *postings.Posting
 	Rows    []candidates.CSVRow
 	Bad     int
+	// New counts the rows that will be added; the others already are candidates.
+	New int
 	// Content is the uploaded CSV, carried to the confirmation.
 	Content string
 }
@@ -210,10 +212,16 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, Status(err), "candidates_import", v)
 		return nil
 	}
+	if err := s.candidates.MarkExisting(r.Context(), actor(r), p.ID, rows); err != nil {
+		return err
+	}
 	v.Rows, v.Content = rows, string(content)
 	for _, row := range rows {
-		if row.Error != "" {
+		switch {
+		case row.Error != "":
 			v.Bad++
+		case row.Existing == nil:
+			v.New++
 		}
 	}
 	if r.PostForm.Get("confirm") == "" || v.Bad > 0 {
@@ -225,7 +233,7 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, status, "candidates_import", v)
 		return nil
 	}
-	added, err := s.candidates.ImportCSV(r.Context(), actor(r), p.ID, rows)
+	added, skipped, err := s.candidates.ImportCSV(r.Context(), actor(r), p.ID, rows)
 	if err != nil {
 		if k := apperror.KindOf(err); k == apperror.Invalid || k == apperror.Conflict {
 			v.Flash = apperror.Message(err)
@@ -234,7 +242,14 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.flash(w, fmt.Sprintf("%d candidates imported; their invitations are on their way.", len(added)))
+	msg := plural(len(added), "candidate") + " imported; their invitations are on their way."
+	if len(added) == 1 {
+		msg = "1 candidate imported; the invitation is on its way."
+	}
+	if len(skipped) > 0 {
+		msg += fmt.Sprintf(" %s already on this posting: skipped, no second link or invitation.", plural(len(skipped), "person was", "people were"))
+	}
+	s.flash(w, msg)
 	http.Redirect(w, r, postingURL(p, "/candidates"), http.StatusSeeOther)
 	return nil
 }

@@ -302,7 +302,7 @@ func (s *Server) importPosting(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.formError(w, r, "posting_import", view, &view.Base, &view.Problems, nil, err)
 	}
-	s.flash(w, fmt.Sprintf("Imported as a %s posting.", p.Status))
+	s.flash(w, fmt.Sprintf("Imported as %s posting.", article(string(p.Status))))
 	http.Redirect(w, r, postingURL(p, ""), http.StatusSeeOther)
 	return nil
 }
