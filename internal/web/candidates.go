@@ -455,6 +455,15 @@ func (s *Server) candidateAction(w http.ResponseWriter, r *http.Request) error {
 	var msg string
 	switch r.PathValue("action") {
 	case "reset":
+		effects := []string{"The current link stops working at once.", "Their progress is cleared; the current attempt" + " is kept in the scorecard's history."}
+		if c.Source == model.SourceManual {
+			effects = append(effects, "A new link is mailed to "+c.Email+".")
+		} else {
+			effects = append(effects, "No mail is sent: re-notify the candidate from Greenhouse.")
+		}
+		if !s.confirmed(w, r, confirmation{Heading: "Reset " + c.Name() + "?", Button: "Reset and issue a new link", Cancel: candidateURL(c), Effects: effects}) {
+			return nil
+		}
 		err = s.candidates.Reset(r.Context(), u, c.ID)
 		msg = "A new link was issued and the old one stopped working."
 		if c.Source == model.SourceManual {
