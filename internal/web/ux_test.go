@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -58,4 +60,60 @@ func TestDuplicateCandidates(t *testing.T) {
 			t.Fatalf("%d candidates, want 2", total)
 		}
 	})
+}
+
+// Destructive one-click actions ask first, say what will happen, and change
+// nothing until confirmed.
+func TestConfirmDestructiveActions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := start(t, "")
+	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
+	p := importExample(t, e, ann, "data-analyst")
+	base := fmt.Sprintf("/postings/%d", p.ID)
+	key := ""
+	for i, q := range p.Doc.Questions { // one whose deletion keeps the posting publishable
+		d := *p.Doc
+		d.Questions = append(append([]posting.Question{}, p.Doc.Questions[:i]...), p.Doc.Questions[i+1:]...)
+		if len(d.Problems()) == 0 {
+			key = q.Key
+			break
+		}
+	}
+	if key == "" {
+		t.Fatal("no deletable question in the example")
+	}
+	del := base + "/questions/" + key + "/delete"
+	form := url.Values{"revision": {fmt.Sprint(p.Revision)}}
+	r := c.Submit(base, del, form)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "new candidates will get version 2") || !strings.Contains(r.Body, `name="confirm" value="yes"`) {
+		t.Fatalf("delete question without confirmation: %d\n%s", r.Status, r.Body)
+	}
+	if got, _ := e.Postings.Get(ctx, ann.Actor(), p.ID); len(got.Doc.Questions) != len(p.Doc.Questions) || got.Version != 1 {
+		t.Fatal("the question was deleted before confirmation")
+	}
+	form.Set("confirm", "yes")
+	mustStatus(t, "confirmed delete", c.Submit(base, del, form), http.StatusSeeOther)
+	if got, _ := e.Postings.Get(ctx, ann.Actor(), p.ID); len(got.Doc.Questions) != len(p.Doc.Questions)-1 || got.Version != 2 {
+		t.Fatal("the confirmed delete did not happen")
+	}
+	r = c.Submit(base, base+"/actions/close", nil)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "takes no new candidates") {
+		t.Fatalf("close without confirmation: %d", r.Status)
+	}
+	if got, _ := e.Postings.Get(ctx, ann.Actor(), p.ID); got.Status != model.PostingActive {
+		t.Fatal("closed before confirmation")
+	}
+	cand, err := e.Candidates.Add(ctx, ann.Actor(), p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := fmt.Sprintf("%s/candidates/%d", base, cand.ID)
+	r = c.Submit(card, card+"/reset", nil)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "The current link stops working at once") {
+		t.Fatalf("reset without confirmation: %d", r.Status)
+	}
+	if got := mustCandidate(t, e, ann, cand.ID); got.TokenHash != cand.TokenHash {
+		t.Fatal("reset before confirmation")
+	}
 }
