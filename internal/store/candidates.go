@@ -250,6 +250,25 @@ WHERE id = $17 AND org_id = $18`,
 	return nil
 }
 
+// CandidateResets returns when each of a candidate's links was replaced by a
+// reset, oldest first.
+func CandidateResets(ctx context.Context, q Querier, candidateID int64) ([]time.Time, error) {
+	rows, err := q.QueryContext(ctx, `SELECT created_at FROM retired_tokens WHERE candidate_id = $1 AND reason = 'reset' ORDER BY created_at`, candidateID)
+	if err != nil {
+		return nil, fmt.Errorf("store: candidate resets: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
+			return nil, fmt.Errorf("store: candidate resets: %w", err)
+		}
+		out = append(out, fromMicros(at))
+	}
+	return out, rows.Err()
+}
+
 // RetireToken remembers a replaced link so its page can say why it stopped working.
 func RetireToken(ctx context.Context, q Querier, hash string, candidateID int64, reason string, now time.Time) error {
 	if hash == "" {

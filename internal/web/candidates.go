@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/candidates"
@@ -27,6 +29,18 @@ type CandidateRow struct {
 	URL       string
 }
 
+// Duration is how long the candidate took, started to completed, or "".
+func (r CandidateRow) Duration() string {
+	if r.StartedAt.IsZero() || r.CompletedAt.IsZero() {
+		return ""
+	}
+	d := r.CompletedAt.Sub(r.StartedAt).Round(time.Minute)
+	if d < time.Hour {
+		return plural(int(d.Minutes()), "minute")
+	}
+	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
+}
+
 // CandidateList is a filtered, sorted, paginated list of candidates.
 type CandidateList struct {
 	Rows                  []CandidateRow
@@ -35,6 +49,14 @@ type CandidateList struct {
 	Status, Source, Query string
 	Sort                  string
 	Desc                  bool
+	// PostingID filters the organization-wide list by posting (0: all);
+	// Postings are the choices, empty on a posting's own list.
+	PostingID int64
+	Postings  []*model.Posting
+	// BulkAction is where the selected rows are posted; page is the view's
+	// Base, whose CSRF token the bulk form carries.
+	BulkAction string
+	page       *Base
 	// Params is the query string without the page, for pagination links.
 	Params string
 }
@@ -42,11 +64,30 @@ type CandidateList struct {
 // SortLink returns the query for sorting by col (toggling direction when it is
 // the current sort).
 func (l *CandidateList) SortLink(col string) string {
-	v := url.Values{"status": {l.Status}, "source": {l.Source}, "q": {l.Query}, "sort": {col}}
+	v := l.values()
+	v.Set("sort", col)
+	v.Del("dir")
 	if l.Sort == col && !l.Desc {
 		v.Set("dir", "desc")
 	}
 	return "?" + v.Encode()
+}
+
+// CSRF is the page's form token, for the bulk form.
+func (l *CandidateList) CSRF() string {
+	if l.page == nil {
+		return ""
+	}
+	return l.page.CSRF
+}
+
+// values is the list's filter as a query.
+func (l *CandidateList) values() url.Values {
+	v := url.Values{"status": {l.Status}, "source": {l.Source}, "q": {l.Query}}
+	if l.PostingID != 0 && l.Postings != nil {
+		v.Set("posting", strconv.FormatInt(l.PostingID, 10))
+	}
+	return v
 }
 
 // SortState is the aria-sort value of a column header.
@@ -68,8 +109,21 @@ func (s *Server) candidateList(r *http.Request, postingID int64) (*CandidateList
 	}
 	l.Page, _ = strconv.Atoi(q.Get("page"))
 	l.Page = max(1, l.Page)
+	if postingID == 0 {
+		var err error
+		if l.Postings, err = s.postings.List(r.Context(), actor(r), ""); err != nil {
+			return nil, err
+		}
+		if p := q.Get("posting"); p != "" {
+			id, err := strconv.ParseInt(p, 10, 64)
+			if err != nil || !slices.ContainsFunc(l.Postings, func(p *model.Posting) bool { return p.ID == id }) {
+				return nil, apperror.Field("posting", "%q is not one of your postings", p)
+			}
+			l.PostingID = id
+		}
+	}
 	rows, total, err := s.candidates.List(r.Context(), actor(r), model.CandidateFilter{
-		PostingID: postingID, Status: model.CandidateStatus(l.Status), Source: model.Source(l.Source), Search: l.Query,
+		PostingID: max(postingID, l.PostingID), Status: model.CandidateStatus(l.Status), Source: model.Source(l.Source), Search: l.Query,
 		Sort: l.Sort, Desc: l.Desc, Limit: pageSize, Offset: (l.Page - 1) * pageSize, Now: s.now(),
 	})
 	if err != nil {
@@ -84,7 +138,10 @@ func (s *Server) candidateList(r *http.Request, postingID int64) (*CandidateList
 	if l.Desc {
 		dir = "desc"
 	}
-	l.Params = url.Values{"status": {l.Status}, "source": {l.Source}, "q": {l.Query}, "sort": {l.Sort}, "dir": {dir}}.Encode()
+	v := l.values()
+	v.Set("sort", l.Sort)
+	v.Set("dir", dir)
+	l.Params = v.Encode()
 	return l, nil
 }
 
@@ -103,7 +160,9 @@ func (s *Server) allCandidates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "candidates", &CandidatesPage{Base: Base{Title: "Candidates", Nav: "candidates"}, List: l})
+	v := &CandidatesPage{Base: Base{Title: "Candidates", Nav: "candidates"}, List: l}
+	l.BulkAction, l.page = "/candidates/bulk", &v.Base
+	s.render(w, r, http.StatusOK, "candidates", v)
 	return nil
 }
 
@@ -128,6 +187,7 @@ func (s *Server) postingCandidates(w http.ResponseWriter, r *http.Request) error
 func (s *Server) renderPostingCandidates(w http.ResponseWriter, r *http.Request, status int, p *postings.Posting, v *PostingCandidatesPage) error {
 	var err error
 	if v.List, err = s.candidateList(r, p.ID); err == nil {
+		v.List.BulkAction, v.List.page = postingURL(p, "/candidates/bulk"), &v.Base
 		v.Counts, err = s.candidates.Counts(r.Context(), actor(r), p.ID)
 	}
 	if err != nil {
@@ -333,6 +393,8 @@ type ScorecardPage struct {
 	Result     *scoring.Result
 	Attempt    *model.Attempt
 	Attempts   []*model.Attempt
+	// Resets are when the candidate's link was reset, oldest first.
+	Resets []time.Time
 	Items      []TranscriptItem
 	Thresholds posting.Thresholds
 	Errors     map[string]string
@@ -356,6 +418,9 @@ func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status 
 	}
 	var err error
 	if v.Attempts, err = s.candidates.Attempts(ctx, c); err != nil {
+		return err
+	}
+	if v.Resets, err = s.candidates.Resets(ctx, c); err != nil {
 		return err
 	}
 	for _, a := range v.Attempts {
@@ -471,6 +536,8 @@ func (s *Server) candidateAction(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			msg += " No mail was sent: re-notify the candidate from Greenhouse."
 		}
+	case "remind":
+		err, msg = s.candidates.Remind(r.Context(), u, c.ID), "A reminder with the same link is on its way to "+c.Email+"."
 	case "extend":
 		days, perr := strconv.Atoi(strings.TrimSpace(f.Get("days")))
 		if perr != nil {

@@ -129,6 +129,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /postings/{id}/candidates", s.requireOrg(s.postingCandidates))
 	mux.HandleFunc("POST /postings/{id}/candidates", s.requireOrg(s.addCandidate))
 	mux.HandleFunc("GET /postings/{id}/candidates/import", s.requireOrg(s.csvPage))
+	mux.HandleFunc("POST /postings/{id}/candidates/bulk", s.requireOrg(s.bulkCandidates))
+	mux.HandleFunc("POST /candidates/bulk", s.requireOrg(s.bulkCandidates))
 	mux.HandleFunc("POST /postings/{id}/candidates/import", s.requireOrg(s.importCSV))
 	mux.HandleFunc("GET /postings/{id}/candidates/{cid}", s.requireOrg(s.scorecard))
 	mux.HandleFunc("POST /postings/{id}/candidates/{cid}/{action}", s.requireOrg(s.candidateAction))

@@ -117,3 +117,66 @@ func TestConfirmDestructiveActions(t *testing.T) {
 		t.Fatal("reset before confirmation")
 	}
 }
+
+// A recruiter reminds candidates (one or several at once) with their same
+// link, extends several links, filters the organization's list by posting,
+// and sees a reset in the scorecard's history.
+func TestRemindBulkFilterHistory(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := start(t, "")
+	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleRecruiter)
+	p := importExample(t, e, ann, "data-analyst")
+	other := importExample(t, e, ann, "customer-support-lead")
+	add := func(pid int64, email string, opt candidates.AddOptions) *model.Candidate {
+		cand, err := e.Candidates.Add(ctx, ann.Actor(), pid, candidates.Person{FirstName: "X", LastName: email[:3], Email: email}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cand
+	}
+	ada := add(p.ID, "ada@example.test", candidates.AddOptions{Source: model.SourceManual})
+	gh := add(p.ID, "ghc@example.test", candidates.AddOptions{Source: model.SourceGreenhouse, Greenhouse: &candidates.Greenhouse{TestID: "gh-1"}})
+	bob := add(other.ID, "bob@example.test", candidates.AddOptions{Source: model.SourceManual})
+
+	card := fmt.Sprintf("/postings/%d/candidates/%d", p.ID, ada.ID)
+	mustStatus(t, "remind", c.Submit(card, card+"/remind", nil), http.StatusSeeOther)
+	m := e.box.WaitFor(t, "ada@example.test", 10*time.Second)
+	if !strings.Contains(m.Subject, "Reminder") || regexpLink(m.Text) != e.Candidates.Link(ada) {
+		t.Errorf("reminder %q does not carry the same link:\n%s", m.Subject, m.Text)
+	}
+	ghCard := fmt.Sprintf("/postings/%d/candidates/%d", p.ID, gh.ID)
+	if r := c.Submit(ghCard, ghCard+"/remind", nil); r.Status != http.StatusConflict || !strings.Contains(r.Body, "Greenhouse") {
+		t.Errorf("reminding a Greenhouse candidate: %d", r.Status)
+	}
+
+	list := fmt.Sprintf("/postings/%d/candidates", p.ID)
+	r := c.Submit(list, list+"/bulk", url.Values{"action": {"extend"}, "days": {"3"}, "c": {fmt.Sprint(ada.ID), fmt.Sprint(gh.ID)}})
+	mustStatus(t, "bulk extend", r, http.StatusSeeOther)
+	if got := mustCandidate(t, e, ann, ada.ID); !got.ExpiresAt.After(ada.ExpiresAt.Add(71 * time.Hour)) {
+		t.Error("bulk extend did not move the link's expiry")
+	}
+	r = c.Submit(list, list+"/bulk", url.Values{"action": {"remind"}, "c": {fmt.Sprint(ada.ID), fmt.Sprint(gh.ID), fmt.Sprint(bob.ID)}})
+	mustStatus(t, "bulk remind", r, http.StatusSeeOther)
+	page := c.Get(list).Body
+	if !strings.Contains(page, "1 candidate was reminded") || !strings.Contains(page, "2 were not") || !strings.Contains(page, "flash-warning") {
+		t.Errorf("bulk remind outcome not told as a warning")
+	}
+	r = c.Submit(list, list+"/bulk", url.Values{"action": {"compare"}, "c": {fmt.Sprint(ada.ID), fmt.Sprint(gh.ID)}})
+	if r.Status != http.StatusSeeOther || r.Location != fmt.Sprintf("/postings/%d/compare?c=%d&c=%d", p.ID, ada.ID, gh.ID) {
+		t.Errorf("compare: %d %q", r.Status, r.Location)
+	}
+
+	all := c.Get(fmt.Sprintf("/candidates?posting=%d", other.ID))
+	if all.Status != http.StatusOK || !strings.Contains(all.Body, "bob@example.test") || strings.Contains(all.Body, "ada@example.test") || !strings.Contains(all.Body, ">Duration<") {
+		t.Errorf("the list filtered by posting: %d", all.Status)
+	}
+	if r := c.Get("/candidates?status=bogus"); r.Status != http.StatusBadRequest {
+		t.Errorf("a bogus status: %d", r.Status)
+	}
+
+	mustStatus(t, "reset", c.Submit(card, card+"/reset", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	if body := c.Get(card).Body; !strings.Contains(body, "Link reset") {
+		t.Error("the scorecard does not show the reset in its history")
+	}
+}
