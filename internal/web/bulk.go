@@ -103,4 +103,3 @@ func (s *Server) bulkCandidates(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
 }
-

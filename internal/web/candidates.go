@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -387,14 +387,14 @@ func highlight(text string, qs *scoring.QuestionScore) []Span {
 // and the recruiter's actions.
 type ScorecardPage struct {
 	Base
-	C          *model.Candidate
-	Effective  model.CandidateStatus
-	Link       string
-	Result     *scoring.Result
-	Attempt    *model.Attempt
-	Attempts   []*model.Attempt
+	C         *model.Candidate
+	Effective model.CandidateStatus
+	Link      string
+	Result    *scoring.Result
+	Attempt   *model.Attempt
+	Attempts  []*model.Attempt
 	// Resets are when the candidate's link was reset, oldest first.
-	Resets []time.Time
+	Resets     []time.Time
 	Items      []TranscriptItem
 	Thresholds posting.Thresholds
 	Errors     map[string]string
