@@ -140,6 +140,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /settings/profile", s.requireUser(s.updateProfile))
 	mux.HandleFunc("POST /settings/teammates", s.requireAdmin(s.inviteTeammate))
 	mux.HandleFunc("POST /settings/teammates/{id}/role", s.requireAdmin(s.changeRole))
+	mux.HandleFunc("POST /settings/teammates/{id}/remove", s.requireAdmin(s.removeTeammate))
+	mux.HandleFunc("POST /settings/invitations/{id}/{action}", s.requireAdmin(s.invitationAction))
 
 	mux.HandleFunc("GET /staff", s.requireStaff(s.staffOrgs))
 	mux.HandleFunc("POST /staff/orgs", s.requireStaff(s.staffCreateOrg))
