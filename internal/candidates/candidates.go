@@ -62,6 +62,9 @@ func (p *Person) Validate() error {
 		if strings.ContainsAny(f.v, "<>\x00\r\n") {
 			return apperror.Field(f.name, "the %s must not contain <, > or line breaks", strings.ReplaceAll(f.name, "_", " "))
 		}
+		if strings.ContainsRune(f.v, '\uFFFD') {
+			return apperror.Field(f.name, "the %s has characters that could not be read (�): save the file as UTF-8 and upload it again", strings.ReplaceAll(f.name, "_", " "))
+		}
 	}
 	a, err := mail.ParseAddress(strings.TrimSpace(p.Email))
 	if err != nil || a.Name != "" || len(a.Address) > 254 {

@@ -52,10 +52,26 @@ type CSVRow struct {
 }
 
 // ParseCSV reads a CSV file with a header row naming at least first_name,
-// last_name and email (phone optional; also "first name", "First Name" …).
-// Every row is checked; rows with problems carry an Error.
+// last_name and email (phone optional; also "first name", "First Name" …),
+// separated by commas. Every row is checked; rows with problems carry an Error.
 func ParseCSV(r io.Reader) ([]CSVRow, error) {
+	return parseCSV(r, ',')
+}
+
+// ParseUpload decodes an uploaded file (see DecodeCSV) and parses it; it
+// returns the file as UTF-8 text, to carry to the confirmation.
+func ParseUpload(raw []byte) ([]CSVRow, string, CSVFormat, error) {
+	text, f := DecodeCSV(raw)
+	rows, err := parseCSV(strings.NewReader(text), f.Separator)
+	if err != nil {
+		err = apperror.Field("file", "%s (The file was read as %s.)", apperror.Message(err), f)
+	}
+	return rows, text, f, err
+}
+
+func parseCSV(r io.Reader, sep rune) ([]CSVRow, error) {
 	cr := csv.NewReader(r)
+	cr.Comma = sep
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()

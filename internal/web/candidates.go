@@ -35,6 +35,9 @@ func (r CandidateRow) Duration() string {
 		return ""
 	}
 	d := r.CompletedAt.Sub(r.StartedAt).Round(time.Minute)
+	if d < time.Minute {
+		return "under a minute"
+	}
 	if d < time.Hour {
 		return plural(int(d.Minutes()), "minute")
 	}
@@ -229,6 +232,8 @@ type CSVPage struct {
 	New int
 	// Content is the uploaded CSV, carried to the confirmation.
 	Content string
+	// Format says how the file was read (encoding, separator).
+	Format string
 }
 
 func (s *Server) csvPage(w http.ResponseWriter, r *http.Request) error {
@@ -266,12 +271,13 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) error {
 		}
 		content = buf.Bytes()
 	}
-	rows, err := candidates.ParseCSV(bytes.NewReader(content))
+	rows, text, format, err := candidates.ParseUpload(content)
 	if err != nil {
-		v.Flash = apperror.Message(err)
+		v.Fail(apperror.Message(err))
 		s.render(w, r, Status(err), "candidates_import", v)
 		return nil
 	}
+	content, v.Format = []byte(text), format.String()
 	if err := s.candidates.MarkExisting(r.Context(), actor(r), p.ID, rows); err != nil {
 		return err
 	}

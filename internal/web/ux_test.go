@@ -180,3 +180,39 @@ func TestRemindBulkFilterHistory(t *testing.T) {
 		t.Error("the scorecard does not show the reset in its history")
 	}
 }
+
+// Files saved by Excel import with their names intact: Windows-1252 with
+// semicolons, UTF-16 with tabs, UTF-8 with a byte-order mark; the preview
+// says how the file was read.
+func TestCSVFromExcel(t *testing.T) {
+	t.Parallel()
+	e := start(t, "")
+	c, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
+	p := importExample(t, e, ann, "data-analyst")
+	page := fmt.Sprintf("/postings/%d/candidates/import", p.ID)
+	latin1 := []byte("first_name;last_name;email\nJos\xe9;M\xfcller;jose@example.test\n")
+	utf16 := []byte{0xFF, 0xFE}
+	for _, r := range "first_name\tlast_name\temail\nZoë\tÅberg\tzoe@example.test\n" {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	for _, tc := range []struct {
+		name     string
+		file     []byte
+		want     []string
+		encoding string
+	}{
+		{"latin1", latin1, []string{"José", "Müller"}, "Windows-1252 (Western European, as saved by Excel), separated by semicolons"},
+		{"utf16", utf16, []string{"Zoë", "Åberg"}, "UTF-16 little-endian, separated by tabs"},
+		{"bom", []byte("\xef\xbb\xbffirst_name,last_name,email\nRené,Ørsted,rene@example.test\n"), []string{"René", "Ørsted"}, "UTF-8 (with byte-order mark), separated by commas"},
+	} {
+		r := uploadTo(t, c, page, page, "file", tc.name+".csv", tc.file, nil)
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, tc.encoding) {
+			t.Errorf("%s: %d, format not told (%q)", tc.name, r.Status, tc.encoding)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(r.Body, w) {
+				t.Errorf("%s: the preview lacks %q", tc.name, w)
+			}
+		}
+	}
+}
