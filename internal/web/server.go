@@ -90,6 +90,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.handle(s.readyz))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /static/{file}", s.handle(s.serveStatic))
+	mux.HandleFunc("GET /favicon.ico", s.handle(s.favicon))
 
 	mux.HandleFunc("GET /{$}", s.handle(s.home))
 	mux.HandleFunc("GET /login", s.handle(s.loginPage))
@@ -189,6 +190,12 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, r.PathValue("file"), time.Time{}, bytes.NewReader(b))
+	return nil
+}
+
+// favicon answers browsers that ask for /favicon.ico with the site's icon.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, s.assets["favicon.svg"], http.StatusMovedPermanently)
 	return nil
 }
 

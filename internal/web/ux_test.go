@@ -216,3 +216,21 @@ func TestCSVFromExcel(t *testing.T) {
 		}
 	}
 }
+
+// Every page names the site's icon, and /favicon.ico leads to it.
+func TestFavicon(t *testing.T) {
+	t.Parallel()
+	e := start(t, "")
+	c := apptest.NewClient(t, e.URL)
+	page := c.Get("/login")
+	if !strings.Contains(page.Body, `rel="icon"`) {
+		t.Error("the page names no icon")
+	}
+	r := c.Get("/favicon.ico")
+	if r.Status != http.StatusMovedPermanently || !strings.HasPrefix(r.Location, "/static/favicon.") {
+		t.Fatalf("/favicon.ico: %d %q", r.Status, r.Location)
+	}
+	if r := c.Get(r.Location); r.Status != http.StatusOK || !strings.Contains(r.Body, "<svg") {
+		t.Errorf("the icon: %d", r.Status)
+	}
+}
