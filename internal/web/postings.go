@@ -125,8 +125,8 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, page string, 
 	if list := postings.ProblemsOf(err); list != nil {
 		*problems = problemsOf(doc, list)
 	} else if fields := apperror.FieldsOf(err); fields != nil {
-		for _, msg := range fields {
-			*problems = append(*problems, Problem{Where: "The form", Message: msg})
+		for k, msg := range fields {
+			*problems = append(*problems, Problem{Where: fieldLabel(k), Message: msg})
 		}
 	}
 	b.Flash = apperror.Message(err)

@@ -75,6 +75,7 @@ var templateFuncs = template.FuncMap{
 	"num":         fmtNum,
 	"inc":         func(i int) int { return i + 1 },
 	"plural":      plural,
+	"mib":         mib,
 	"dec":         func(i int) int { return i - 1 },
 	"levelLabel":  scoring.LevelLabel,
 	"levels":      func() []int { return []int{1, 2, 3, 4, 5} },

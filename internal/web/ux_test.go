@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -232,5 +233,33 @@ func TestFavicon(t *testing.T) {
 	}
 	if r := c.Get(r.Location); r.Status != http.StatusOK || !strings.Contains(r.Body, "<svg") {
 		t.Errorf("the icon: %d", r.Status)
+	}
+}
+
+// Recruiter-facing words: a links-valid value of 0 is refused, not silently
+// replaced; an import says "an active posting"; the form names its field.
+func TestWords(t *testing.T) {
+	t.Parallel()
+	e := start(t, "")
+	c, _ := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
+	form := url.Values{"title": {"Support"}, "assessment_type": {"interview"}, "time_mode": {"none"}, "link_validity_days": {"0"}}
+	r := c.Submit("/postings/new", "/postings", form)
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "at least 1 day") || strings.Contains(r.Body, "The form:") {
+		t.Errorf("links valid for 0 days: %d", r.Status)
+	}
+	if !strings.Contains(r.Body, "Link validity days") {
+		t.Error("the problem does not name its field")
+	}
+	raw, err := os.ReadFile("../../examples/postings/data-analyst.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = upload(t, c, raw, true)
+	mustStatus(t, "import", r, http.StatusSeeOther)
+	if got := c.Get(r.Location).Body; !strings.Contains(got, "Imported as an active posting") {
+		t.Error("the import's message is not grammatical")
+	}
+	if page := c.Get(strings.TrimSuffix(r.Location, "#") + "/new-question?kind=task").Body; !strings.Contains(page, "Largest file (MB") {
+		t.Error("the upload limit is asked in bytes")
 	}
 }

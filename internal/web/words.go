@@ -13,6 +13,15 @@ func article(word string) string {
 	return "a " + word
 }
 
+// fieldLabel names a form field for people: "link_validity_days" → "Link validity days".
+func fieldLabel(name string) string {
+	s := strings.ReplaceAll(name, "_", " ")
+	if s == "" {
+		return "This form"
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 // plural counts n things: "1 candidate", "2 candidates"; many is the plural
 // (one+"s" when empty).
 func plural(n int, one string, many ...string) string {
