@@ -317,3 +317,13 @@ FROM candidates WHERE org_id = $1 GROUP BY 1, 2`, orgID, micros(now))
 	}
 	return out, rows.Err()
 }
+
+// RetiredTokenOrg returns why a link was replaced and the organization of
+// its candidate, or NotFound.
+func RetiredTokenOrg(ctx context.Context, q Querier, hash string) (reason string, orgID int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT r.reason, c.org_id FROM retired_tokens r JOIN candidates c ON c.id = r.candidate_id WHERE r.token_hash = $1`, hash).Scan(&reason, &orgID)
+	if err != nil {
+		return "", 0, fmt.Errorf("store: retired token: %w", notFound(err, "link"))
+	}
+	return reason, orgID, nil
+}

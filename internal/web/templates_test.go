@@ -24,6 +24,7 @@ var templateViews = map[string]any{
 	"candidate":          ScorecardPage{},
 	"analytics":          SectionPage{},
 	"settings":           SettingsPage{},
+	"confirm":            ConfirmPage{},
 	"invite":             InvitePage{},
 	"password_forgot":    ForgotPage{},
 	"password_reset":     ResetPage{},

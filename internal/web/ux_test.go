@@ -263,3 +263,29 @@ func TestWords(t *testing.T) {
 		t.Error("the upload limit is asked in bytes")
 	}
 }
+
+// Every candidate page names the employer and whom to ask for help, the page
+// of a replaced link too.
+func TestCandidatePagesNameEmployerAndContact(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := start(t, "")
+	_, ann := e.member(t, "acme", "ann@acme.test", model.RoleRecruiter)
+	_, _ = e.member(t, "acme", "boss@acme.test", model.RoleAdmin)
+	p := importExample(t, e, ann, "data-analyst")
+	cand, err := e.Candidates.Add(ctx, ann.Actor(), p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := apptest.NewClient(t, e.URL)
+	old := "/a/" + tokenOf(e, cand)
+	if body := c.Get(old).Body; !strings.Contains(body, "run by <strong>Acme</strong>") || !strings.Contains(body, "mailto:ann@acme.test") {
+		t.Error("the welcome page lacks the employer or the contact")
+	}
+	if err := e.Candidates.Reset(ctx, ann.Actor(), cand.ID); err != nil {
+		t.Fatal(err)
+	}
+	if body := c.Get(old).Body; !strings.Contains(body, "Acme") || !strings.Contains(body, "mailto:boss@acme.test") {
+		t.Errorf("the replaced link's page lacks the employer or a contact:\n%s", body)
+	}
+}
