@@ -352,7 +352,7 @@ func checkAnswer(q *posting.Question, a *scoring.Answer, f *File) error {
 		a.Text, a.Number = "", nil
 	case posting.KindNumeric:
 		if a.Number != nil && (math.IsNaN(*a.Number) || math.IsInf(*a.Number, 0)) {
-			return apperror.Field("answer", "Enter a number, such as 30 or 2.5.")
+			return apperror.Field("answer", "Enter a number: digits only, with a point for decimals.")
 		}
 		a.Text, a.Choices = "", nil
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -288,4 +289,52 @@ func TestCandidatePagesNameEmployerAndContact(t *testing.T) {
 	if body := c.Get(old).Body; !strings.Contains(body, "Acme") || !strings.Contains(body, "mailto:boss@acme.test") {
 		t.Errorf("the replaced link's page lacks the employer or a contact:\n%s", body)
 	}
+}
+
+// The numeric hint gives no example that is the answer to a question, and
+// says it once.
+func TestNumericHint(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := start(t, "")
+	_, ann := e.member(t, "acme", "ann@acme.test", model.RoleRecruiter)
+	p := importExample(t, e, ann, "backend-engineer")
+	cand, err := e.Candidates.Add(ctx, ann.Actor(), p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := tokenOf(e, cand)
+	if err := e.Candidates.Start(ctx, token, true); err != nil {
+		t.Fatal(err)
+	}
+	ss, err := e.Candidates.Open(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := apptest.NewClient(t, e.URL)
+	for i, q := range ss.Questions {
+		if q.Kind != posting.KindNumeric {
+			continue
+		}
+		if !ss.Editable(i) {
+			if err := e.Candidates.Advance(ctx, token); err != nil {
+				t.Fatal(err)
+			}
+		}
+		body := c.Get(fmt.Sprintf("/a/%s/q/%d", token, i+1)).Body
+		answer := strconv.FormatFloat(*q.Answer, 'g', -1, 64)
+		start := strings.Index(body, `id="answer-hint"`)
+		if start < 0 {
+			t.Fatalf("no hint on question %d", i+1)
+		}
+		hint := body[start : start+strings.Index(body[start:], "</p>")]
+		if strings.Contains(hint, " "+answer+" ") || strings.Contains(hint, " "+answer+")") {
+			t.Errorf("the hint %q gives away the answer %s", hint, answer)
+		}
+		if n := strings.Count(body, "for example 1234"); n != 1 {
+			t.Errorf("the hint is said %d times", n)
+		}
+		return
+	}
+	t.Fatal("no numeric question in the example")
 }
