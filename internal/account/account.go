@@ -204,6 +204,13 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*mo
 // link. Members invite into their own organization; staff (and the command
 // line) into any, and sign the mail as the Talent Systems team.
 func (s *Service) Invite(ctx context.Context, actor model.Actor, orgID int64, email string, role model.Role) (string, error) {
+	return s.invite(ctx, actor, orgID, email, role, 0)
+}
+
+// invite is Invite; replacing, when not 0, is the pending invitation the new
+// one replaces (revoked in the same transaction), else an open invitation
+// for the same address is a Conflict.
+func (s *Service) invite(ctx context.Context, actor model.Actor, orgID int64, email string, role model.Role, replacing int64) (string, error) {
 	if actor.Role != model.RoleStaff && actor.UserID != 0 && actor.OrgID != orgID {
 		return "", apperror.New(apperror.Forbidden, "You can invite people only to your own organization.")
 	}
@@ -246,6 +253,15 @@ func (s *Service) Invite(ctx context.Context, actor model.Actor, orgID int64, em
 		return "", err
 	}
 	err = s.Store.Tx(ctx, func(tx *sql.Tx) error {
+		if replacing != 0 {
+			if _, err := store.RevokeInvitation(ctx, tx, org.ID, replacing, now); err != nil {
+				return err
+			}
+		} else if old, err := store.PendingInvitationByEmail(ctx, tx, org.ID, email, now); err == nil {
+			return apperror.Field("email", "%s was already invited on %s; resend or revoke that invitation in the list of pending invitations", email, old.CreatedAt.UTC().Format("2 Jan 2006"))
+		} else if apperror.KindOf(err) != apperror.NotFound {
+			return err
+		}
 		if err := store.CreateInvitation(ctx, tx, inv); err != nil {
 			return err
 		}

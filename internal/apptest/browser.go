@@ -2,6 +2,7 @@ package apptest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,7 +71,10 @@ func Get[T any](t testing.TB, ctx context.Context, a chromedp.Action[T]) T {
 // person can look at what the test saw.
 func Screenshot(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
-	dir := os.Getenv("TS_SCREENSHOTS")
+	dir, err := ScreenshotDir()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if dir == "" {
 		return
 	}
@@ -78,6 +82,19 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Error(err)
 	}
+}
+
+// ScreenshotDir returns the folder named by $TS_SCREENSHOTS, creating it
+// when it does not exist yet, or "" when screenshots are not wanted.
+func ScreenshotDir() (string, error) {
+	dir := os.Getenv("TS_SCREENSHOTS")
+	if dir == "" {
+		return "", nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("TS_SCREENSHOTS: %w", err)
+	}
+	return dir, nil
 }
 
 // Load runs a step that leaves the page (a click on a link or button, a form

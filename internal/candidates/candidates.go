@@ -62,6 +62,9 @@ func (p *Person) Validate() error {
 		if strings.ContainsAny(f.v, "<>\x00\r\n") {
 			return apperror.Field(f.name, "the %s must not contain <, > or line breaks", strings.ReplaceAll(f.name, "_", " "))
 		}
+		if strings.ContainsRune(f.v, '\uFFFD') {
+			return apperror.Field(f.name, "the %s has characters that could not be read (�): save the file as UTF-8 and upload it again", strings.ReplaceAll(f.name, "_", " "))
+		}
 	}
 	a, err := mail.ParseAddress(strings.TrimSpace(p.Email))
 	if err != nil || a.Name != "" || len(a.Address) > 254 {
@@ -107,6 +110,13 @@ func (s *Service) AddTx(ctx context.Context, actor model.Actor, tx *sql.Tx, post
 	}
 	if sp.Status != model.PostingActive {
 		return nil, apperror.New(apperror.Conflict, "The posting %q is %s: only an active posting takes candidates.", sp.Title, sp.Status)
+	}
+	if opt.Source == model.SourceManual {
+		if old, err := store.PostingCandidateByEmail(ctx, tx, actor.OrgID, postingID, p.Email); err == nil {
+			return nil, &Duplicate{Existing: old}
+		} else if apperror.KindOf(err) != apperror.NotFound {
+			return nil, err
+		}
 	}
 	doc, err := s.docs.decode(sp.Document)
 	if err != nil {

@@ -46,13 +46,32 @@ type CSVRow struct {
 	Line   int
 	Person Person
 	Error  string
+	// Existing is the candidate the row's person already is on the posting
+	// (set by MarkExisting): the import skips the row.
+	Existing *model.Candidate
 }
 
 // ParseCSV reads a CSV file with a header row naming at least first_name,
-// last_name and email (phone optional; also "first name", "First Name" …).
-// Every row is checked; rows with problems carry an Error.
+// last_name and email (phone optional; also "first name", "First Name" …),
+// separated by commas. Every row is checked; rows with problems carry an Error.
 func ParseCSV(r io.Reader) ([]CSVRow, error) {
+	return parseCSV(r, ',')
+}
+
+// ParseUpload decodes an uploaded file (see DecodeCSV) and parses it; it
+// returns the file as UTF-8 text, to carry to the confirmation.
+func ParseUpload(raw []byte) ([]CSVRow, string, CSVFormat, error) {
+	text, f := DecodeCSV(raw)
+	rows, err := parseCSV(strings.NewReader(text), f.Separator)
+	if err != nil {
+		err = apperror.Field("file", "%s (The file was read as %s.)", apperror.Message(err), f)
+	}
+	return rows, text, f, err
+}
+
+func parseCSV(r io.Reader, sep rune) ([]CSVRow, error) {
 	cr := csv.NewReader(r)
+	cr.Comma = sep
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -116,8 +135,10 @@ func ParseCSV(r io.Reader) ([]CSVRow, error) {
 }
 
 // ImportCSV adds every row as a candidate and mails each their link, all in
-// one transaction: if any row has a problem, nothing is added.
-func (s *Service) ImportCSV(ctx context.Context, actor model.Actor, postingID int64, rows []CSVRow) ([]*model.Candidate, error) {
+// one transaction: if any row has a problem, nothing is added. A row whose
+// person already is a candidate of the posting is skipped (no second link,
+// no second invitation) and returned in skipped.
+func (s *Service) ImportCSV(ctx context.Context, actor model.Actor, postingID int64, rows []CSVRow) (added, skipped []*model.Candidate, err error) {
 	bad := 0
 	for _, r := range rows {
 		if r.Error != "" {
@@ -125,18 +146,23 @@ func (s *Service) ImportCSV(ctx context.Context, actor model.Actor, postingID in
 		}
 	}
 	if bad > 0 {
-		return nil, apperror.New(apperror.Invalid, "%d of %d rows have problems; nothing was imported.", bad, len(rows))
+		return nil, nil, apperror.New(apperror.Invalid, "%d of %d rows have problems; nothing was imported.", bad, len(rows))
 	}
-	var out []*model.Candidate
-	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Store.Tx(ctx, func(tx *sql.Tx) error {
+		added, skipped = nil, nil
 		for _, r := range rows {
 			c, err := s.AddTx(ctx, actor, tx, postingID, r.Person, AddOptions{Source: model.SourceManual, SendEmail: true})
+			var dup *Duplicate
+			if errors.As(err, &dup) {
+				skipped = append(skipped, dup.Existing)
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("line %d: %w", r.Line, err)
 			}
-			out = append(out, c)
+			added = append(added, c)
 		}
 		return nil
 	})
-	return out, err
+	return added, skipped, err
 }

@@ -2,7 +2,10 @@ package candidates
 
 import (
 	"context"
+	"slices"
+	"time"
 
+	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
@@ -13,6 +16,12 @@ import (
 // many match in all.
 func (s *Service) List(ctx context.Context, actor model.Actor, f model.CandidateFilter) ([]*model.Candidate, int, error) {
 	f.OrgID = actor.OrgID
+	if f.Status != "" && !slices.Contains(model.CandidateStatuses, f.Status) {
+		return nil, 0, apperror.Field("status", "%q is not a status: use sent, started, completed or expired", f.Status)
+	}
+	if f.Source != "" && f.Source != model.SourceManual && f.Source != model.SourceGreenhouse {
+		return nil, 0, apperror.Field("source", "%q is not a source: use manual or greenhouse", f.Source)
+	}
 	if f.Now.IsZero() {
 		f.Now = s.Now()
 	}
@@ -33,6 +42,11 @@ func (s *Service) CountsByPosting(ctx context.Context, actor model.Actor) (map[i
 // Attempts returns every attempt of candidate c (got through Get), oldest first.
 func (s *Service) Attempts(ctx context.Context, c *model.Candidate) ([]*model.Attempt, error) {
 	return store.CandidateAttempts(ctx, s.Store.DB, c.ID)
+}
+
+// Resets returns when candidate c's links were reset, oldest first.
+func (s *Service) Resets(ctx context.Context, c *model.Candidate) ([]time.Time, error) {
+	return store.CandidateResets(ctx, s.Store.DB, c.ID)
 }
 
 // Answers returns attempt a's saved answers by question key.

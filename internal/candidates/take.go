@@ -33,6 +33,9 @@ type Session struct {
 	State     string
 	Candidate *model.Candidate
 	Org       *model.Org
+	// Contact is the email address a candidate can ask for help ("" when
+	// there is no one to name).
+	Contact string
 	// Doc is the posting as the candidate takes it: the version their attempt
 	// runs on, or the current one before they start. It is shared between
 	// requests: read it, never modify it.
@@ -49,17 +52,11 @@ func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
 	hash := auth.Hash(token)
 	c, err := store.CandidateByTokenHash(ctx, s.Store.DB, hash)
 	if apperror.KindOf(err) == apperror.NotFound {
-		reason, rerr := store.RetiredTokenReason(ctx, s.Store.DB, hash)
+		ss, rerr := s.retiredSession(ctx, hash)
 		if apperror.KindOf(rerr) == apperror.NotFound {
 			return nil, apperror.New(apperror.NotFound, "This assessment link is not valid. Check that you copied the whole link from your invitation.")
 		}
-		if rerr != nil {
-			return nil, rerr
-		}
-		if reason == "erased" {
-			return &Session{State: StateErased}, nil
-		}
-		return &Session{State: StateReset}, nil
+		return ss, rerr
 	}
 	if err != nil {
 		return nil, err
@@ -95,7 +92,7 @@ func (s *Service) session(ctx context.Context, q store.Querier, c *model.Candida
 	if err != nil {
 		return nil, err
 	}
-	ss := &Session{Candidate: c, Org: org}
+	ss := &Session{Candidate: c, Org: org, Contact: helpContact(ctx, q, c.OrgID, c.CreatedBy)}
 	sp, err := store.OrgPosting(ctx, q, c.OrgID, c.PostingID)
 	if err != nil {
 		return nil, err
@@ -368,7 +365,7 @@ func checkAnswer(q *posting.Question, a *scoring.Answer, f *File) error {
 		a.Text, a.Number = "", nil
 	case posting.KindNumeric:
 		if a.Number != nil && (math.IsNaN(*a.Number) || math.IsInf(*a.Number, 0)) {
-			return apperror.Field("answer", "Enter a number, such as 30 or 2.5.")
+			return apperror.Field("answer", "Enter a number: digits only, with a point for decimals.")
 		}
 		a.Text, a.Choices = "", nil
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/talentsystems/talentsystems/internal/apperror"
+	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/model"
 )
 
@@ -77,6 +79,40 @@ func candidateList(ctx context.Context, env Env, args []string) error {
 			score = fmt.Sprintf("%.1f %s", *c.Score, c.Recommendation)
 		}
 		fmt.Fprintf(env.Stdout, "%d\t%s %s <%s>\t%s\t%s\t%s\n", c.ID, c.FirstName, c.LastName, c.Email, c.Status, score, c.Link)
+	}
+	return nil
+}
+
+// candidateAdd adds one candidate to an active posting, like the posting's
+// Candidates page, and prints the candidate's id and link.
+func candidateAdd(ctx context.Context, env Env, args []string) error {
+	var postingID int64
+	var p candidates.Person
+	var noEmail bool
+	a, actor, err := openOrg(ctx, env, "candidate add", args, func(fs *flag.FlagSet) {
+		fs.Int64Var(&postingID, "posting", 0, "the posting's id (required; see posting list)")
+		fs.StringVar(&p.FirstName, "first-name", "", "first name (required)")
+		fs.StringVar(&p.LastName, "last-name", "", "last name (required)")
+		fs.StringVar(&p.Email, "email", "", "email address (required)")
+		fs.StringVar(&p.Phone, "phone", "", "phone number")
+		fs.BoolVar(&noEmail, "no-email", false, "do not mail the invitation (hand the printed link over yourself)")
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if postingID == 0 {
+		return apperror.New(apperror.Invalid, "--posting is required (see talentsystems posting list)")
+	}
+	c, err := a.Candidates.Add(ctx, actor, postingID, p, candidates.AddOptions{Source: model.SourceManual, SendEmail: !noEmail})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%d\t%s\n", c.ID, a.Candidates.Link(c))
+	if noEmail {
+		fmt.Fprintln(env.Stderr, "No invitation was mailed: send the link to the candidate yourself.")
+	} else {
+		fmt.Fprintf(env.Stderr, "The invitation is on its way to %s.\n", c.Email)
 	}
 	return nil
 }

@@ -47,7 +47,9 @@ Commands:
   apikey generate|rotate|revoke  manage an organization's Greenhouse API key (--org SLUG);
                 generate and rotate print the new key, shown only this once
   candidate list  list candidates with status, link, score and recommendation
-                (--org SLUG [--posting ID] [--status S] [--json])
+                (--org SLUG [--posting ID] [--status sent|started|completed|expired] [--json])
+  candidate add   add a candidate to an active posting and mail the invitation; prints id and link
+                (--org SLUG --posting ID --first-name F --last-name L --email E [--phone P] [--no-email])
   candidate export  print a posting's candidates with scores, competencies, question levels and
                 percentiles, the dashboard's export (--org SLUG --posting ID [--format csv|json]
                 [--status S] [--source manual|greenhouse])
@@ -58,7 +60,9 @@ Commands:
 
 Every command takes the same settings (flags win over the environment):
   --data-dir / TS_DATA_DIR, --database-url / DATABASE_URL, and the rest listed by
-  'talentsystems serve -h' and in docs/configuration.md.
+  'talentsystems serve -h' and in docs/configuration.md. Run commands with the
+  server's data folder (or database) and its public URL (--base-url / TS_BASE_URL),
+  or the links they print and mail point to the wrong place.
 `
 
 // Main runs the command named by args and returns the process exit code.
@@ -75,6 +79,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		"apikey":           apikeyCmd,
 		"candidate list":   candidateList,
 		"candidate export": candidateExport,
+		"candidate add":    candidateAdd,
 	}
 	cmds["greenhouse-sandbox"] = sandboxCmd
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
@@ -90,6 +95,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 		name, rest = args[0]+" "+args[1], args[2:]
 	}
 	run, ok := cmds[name]
+	if !ok && groupHelp(env, cmds, args) {
+		return 0
+	}
 	if !ok {
 		fmt.Fprintf(env.Stderr, "talentsystems: unknown command %q\n\n%s", strings.Join(args[:min(2, len(args))], " "), usage)
 		return 2
@@ -105,6 +113,36 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return 1
 	}
 	return 0
+}
+
+// groupHelp answers "talentsystems candidate --help" (or -h, help) with the
+// usage of the group's commands, and reports whether it did.
+func groupHelp(env Env, cmds map[string]func(context.Context, Env, []string) error, args []string) bool {
+	if len(args) != 2 || (args[1] != "-h" && args[1] != "--help" && args[1] != "help") {
+		return false
+	}
+	group := false
+	for name := range cmds {
+		group = group || strings.HasPrefix(name, args[0]+" ")
+	}
+	if !group {
+		return false
+	}
+	fmt.Fprintf(env.Stdout, "Usage: talentsystems %s <command> [flags]\n\n", args[0])
+	in := false
+	for _, line := range strings.Split(usage, "\n") {
+		switch {
+		case strings.HasPrefix(line, "  "+args[0]+" "):
+			in = true
+		case strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "   "):
+			in = false
+		}
+		if in {
+			fmt.Fprintln(env.Stdout, line)
+		}
+	}
+	fmt.Fprintf(env.Stdout, "\nEach command's flags: talentsystems %s <command> -h\n", args[0])
+	return true
 }
 
 // message is what the user reads: the classified message, or the full chain

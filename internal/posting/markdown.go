@@ -42,7 +42,9 @@ func RenderMarkdown(src string) template.HTML {
 		// the source as escaped text rather than nothing.
 		return template.HTML("<p>" + template.HTMLEscapeString(src) + "</p>")
 	}
-	return template.HTML(buf.String()) // sanitized by the renderer above
+	// A code block scrolls inside itself; tabindex lets keyboard users scroll it.
+	out := strings.ReplaceAll(buf.String(), "<pre>", `<pre tabindex="0">`)
+	return template.HTML(out) // sanitized by the renderer above
 }
 
 // safeURL reports whether a link destination may be kept.

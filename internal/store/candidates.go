@@ -34,7 +34,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 		micros(c.ExpiresAt), c.ExtraTimePct, nullString(c.GHTestID), c.GHCandidateID, c.GHApplicationID, c.GHProfileURL, c.GHCallbackURL, c.GHSentBy,
 		nullInt(c.CreatedBy), micros(c.CreatedAt)).Scan(&c.ID)
 	if isUnique(err) {
-		return apperror.New(apperror.Conflict, "a candidate for this Greenhouse test already exists")
+		if c.GHTestID != "" {
+			return apperror.New(apperror.Conflict, "a candidate for this Greenhouse test already exists")
+		}
+		return apperror.Field("email", "%s is already a candidate for this posting", c.Email)
 	}
 	if err != nil {
 		return fmt.Errorf("store: create candidate: %w", err)
@@ -68,6 +71,40 @@ func scanCandidate(sc interface{ Scan(...any) error }) (*model.Candidate, error)
 	if score.Valid {
 		v := score.Float64
 		c.Score = &v
+	}
+	return c, nil
+}
+
+// PostingCandidatesByEmail returns the live (not erased) candidates of a
+// posting of orgID keyed by their normalised email; when several share one
+// (an older database's duplicates) the first added is kept.
+func PostingCandidatesByEmail(ctx context.Context, q Querier, orgID, postingID int64) (map[string]*model.Candidate, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+candidateFrom+`WHERE c.org_id = $1 AND c.posting_id = $2 AND c.erased_at IS NULL ORDER BY c.id`, orgID, postingID)
+	if err != nil {
+		return nil, fmt.Errorf("store: candidates by email: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]*model.Candidate{}
+	for rows.Next() {
+		c, err := scanCandidate(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: candidates by email: %w", err)
+		}
+		key := strings.ToLower(strings.TrimSpace(c.Email))
+		if _, ok := out[key]; !ok {
+			out[key] = c
+		}
+	}
+	return out, rows.Err()
+}
+
+// PostingCandidateByEmail returns the first live candidate of a posting of
+// orgID with the normalised email, or NotFound.
+func PostingCandidateByEmail(ctx context.Context, q Querier, orgID, postingID int64, email string) (*model.Candidate, error) {
+	c, err := scanCandidate(q.QueryRowContext(ctx, `SELECT `+candidateColumns+candidateFrom+`WHERE c.org_id = $1 AND c.posting_id = $2 AND c.erased_at IS NULL
+	AND LOWER(TRIM(c.email)) = $3 ORDER BY c.id LIMIT 1`, orgID, postingID, strings.ToLower(strings.TrimSpace(email))))
+	if err != nil {
+		return nil, fmt.Errorf("store: candidate by email: %w", notFound(err, "candidate"))
 	}
 	return c, nil
 }
@@ -221,6 +258,25 @@ WHERE id = $17 AND org_id = $18`,
 	return nil
 }
 
+// CandidateResets returns when each of a candidate's links was replaced by a
+// reset, oldest first.
+func CandidateResets(ctx context.Context, q Querier, candidateID int64) ([]time.Time, error) {
+	rows, err := q.QueryContext(ctx, `SELECT created_at FROM retired_tokens WHERE candidate_id = $1 AND reason = 'reset' ORDER BY created_at`, candidateID)
+	if err != nil {
+		return nil, fmt.Errorf("store: candidate resets: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
+			return nil, fmt.Errorf("store: candidate resets: %w", err)
+		}
+		out = append(out, fromMicros(at))
+	}
+	return out, rows.Err()
+}
+
 // RetireToken remembers a replaced link so its page can say why it stopped working.
 func RetireToken(ctx context.Context, q Querier, hash string, candidateID int64, reason string, now time.Time) error {
 	if hash == "" {
@@ -268,4 +324,14 @@ FROM candidates WHERE org_id = $1 GROUP BY 1, 2`, orgID, micros(now))
 		out[id][s] = n
 	}
 	return out, rows.Err()
+}
+
+// RetiredTokenOrg returns why a link was replaced and the organization of
+// its candidate, or NotFound.
+func RetiredTokenOrg(ctx context.Context, q Querier, hash string) (reason string, orgID int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT r.reason, c.org_id FROM retired_tokens r JOIN candidates c ON c.id = r.candidate_id WHERE r.token_hash = $1`, hash).Scan(&reason, &orgID)
+	if err != nil {
+		return "", 0, fmt.Errorf("store: retired token: %w", notFound(err, "link"))
+	}
+	return reason, orgID, nil
 }

@@ -83,3 +83,25 @@ WHERE org_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_a
 	}
 	return out, rows.Err()
 }
+
+// PendingInvitationByEmail returns the organization's open invitation for
+// email, or NotFound.
+func PendingInvitationByEmail(ctx context.Context, q Querier, orgID int64, email string, now time.Time) (*model.Invitation, error) {
+	inv, err := scanInvitation(q.QueryRowContext(ctx, `SELECT `+invitationColumns+` FROM invitations
+WHERE org_id = $1 AND LOWER(email) = LOWER($2) AND accepted_at IS NULL AND expires_at > $3 ORDER BY id DESC LIMIT 1`, orgID, email, micros(now)))
+	if err != nil {
+		return nil, fmt.Errorf("store: pending invitation: %w", notFound(err, "invitation"))
+	}
+	return inv, nil
+}
+
+// RevokeInvitation ends an open invitation of orgID now; one that is used,
+// expired or another organization's is NotFound.
+func RevokeInvitation(ctx context.Context, q Querier, orgID, id int64, now time.Time) (*model.Invitation, error) {
+	inv, err := scanInvitation(q.QueryRowContext(ctx, `UPDATE invitations SET expires_at = $1
+WHERE id = $2 AND org_id = $3 AND accepted_at IS NULL AND expires_at > $1 RETURNING `+invitationColumns, micros(now), id, orgID))
+	if err != nil {
+		return nil, fmt.Errorf("store: revoke invitation: %w", notFound(err, "pending invitation"))
+	}
+	return inv, nil
+}

@@ -169,6 +169,19 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// MigrateTo applies the pending schema migrations up to and including
+// version (tests build an older database with it).
+func (s *Store) MigrateTo(ctx context.Context, version int64) error {
+	p, err := s.goose()
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("store: migrate to %d: %w", version, err)
+	}
+	return nil
+}
+
 // migrationLockID is the PostgreSQL advisory lock that serializes migrations
 // of instances starting at the same time.
 const migrationLockID = 72_617_001

@@ -130,3 +130,16 @@ UPDATE users SET name = $1, password_hash = CASE WHEN $2 = '' THEN password_hash
 	}
 	return nil
 }
+
+// DeleteOrgUser removes a member of orgID; their sessions go with them, and
+// what they created keeps existing without them.
+func DeleteOrgUser(ctx context.Context, q Querier, orgID, id int64) error {
+	res, err := q.ExecContext(ctx, `DELETE FROM users WHERE id = $1 AND org_id = $2`, id, orgID)
+	if err != nil {
+		return fmt.Errorf("store: delete user: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperror.New(apperror.NotFound, "user not found")
+	}
+	return nil
+}

@@ -39,7 +39,7 @@ func TestBrowserAnalyticsAndCompare(t *testing.T) {
 	apptest.Screenshot(t, ctx, "analytics-overview")
 	apptest.Audit(t, ctx)
 
-	apptest.Do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/postings/%d/candidates?status=completed", e.URL, p.ID)), chromedp.WaitVisible(`#compare-form`))
+	apptest.Do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/postings/%d/candidates?status=completed", e.URL, p.ID)), chromedp.WaitVisible(`form.bulk`))
 	var a, b *apptest.Seeded
 	for _, s := range seeded {
 		if s.Result != nil && s.ID > 40 { // on the first page, newest first
@@ -51,10 +51,10 @@ func TestBrowserAnalyticsAndCompare(t *testing.T) {
 		}
 	}
 	apptest.Do(t, ctx,
-		chromedp.Click(fmt.Sprintf(`#cmp-%d`, a.ID)),
-		chromedp.Click(fmt.Sprintf(`#cmp-%d`, b.ID)),
+		chromedp.Click(fmt.Sprintf(`#sel-%d`, a.ID)),
+		chromedp.Click(fmt.Sprintf(`#sel-%d`, b.ID)),
 	)
-	apptest.Load(t, ctx, chromedp.Submit(`#compare-form`))
+	apptest.Load(t, ctx, chromedp.Click(`form.bulk button[value=compare]`))
 	apptest.Do(t, ctx, chromedp.WaitVisible(`table.compare`))
 	apptest.Screenshot(t, ctx, "compare")
 	apptest.Audit(t, ctx)

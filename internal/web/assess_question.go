@@ -181,7 +181,7 @@ func formAnswer(r *http.Request, q posting.Question, withFile bool) (ans scoring
 			}
 			f, perr := strconv.ParseFloat(compact, 64)
 			if !numberRe.MatchString(compact) || perr != nil {
-				return ans, raw, nil, apperror.Field("answer", "Enter a number, such as 30 or 2.5.")
+				return ans, raw, nil, apperror.Field("answer", "Enter a number: digits only, with a point for decimals.")
 			}
 			ans.Number = &f
 		}

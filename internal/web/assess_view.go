@@ -16,6 +16,8 @@ import (
 type AssessHead struct {
 	OrgName      string
 	PostingTitle string
+	// Contact is whom to ask for help (an email address), or "".
+	Contact string
 }
 
 // AssessTimer is the time left, as the server computes it; assess.js counts
@@ -175,6 +177,7 @@ func head(ss *candidates.Session) AssessHead {
 	if ss.Org != nil {
 		h.OrgName = ss.Org.Name
 	}
+	h.Contact = ss.Contact
 	if ss.Doc != nil {
 		h.PostingTitle = ss.Doc.Title
 	}

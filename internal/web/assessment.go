@@ -124,14 +124,8 @@ func (a *assess) start(w http.ResponseWriter, r *http.Request) error {
 // closed, replaced or erased. notice adds a sentence on top, e.g. that the
 // last answer came too late.
 func (a *assess) statusPage(w http.ResponseWriter, r *http.Request, ss *candidates.Session, notice string) error {
-	v := &AssessStatusPage{State: ss.State, Notice: notice}
+	v := &AssessStatusPage{State: ss.State, Notice: notice, AssessHead: head(ss)}
 	var err error
-	if ss.Org != nil {
-		v.OrgName = ss.Org.Name
-	}
-	if ss.Doc != nil {
-		v.PostingTitle = ss.Doc.Title
-	}
 	status := http.StatusOK
 	switch ss.State {
 	case candidates.StateCompleted:

@@ -7,8 +7,10 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/talentsystems/talentsystems/internal/analytics"
 	"github.com/talentsystems/talentsystems/internal/apperror"
@@ -30,6 +32,21 @@ type CandidateRow struct {
 	URL       string
 }
 
+// Duration is how long the candidate took, started to completed, or "".
+func (r CandidateRow) Duration() string {
+	if r.StartedAt.IsZero() || r.CompletedAt.IsZero() {
+		return ""
+	}
+	d := r.CompletedAt.Sub(r.StartedAt).Round(time.Minute)
+	if d < time.Minute {
+		return "under a minute"
+	}
+	if d < time.Hour {
+		return plural(int(d.Minutes()), "minute")
+	}
+	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
+}
+
 // CandidateList is a filtered, sorted, paginated list of candidates.
 type CandidateList struct {
 	Rows                  []CandidateRow
@@ -38,6 +55,14 @@ type CandidateList struct {
 	Status, Source, Query string
 	Sort                  string
 	Desc                  bool
+	// PostingID filters the organization-wide list by posting (0: all);
+	// Postings are the choices, empty on a posting's own list.
+	PostingID int64
+	Postings  []*model.Posting
+	// BulkAction is where the selected rows are posted; page is the view's
+	// Base, whose CSRF token the bulk form carries.
+	BulkAction string
+	page       *Base
 	// Params is the query string without the page, for pagination links.
 	Params string
 	// Compare is the address of the comparison form on one posting's list
@@ -48,11 +73,30 @@ type CandidateList struct {
 // SortLink returns the query for sorting by col (toggling direction when it is
 // the current sort).
 func (l *CandidateList) SortLink(col string) string {
-	v := url.Values{"status": {l.Status}, "source": {l.Source}, "q": {l.Query}, "sort": {col}}
+	v := l.values()
+	v.Set("sort", col)
+	v.Del("dir")
 	if l.Sort == col && !l.Desc {
 		v.Set("dir", "desc")
 	}
 	return "?" + v.Encode()
+}
+
+// CSRF is the page's form token, for the bulk form.
+func (l *CandidateList) CSRF() string {
+	if l.page == nil {
+		return ""
+	}
+	return l.page.CSRF
+}
+
+// values is the list's filter as a query.
+func (l *CandidateList) values() url.Values {
+	v := url.Values{"status": {l.Status}, "source": {l.Source}, "q": {l.Query}}
+	if l.PostingID != 0 && l.Postings != nil {
+		v.Set("posting", strconv.FormatInt(l.PostingID, 10))
+	}
+	return v
 }
 
 // SortState is the aria-sort value of a column header.
@@ -74,8 +118,21 @@ func (s *Server) candidateList(r *http.Request, postingID int64) (*CandidateList
 	}
 	l.Page, _ = strconv.Atoi(q.Get("page"))
 	l.Page = max(1, l.Page)
+	if postingID == 0 {
+		var err error
+		if l.Postings, err = s.postings.List(r.Context(), actor(r), ""); err != nil {
+			return nil, err
+		}
+		if p := q.Get("posting"); p != "" {
+			id, err := strconv.ParseInt(p, 10, 64)
+			if err != nil || !slices.ContainsFunc(l.Postings, func(p *model.Posting) bool { return p.ID == id }) {
+				return nil, apperror.Field("posting", "%q is not one of your postings", p)
+			}
+			l.PostingID = id
+		}
+	}
 	rows, total, err := s.candidates.List(r.Context(), actor(r), model.CandidateFilter{
-		PostingID: postingID, Status: model.CandidateStatus(l.Status), Source: model.Source(l.Source), Search: l.Query,
+		PostingID: max(postingID, l.PostingID), Status: model.CandidateStatus(l.Status), Source: model.Source(l.Source), Search: l.Query,
 		Sort: l.Sort, Desc: l.Desc, Limit: pageSize, Offset: (l.Page - 1) * pageSize, Now: s.now(),
 	})
 	if err != nil {
@@ -90,7 +147,10 @@ func (s *Server) candidateList(r *http.Request, postingID int64) (*CandidateList
 	if l.Desc {
 		dir = "desc"
 	}
-	l.Params = url.Values{"status": {l.Status}, "source": {l.Source}, "q": {l.Query}, "sort": {l.Sort}, "dir": {dir}}.Encode()
+	v := l.values()
+	v.Set("sort", l.Sort)
+	v.Set("dir", dir)
+	l.Params = v.Encode()
 	return l, nil
 }
 
@@ -109,7 +169,9 @@ func (s *Server) allCandidates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "candidates", &CandidatesPage{Base: Base{Title: "Candidates", Nav: "candidates"}, List: l})
+	v := &CandidatesPage{Base: Base{Title: "Candidates", Nav: "candidates"}, List: l}
+	l.BulkAction, l.page = "/candidates/bulk", &v.Base
+	s.render(w, r, http.StatusOK, "candidates", v)
 	return nil
 }
 
@@ -136,6 +198,7 @@ func (s *Server) postingCandidates(w http.ResponseWriter, r *http.Request) error
 func (s *Server) renderPostingCandidates(w http.ResponseWriter, r *http.Request, status int, p *postings.Posting, v *PostingCandidatesPage) error {
 	var err error
 	if v.List, err = s.candidateList(r, p.ID); err == nil {
+		v.List.BulkAction, v.List.page = postingURL(p, "/candidates/bulk"), &v.Base
 		v.Counts, err = s.candidates.Counts(r.Context(), actor(r), p.ID)
 	}
 	if err != nil {
@@ -175,8 +238,12 @@ type CSVPage struct {
 	Posting *postings.Posting
 	Rows    []candidates.CSVRow
 	Bad     int
+	// New counts the rows that will be added; the others already are candidates.
+	New int
 	// Content is the uploaded CSV, carried to the confirmation.
 	Content string
+	// Format says how the file was read (encoding, separator).
+	Format string
 }
 
 func (s *Server) csvPage(w http.ResponseWriter, r *http.Request) error {
@@ -214,16 +281,23 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) error {
 		}
 		content = buf.Bytes()
 	}
-	rows, err := candidates.ParseCSV(bytes.NewReader(content))
+	rows, text, format, err := candidates.ParseUpload(content)
 	if err != nil {
-		v.Flash = apperror.Message(err)
+		v.Fail(apperror.Message(err))
 		s.render(w, r, Status(err), "candidates_import", v)
 		return nil
 	}
+	content, v.Format = []byte(text), format.String()
+	if err := s.candidates.MarkExisting(r.Context(), actor(r), p.ID, rows); err != nil {
+		return err
+	}
 	v.Rows, v.Content = rows, string(content)
 	for _, row := range rows {
-		if row.Error != "" {
+		switch {
+		case row.Error != "":
 			v.Bad++
+		case row.Existing == nil:
+			v.New++
 		}
 	}
 	if r.PostForm.Get("confirm") == "" || v.Bad > 0 {
@@ -235,7 +309,7 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, status, "candidates_import", v)
 		return nil
 	}
-	added, err := s.candidates.ImportCSV(r.Context(), actor(r), p.ID, rows)
+	added, skipped, err := s.candidates.ImportCSV(r.Context(), actor(r), p.ID, rows)
 	if err != nil {
 		if k := apperror.KindOf(err); k == apperror.Invalid || k == apperror.Conflict {
 			v.Flash = apperror.Message(err)
@@ -244,7 +318,14 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.flash(w, fmt.Sprintf("%d candidates imported; their invitations are on their way.", len(added)))
+	msg := plural(len(added), "candidate") + " imported; their invitations are on their way."
+	if len(added) == 1 {
+		msg = "1 candidate imported; the invitation is on its way."
+	}
+	if len(skipped) > 0 {
+		msg += fmt.Sprintf(" %s already on this posting: skipped, no second link or invitation.", plural(len(skipped), "person was", "people were"))
+	}
+	s.flash(w, msg)
 	http.Redirect(w, r, postingURL(p, "/candidates"), http.StatusSeeOther)
 	return nil
 }
@@ -322,12 +403,14 @@ func highlight(text string, qs *scoring.QuestionScore) []Span {
 // and the recruiter's actions.
 type ScorecardPage struct {
 	Base
-	C          *model.Candidate
-	Effective  model.CandidateStatus
-	Link       string
-	Result     *scoring.Result
-	Attempt    *model.Attempt
-	Attempts   []*model.Attempt
+	C         *model.Candidate
+	Effective model.CandidateStatus
+	Link      string
+	Result    *scoring.Result
+	Attempt   *model.Attempt
+	Attempts  []*model.Attempt
+	// Resets are when the candidate's link was reset, oldest first.
+	Resets     []time.Time
 	Items      []TranscriptItem
 	Thresholds posting.Thresholds
 	Errors     map[string]string
@@ -373,6 +456,9 @@ func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status 
 	}
 	var err error
 	if v.Attempts, err = s.candidates.Attempts(ctx, c); err != nil {
+		return err
+	}
+	if v.Resets, err = s.candidates.Resets(ctx, c); err != nil {
 		return err
 	}
 	for _, a := range v.Attempts {
@@ -475,6 +561,15 @@ func (s *Server) candidateAction(w http.ResponseWriter, r *http.Request) error {
 	var msg string
 	switch r.PathValue("action") {
 	case "reset":
+		effects := []string{"The current link stops working at once.", "Their progress is cleared; the current attempt" + " is kept in the scorecard's history."}
+		if c.Source == model.SourceManual {
+			effects = append(effects, "A new link is mailed to "+c.Email+".")
+		} else {
+			effects = append(effects, "No mail is sent: re-notify the candidate from Greenhouse.")
+		}
+		if !s.confirmed(w, r, confirmation{Heading: "Reset " + c.Name() + "?", Button: "Reset and issue a new link", Cancel: candidateURL(c), Effects: effects}) {
+			return nil
+		}
 		err = s.candidates.Reset(r.Context(), u, c.ID)
 		msg = "A new link was issued and the old one stopped working."
 		if c.Source == model.SourceManual {
@@ -482,6 +577,8 @@ func (s *Server) candidateAction(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			msg += " No mail was sent: re-notify the candidate from Greenhouse."
 		}
+	case "remind":
+		err, msg = s.candidates.Remind(r.Context(), u, c.ID), "A reminder with the same link is on its way to "+c.Email+"."
 	case "extend":
 		days, perr := strconv.Atoi(strings.TrimSpace(f.Get("days")))
 		if perr != nil {

@@ -233,7 +233,7 @@ func TestResetExtendAccommodateErase(t *testing.T) {
 	}
 
 	// Reset: a new link, the old one dead at once, the attempt kept in history, a new mail.
-	mustStatus(t, "reset", c.Submit(cardURL, cardURL+"/reset", nil), http.StatusSeeOther)
+	mustStatus(t, "reset", c.Submit(cardURL, cardURL+"/reset", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 	cand = mustCandidate(t, e, ann, cand.ID)
 	newToken := tokenOf(e, cand)
 	if newToken == oldToken || cand.Status != model.CandidateSent || cand.AttemptID != 0 {

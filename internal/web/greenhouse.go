@@ -151,7 +151,7 @@ func (s *Server) requestGreenhouseSetup(w http.ResponseWriter, r *http.Request) 
 	}
 	switch {
 	case req.AlreadyActive:
-		s.flash(w, "The Greenhouse integration is already active: there is nothing to request.")
+		s.flashAs(w, FlashWarning, "The Greenhouse integration is already active: there is nothing to request.")
 	case req.Fresh:
 		s.flash(w, "Setup requested. The Talent Systems team has been notified and will set up your API key.")
 	default:

@@ -61,7 +61,7 @@ func (s *Server) harvestCallback(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err != nil {
-		s.flash(w, apperror.Message(err))
+		s.flashError(w, apperror.Message(err))
 	} else {
 		s.flash(w, "Connected to Greenhouse. You can now import jobs from the Postings page.")
 	}

@@ -49,6 +49,23 @@ func integer(f url.Values, name, label string, def int) (int, error) {
 	return n, nil
 }
 
+// uploadLimit reads the largest upload in MB (upload_max_mb, as people say
+// it), or in bytes (upload_max_bytes, as earlier forms sent it).
+func uploadLimit(f url.Values) (int, error) {
+	v := line(f, "upload_max_mb")
+	if v == "" {
+		return integer(f, "upload_max_bytes", "The largest file size", posting.MaxUploadBytes)
+	}
+	mb, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
+	if err != nil || mb <= 0 || mb > float64(posting.MaxUploadBytes)/(1<<20) {
+		return 0, apperror.Field("upload_max_mb", "The largest file must be a number of MB above 0 and at most %s, not %q", mib(posting.MaxUploadBytes), v)
+	}
+	return int(mb * (1 << 20)), nil
+}
+
+// mib shows a byte count in MB (MiB) for a form field: 10485760 → "10".
+func mib(b int) string { return strconv.FormatFloat(float64(b)/(1<<20), 'f', -1, 64) }
+
 // fmtNum shows a number in a form field without a needless fraction.
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
@@ -89,7 +106,11 @@ func applyBasics(doc *posting.Posting, f url.Values) error {
 	if tl != (posting.TimeLimit{}) {
 		doc.TimeLimit = &tl
 	}
-	if doc.LinkValidityDays, err = integer(f, "link_validity_days", "Link validity", posting.DefaultLinkValidityDays); err != nil {
+	if doc.LinkValidityDays, err = integer(f, "link_validity_days", "Link validity", posting.DefaultLinkValidityDays); err == nil && doc.LinkValidityDays < 1 {
+		// 0 would silently become the default; say so instead.
+		err = apperror.Field("link_validity_days", "Links must stay valid at least 1 day, not %d; leave the field empty for the default of %d days", doc.LinkValidityDays, posting.DefaultLinkValidityDays)
+	}
+	if err != nil {
 		return err
 	}
 	d := posting.DefaultThresholds()
@@ -210,7 +231,7 @@ func questionFromForm(f url.Values) (posting.Question, error) {
 		}
 		if f.Get("upload") == "on" {
 			u := &posting.Upload{}
-			if u.MaxBytes, err = integer(f, "upload_max_bytes", "The largest file size", posting.MaxUploadBytes); err != nil {
+			if u.MaxBytes, err = uploadLimit(f); err != nil {
 				return q, err
 			}
 			for _, t := range strings.Split(line(f, "upload_types"), ",") {

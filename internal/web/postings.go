@@ -125,8 +125,8 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, page string, 
 	if list := postings.ProblemsOf(err); list != nil {
 		*problems = problemsOf(doc, list)
 	} else if fields := apperror.FieldsOf(err); fields != nil {
-		for _, msg := range fields {
-			*problems = append(*problems, Problem{Where: "The form", Message: msg})
+		for k, msg := range fields {
+			*problems = append(*problems, Problem{Where: fieldLabel(k), Message: msg})
 		}
 	}
 	b.Flash = apperror.Message(err)
@@ -239,6 +239,18 @@ func (s *Server) postingAction(w http.ResponseWriter, r *http.Request) error {
 	u := actor(r)
 	next, msg := postingURL(p, ""), ""
 	switch r.PathValue("action") {
+	case "close":
+		if p.Status == model.PostingActive && !s.confirmed(w, r, confirmation{Heading: "Close “" + p.Doc.Title + "”?", Button: "Close the posting", Cancel: postingURL(p, ""),
+			Effects: []string{"The posting takes no new candidates, by hand, CSV or Greenhouse.", "Invited candidates who have not started can no longer start; those who started can finish, and every result stays.", "You can reopen it later."}}) {
+			return nil
+		}
+	case "delete":
+		if p.Status == model.PostingDraft && p.Version == 0 && !s.confirmed(w, r, confirmation{Heading: "Delete the draft “" + p.Doc.Title + "”?", Button: "Delete the draft for good", Cancel: postingURL(p, ""),
+			Effects: []string{"The draft, its competencies and its questions are deleted for good; this cannot be undone.", "To keep a copy, cancel and use Export JSON first."}}) {
+			return nil
+		}
+	}
+	switch r.PathValue("action") {
 	case "publish":
 		err, msg = s.postings.Publish(r.Context(), u, p.ID), "Published. The posting now takes candidates."
 	case "close":
@@ -303,7 +315,7 @@ func (s *Server) importPosting(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.formError(w, r, "posting_import", view, &view.Base, &view.Problems, nil, err)
 	}
-	s.flash(w, fmt.Sprintf("Imported as a %s posting.", p.Status))
+	s.flash(w, fmt.Sprintf("Imported as %s posting.", article(string(p.Status))))
 	http.Redirect(w, r, postingURL(p, ""), http.StatusSeeOther)
 	return nil
 }
@@ -401,6 +413,19 @@ func (s *Server) saveCompetency(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) deleteCompetency(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
+	}
+	i := competencyIndex(p.Doc, key)
+	if i < 0 {
+		return apperror.New(apperror.NotFound, "competency not found")
+	}
+	measured := slices.ContainsFunc(p.Doc.Questions, func(q posting.Question) bool { return q.Competency == key })
+	if !measured && !s.confirmed(w, r, confirmation{Heading: "Delete the competency " + p.Doc.Competencies[i].Name + "?", Button: "Delete the competency", Cancel: postingURL(p, "#competencies"),
+		Effects: []string{"The competency is removed from the posting “" + p.Doc.Title + "” and from its scorecards' rollup for new candidates.", versionEffect(p.Version)}}) {
+		return nil
+	}
 	s.editPosting(w, r, "Competency deleted.", "#competencies", func(d *posting.Posting) error {
 		i := competencyIndex(d, key)
 		if i < 0 {

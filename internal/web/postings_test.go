@@ -287,7 +287,7 @@ func TestPostingLifecycle(t *testing.T) {
 	if got.Doc.Competencies[1].Key != firstComp || got.Version != version {
 		t.Errorf("move competency down: %s is now second? version %d (a reorder of competencies is cosmetic)", got.Doc.Competencies[1].Key, got.Version)
 	}
-	mustStatus(t, "close", c.Submit(base, base+"/actions/close", nil), http.StatusSeeOther)
+	mustStatus(t, "close", c.Submit(base, base+"/actions/close", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 	mustStatus(t, "reopen", c.Submit(base, base+"/actions/reopen", nil), http.StatusSeeOther)
 	mustStatus(t, "delete active", c.Submit(base, base+"/actions/delete", nil), http.StatusConflict)
 	r := c.Submit(base, base+"/actions/duplicate", nil)
@@ -295,7 +295,7 @@ func TestPostingLifecycle(t *testing.T) {
 	if page := c.Get(r.Location); !strings.Contains(page.Body, "Copy of Support Team Lead") || !strings.Contains(page.Body, "badge-draft") {
 		t.Error("the copy is not a draft titled Copy of …")
 	}
-	mustStatus(t, "delete copy", c.Submit(r.Location, strings.TrimSuffix(r.Location, "#")+"/actions/delete", nil), http.StatusSeeOther)
+	mustStatus(t, "delete copy", c.Submit(r.Location, strings.TrimSuffix(r.Location, "#")+"/actions/delete", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 
 	// Another organization sees none of it.
 	other, _ := e.member(t, "globex", "gus@globex.test", model.RoleAdmin)

@@ -201,6 +201,17 @@ func (s *Server) moveQuestion(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) deleteQuestion(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
+	p, err := s.postingFor(r)
+	if err != nil {
+		return err
+	}
+	if questionIndex(p.Doc, key) < 0 {
+		return apperror.New(apperror.NotFound, "question not found")
+	}
+	if !s.confirmed(w, r, confirmation{Heading: "Delete question " + key + "?", Button: "Delete question " + key, Cancel: postingURL(p, "#questions"),
+		Effects: []string{"The question and its scoring are removed from the posting “" + p.Doc.Title + "”.", versionEffect(p.Version)}}) {
+		return nil
+	}
 	s.editPosting(w, r, "Question "+key+" deleted.", "#questions", func(d *posting.Posting) error {
 		i := questionIndex(d, key)
 		if i < 0 {

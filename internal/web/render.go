@@ -34,6 +34,8 @@ type Base struct {
 	Org   *model.Org
 	CSRF  string
 	Flash string
+	// FlashKind is FlashSuccess (""), FlashWarning or FlashError.
+	FlashKind string
 	// Nav is the current section, to highlight it in the navigation.
 	Nav string
 }
@@ -72,6 +74,8 @@ var templateFuncs = template.FuncMap{
 	"markdown":    posting.RenderMarkdown,
 	"num":         fmtNum,
 	"inc":         func(i int) int { return i + 1 },
+	"plural":      plural,
+	"mib":         mib,
 	"dec":         func(i int) int { return i - 1 },
 	"levelLabel":  scoring.LevelLabel,
 	"levels":      func() []int { return []int{1, 2, 3, 4, 5} },
@@ -127,7 +131,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	b.User, b.Org = userFrom(r.Context()), orgFrom(r.Context())
 	b.CSRF = s.csrfToken(w, r)
 	if b.Flash == "" {
-		b.Flash = s.takeFlash(w, r)
+		if b.Flash = s.takeFlash(w, r); b.Flash != "" {
+			b.FlashKind = s.takeFlashKind(w, r)
+		}
+	}
+	if status >= 400 && b.Flash != "" && b.FlashKind == "" {
+		// A page answering a refused request tells why: an error, never a success.
+		b.FlashKind = FlashError
 	}
 	t, ok := s.templates[page]
 	if !ok {

@@ -101,6 +101,7 @@ func (s *Server) Handler() http.Handler {
 		ErrorHandling: promhttp.ContinueOnError, ErrorLog: slogPrinter{s.log},
 	})))
 	mux.HandleFunc("GET /static/{file}", s.handle(s.serveStatic))
+	mux.HandleFunc("GET /favicon.ico", s.handle(s.favicon))
 
 	mux.HandleFunc("GET /{$}", s.handle(s.home))
 	mux.HandleFunc("GET /login", s.handle(s.loginPage))
@@ -140,6 +141,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /postings/{id}/candidates", s.requireOrg(s.postingCandidates))
 	mux.HandleFunc("POST /postings/{id}/candidates", s.requireOrg(s.addCandidate))
 	mux.HandleFunc("GET /postings/{id}/candidates/import", s.requireOrg(s.csvPage))
+	mux.HandleFunc("POST /postings/{id}/candidates/bulk", s.requireOrg(s.bulkCandidates))
+	mux.HandleFunc("POST /candidates/bulk", s.requireOrg(s.bulkCandidates))
 	mux.HandleFunc("POST /postings/{id}/candidates/import", s.requireOrg(s.importCSV))
 	mux.HandleFunc("GET /postings/{id}/candidates/{cid}", s.requireOrg(s.scorecard))
 	mux.HandleFunc("POST /postings/{id}/candidates/{cid}/{action}", s.requireOrg(s.candidateAction))
@@ -157,6 +160,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /settings/profile", s.requireUser(s.updateProfile))
 	mux.HandleFunc("POST /settings/teammates", s.requireAdmin(s.inviteTeammate))
 	mux.HandleFunc("POST /settings/teammates/{id}/role", s.requireAdmin(s.changeRole))
+	mux.HandleFunc("POST /settings/teammates/{id}/remove", s.requireAdmin(s.removeTeammate))
+	mux.HandleFunc("POST /settings/invitations/{id}/{action}", s.requireAdmin(s.invitationAction))
 
 	mux.HandleFunc("GET /staff", s.requireStaff(s.staffOrgs))
 	mux.HandleFunc("POST /staff/orgs", s.requireStaff(s.staffCreateOrg))
@@ -207,6 +212,12 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, r.PathValue("file"), time.Time{}, bytes.NewReader(b))
+	return nil
+}
+
+// favicon answers browsers that ask for /favicon.ico with the site's icon.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, s.assets["favicon.svg"], http.StatusMovedPermanently)
 	return nil
 }
 

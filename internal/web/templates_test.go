@@ -31,6 +31,7 @@ var templateViews = map[string]any{
 	"analytics_posting":  PostingAnalyticsPage{},
 	"compare":            ComparePage{},
 	"settings":           SettingsPage{},
+	"confirm":            ConfirmPage{},
 	"invite":             InvitePage{},
 	"password_forgot":    ForgotPage{},
 	"password_reset":     ResetPage{},
