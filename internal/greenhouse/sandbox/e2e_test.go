@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/account"
+	"github.com/talentsystems/talentsystems/internal/app"
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/greenhouse/sandbox"
 	"github.com/talentsystems/talentsystems/internal/model"
@@ -43,12 +44,18 @@ type product struct {
 // startProduct starts the product on databaseURL, letting it call sandboxHost back.
 func startProduct(t *testing.T, databaseURL, sandboxHost string) *product {
 	t.Helper()
+	return startProductWith(t, databaseURL, sandboxHost, app.Options{})
+}
+
+// startProductWith is startProduct with the instance's options.
+func startProductWith(t *testing.T, databaseURL, sandboxHost string, opts app.Options) *product {
+	t.Helper()
 	ctx := context.Background()
 	cfg := apptest.Config(t, databaseURL)
 	cfg.Greenhouse.SandboxHosts = []string{sandboxHost}
 	cfg.Greenhouse.CallbackRetryBase = 20 * time.Millisecond
 	cfg.Greenhouse.CallbackRetryMax = 200 * time.Millisecond
-	inst := apptest.Start(t, cfg)
+	inst := apptest.StartWith(t, cfg, opts)
 	org, err := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "acme")
 	if err != nil {
 		t.Fatal(err)

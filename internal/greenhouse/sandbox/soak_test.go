@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"os"
 	"strconv"
@@ -37,7 +38,10 @@ func TestCrashSoak(t *testing.T) {
 	if err := s.SetFault("patch", sandbox.Fault{FailureRate: 0.3}); err != nil {
 		t.Fatal(err)
 	}
-	first := startProduct(t, "", s.Addr())
+	// The first instance is stopped abruptly: its queue's goroutines outlive
+	// the test (as a killed process's would not), so they log to stderr,
+	// not to the test's log, which may not be written after the test.
+	first := startProductWith(t, "", s.Addr(), app.Options{Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	cfg := *first.Config // the same data folder and secret key
 	s.SetPartner(first.URL, first.key)
 	tests, err := s.ListTests(ctx)
