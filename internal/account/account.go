@@ -335,14 +335,8 @@ func (s *Service) SetRole(ctx context.Context, actor model.Actor, userID int64, 
 		if u.Role == role {
 			return nil
 		}
-		if u.Role == model.RoleAdmin {
-			n, err := store.CountOrgAdmins(ctx, tx, actor.OrgID)
-			if err != nil {
-				return err
-			}
-			if n <= 1 {
-				return apperror.New(apperror.Conflict, "%s is the organization's only admin: make someone else admin first", u.Name)
-			}
+		if err := keepAnAdmin(ctx, tx, u); err != nil {
+			return err
 		}
 		if err := store.SetUserRole(ctx, tx, actor.OrgID, userID, role); err != nil {
 			return err
@@ -398,4 +392,20 @@ func (s *Service) UpdateProfile(ctx context.Context, actor model.Actor, sessionH
 // IsNotFound reports whether err means a missing record.
 func IsNotFound(err error) bool {
 	return errors.Is(err, sql.ErrNoRows) || apperror.KindOf(err) == apperror.NotFound
+}
+
+// keepAnAdmin refuses, in tx, a change that would leave u's organization
+// without an admin: u may stop being an admin only if another one remains.
+func keepAnAdmin(ctx context.Context, tx *sql.Tx, u *model.User) error {
+	if u.Role != model.RoleAdmin {
+		return nil
+	}
+	n, err := store.CountOrgAdmins(ctx, tx, u.OrgID)
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return apperror.New(apperror.Conflict, "%s is the organization's only admin: make someone else admin first", u.Name)
+	}
+	return nil
 }

@@ -22,14 +22,8 @@ func (s *Service) RemoveMember(ctx context.Context, actor model.Actor, userID in
 		if u, err = store.OrgUser(ctx, tx, actor.OrgID, userID); err != nil {
 			return err
 		}
-		if u.Role == model.RoleAdmin {
-			n, err := store.CountOrgAdmins(ctx, tx, actor.OrgID)
-			if err != nil {
-				return err
-			}
-			if n <= 1 {
-				return apperror.New(apperror.Conflict, "%s is the organization's only admin: make someone else admin first", u.Name)
-			}
+		if err := keepAnAdmin(ctx, tx, u); err != nil {
+			return err
 		}
 		if err := store.DeleteOrgUser(ctx, tx, actor.OrgID, userID); err != nil {
 			return err

@@ -22,12 +22,7 @@ func TestBrowserAnalyticsAndCompare(t *testing.T) {
 	_, ann := e.member(t, "acme", "ann@acme.test", model.RoleRecruiter)
 	p := importExample(t, e, ann, "data-analyst")
 	seeded := apptest.SeedCandidates(t, e.App, ann.OrgID, p.Doc, 60, 5, time.Now())
-	apptest.Do(t, ctx,
-		chromedp.Navigate(e.URL+"/login"),
-		chromedp.SendKeys(`#email`, "ann@acme.test"),
-		chromedp.SendKeys(`#password`, password),
-	)
-	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	signInBrowser(t, ctx, e.URL, "ann@acme.test")
 	apptest.Do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/postings/%d/analytics", e.URL, p.ID)), chromedp.WaitVisible(`#fun-h`))
 	apptest.Screenshot(t, ctx, "analytics-posting")
 	apptest.Audit(t, ctx)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -43,4 +44,17 @@ func TestBrowserSignIn(t *testing.T) {
 		t.Errorf("outbox %q", outbox)
 	}
 	apptest.Screenshot(t, ctx, "outbox")
+}
+
+// signInBrowser signs email in through the real sign-in page (the test
+// password) and waits for the page the sign-in leads to.
+func signInBrowser(t *testing.T, ctx context.Context, baseURL, email string) {
+	t.Helper()
+	apptest.Do(t, ctx,
+		chromedp.Navigate(baseURL+"/login"),
+		chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, email),
+		chromedp.SendKeys(`#password`, password),
+	)
+	apptest.Load(t, ctx, chromedp.Submit(`#password`))
 }

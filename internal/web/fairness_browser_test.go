@@ -39,12 +39,7 @@ func TestBrowserFairness(t *testing.T) {
 	if ok, err := store.HasSelfIdentification(context.Background(), e.Store.DB, cand.ID); err != nil || !ok {
 		t.Fatalf("answers not stored: %v", err)
 	}
-	apptest.Do(t, ctx,
-		chromedp.Navigate(e.URL+"/login"),
-		chromedp.SendKeys(`#email`, "ann@acme.test"),
-		chromedp.SendKeys(`#password`, password),
-	)
-	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	signInBrowser(t, ctx, e.URL, "ann@acme.test")
 	apptest.Do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/fairness?posting=%d", e.URL, p.ID)), chromedp.WaitVisible(`.fairness-table`))
 	apptest.Screenshot(t, ctx, "fairness-report")
 	apptest.Audit(t, ctx)

@@ -17,13 +17,7 @@ func TestBrowserIntegrationsCard(t *testing.T) {
 	ctx := apptest.Browser(t)
 	e := ghStart(t, "", nil, nil)
 	e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
-	apptest.Do(t, ctx,
-		chromedp.Navigate(e.URL+"/login"),
-		chromedp.WaitVisible(`#email`),
-		chromedp.SendKeys(`#email`, "ann@acme.test"),
-		chromedp.SendKeys(`#password`, password),
-	)
-	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	signInBrowser(t, ctx, e.URL, "ann@acme.test")
 	apptest.Do(t, ctx, chromedp.Navigate(e.URL+"/settings"))
 	apptest.Load(t, ctx, chromedp.Click(`a[href="/settings/integrations"]`))
 	if s := apptest.Get(t, ctx, chromedp.Text(`#gh-status`)); s != "Not configured" {

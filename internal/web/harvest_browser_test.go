@@ -30,13 +30,7 @@ func TestBrowserHarvestConnectAndImport(t *testing.T) {
 		g.AuthURL, g.HarvestURL = sb.URL(), sb.URL()
 	})
 	e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
-	apptest.Do(t, ctx,
-		chromedp.Navigate(e.URL+"/login"),
-		chromedp.WaitVisible(`#email`),
-		chromedp.SendKeys(`#email`, "ann@acme.test"),
-		chromedp.SendKeys(`#password`, password),
-	)
-	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	signInBrowser(t, ctx, e.URL, "ann@acme.test")
 	apptest.Do(t, ctx, chromedp.Navigate(e.URL+"/settings/integrations"), chromedp.WaitVisible(`#gh-harvest-status`))
 	if s := apptest.Get(t, ctx, chromedp.Text(`#gh-harvest-status`)); s != "Not connected" {
 		t.Errorf("badge %q", s)

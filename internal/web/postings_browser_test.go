@@ -19,12 +19,7 @@ func TestBrowserCreateAndPublishPosting(t *testing.T) {
 	ctx := apptest.Browser(t)
 	e := start(t, "")
 	e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
-	apptest.Do(t, ctx,
-		chromedp.Navigate(e.URL+"/login"),
-		chromedp.SendKeys(`#email`, "ann@acme.test"),
-		chromedp.SendKeys(`#password`, password),
-	)
-	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	signInBrowser(t, ctx, e.URL, "ann@acme.test")
 	apptest.Load(t, ctx, chromedp.Click(`a[href="/postings/new"]`))
 	apptest.Do(t, ctx,
 		chromedp.SendKeys(`#title`, "Support Engineer"),

@@ -23,12 +23,7 @@ func TestBrowserReview(t *testing.T) {
 	e := start(t, "")
 	_, ann := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
 	p := importExample(t, e, ann, "backend-engineer")
-	apptest.Do(t, ctx,
-		chromedp.Navigate(e.URL+"/login"),
-		chromedp.SendKeys(`#email`, "ann@acme.test"),
-		chromedp.SendKeys(`#password`, password),
-	)
-	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	signInBrowser(t, ctx, e.URL, "ann@acme.test")
 	apptest.Do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/postings/%d/review-settings", e.URL, p.ID)), chromedp.WaitVisible(`#reviewers`))
 	apptest.Audit(t, ctx)
 	apptest.Do(t, ctx, chromedp.Click(`input[name=review_mode][value=always]`))

@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/model"
 )
 
@@ -55,4 +57,45 @@ func TestReviewSettingsForm(t *testing.T) {
 			t.Error("a recruiter set the organization's provisional option")
 		}
 	})
+}
+
+// TestReviewRefusesBadInput: a level outside 1–5 or an oversized note is
+// answered 400 and records no review; another organization's answer is not
+// found.
+func TestReviewRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := start(t, "")
+	ann, u := e.member(t, "acme", "ann@acme.test", model.RoleAdmin)
+	bob, _ := e.member(t, "globex", "bob@globex.test", model.RoleAdmin)
+	p := importExample(t, e, u, "backend-engineer")
+	if err := e.Candidates.SetReviewSettings(ctx, u.Actor(), p.ID, model.ReviewSettings{Mode: model.ReviewAlways, Reviewers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	cand, err := e.Candidates.Add(ctx, u.Actor(), p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	if err != nil {
+		t.Fatal(err)
+	}
+	complete(t, e, cand, goodAnswers(p.Doc))
+	tasks, err := e.Candidates.ReviewQueue(ctx, u.Actor())
+	if err != nil || len(tasks) == 0 {
+		t.Fatalf("queue %v %v", tasks, err)
+	}
+	page := "/review/" + strconv.FormatInt(cand.ID, 10) + "/" + tasks[0].QuestionKey
+	for name, form := range map[string]url.Values{
+		"level 0":   {"level": {"0"}},
+		"level 9":   {"level": {"9"}},
+		"no level":  {},
+		"long note": {"level": {"3"}, "note": {strings.Repeat("x", 2001)}},
+	} {
+		if r := ann.Submit(page, page, form); r.Status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", name, r.Status)
+		}
+	}
+	if after, _ := e.Candidates.ReviewQueue(ctx, u.Actor()); len(after) != len(tasks) || after[0].Done != 0 {
+		t.Errorf("refused reviews were recorded: %+v", after)
+	}
+	if r := bob.Get(page); r.Status != http.StatusNotFound {
+		t.Errorf("another organization's answer: %d, want 404", r.Status)
+	}
 }

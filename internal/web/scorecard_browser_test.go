@@ -33,12 +33,7 @@ func TestBrowserScorecard(t *testing.T) {
 	complete(t, e, cand, answers)
 	want := scoring.Rollup(p.Doc, scoring.ScoreAll(scoring.Rules{}, p.Doc, answers), nil)
 	card := fmt.Sprintf("%s/postings/%d/candidates/%d", e.URL, p.ID, cand.ID)
-	apptest.Do(t, ctx,
-		chromedp.Navigate(e.URL+"/login"),
-		chromedp.SendKeys(`#email`, "ann@acme.test"),
-		chromedp.SendKeys(`#password`, password),
-	)
-	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	signInBrowser(t, ctx, e.URL, "ann@acme.test")
 	apptest.Do(t, ctx,
 		chromedp.Navigate(card),
 		chromedp.WaitVisible(`.overall`),

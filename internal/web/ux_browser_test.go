@@ -33,12 +33,7 @@ func TestBrowserPhoneAndMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	apptest.Do(t, ctx,
-		chromedp.Navigate(e.URL+"/login"),
-		chromedp.SendKeys(`#email`, "ann@acme.test"),
-		chromedp.SendKeys(`#password`, password),
-	)
-	apptest.Load(t, ctx, chromedp.Submit(`#password`))
+	signInBrowser(t, ctx, e.URL, "ann@acme.test")
 	// look visits a page at both widths, checks it fits a phone and audits it.
 	look := func(name, url string) {
 		t.Helper()
