@@ -56,7 +56,7 @@ type Signal struct {
 	// characters, seconds away from the page, share of rubric terms, or
 	// similarity from 0 to 1. It is 0 when unknown.
 	Value float64 `json:"value"`
-	// Text says it for recruiters, e.g. "1,450 characters in 0 seconds".
+	// Text says it for recruiters, e.g. "written in 0 seconds for 1,450 characters".
 	Text string `json:"text"`
 	// Other identifies the other answer of a near duplicate, as the caller
 	// named it.
@@ -110,7 +110,7 @@ func SpeedSignal(chars int, a Activity) Signal {
 		return s
 	}
 	secs := max(a.Seconds, 0)
-	s.Text = fmt.Sprintf("%s characters in %s", thousands(chars), duration(secs))
+	s.Text = fmt.Sprintf("written in %s for %s characters", duration(secs), thousands(chars))
 	if secs > 0 {
 		s.Value = float64(chars) / secs * 60
 	} else if chars > 0 {
@@ -136,7 +136,7 @@ func SpeedSignal(chars int, a Activity) Signal {
 func PasteSignal(chars int, a Activity) Signal {
 	s := Signal{Kind: SignalPaste}
 	if !a.Recorded {
-		s.Status, s.Text = SignalUnknown, "pasting: unknown (not recorded)"
+		s.Status, s.Text = SignalUnknown, "paste: unknown (no script ran on the page)"
 		return s
 	}
 	pasted := 0
@@ -150,7 +150,7 @@ func PasteSignal(chars int, a Activity) Signal {
 	if chars > 0 {
 		s.Value = min(1, float64(pasted)/float64(chars))
 	}
-	s.Text = fmt.Sprintf("%s characters pasted in %d paste(s), %d %% of the answer", thousands(pasted), len(a.Pastes), int(math.Round(100*s.Value)))
+	s.Text = fmt.Sprintf("pasted %s characters in %s, %d %% of the answer", thousands(pasted), times(len(a.Pastes), "paste", "pastes"), int(math.Round(100*s.Value)))
 	s.Status = SignalClear
 	if chars >= MinSignalChars && s.Value > MaxPastedShare {
 		s.Status = SignalRaised
@@ -163,7 +163,7 @@ func PasteSignal(chars int, a Activity) Signal {
 func FocusSignal(a Activity) Signal {
 	s := Signal{Kind: SignalFocus}
 	if !a.Recorded {
-		s.Status, s.Text = SignalUnknown, "leaving the page: unknown (not recorded)"
+		s.Status, s.Text = SignalUnknown, "leaving the page: unknown (no script ran on the page)"
 		return s
 	}
 	total := 0.0
@@ -175,7 +175,7 @@ func FocusSignal(a Activity) Signal {
 		s.Status, s.Text = SignalClear, "stayed on the page"
 		return s
 	}
-	s.Text = fmt.Sprintf("left the page %d time(s), %s in total", len(a.FocusLost), duration(total))
+	s.Text = fmt.Sprintf("left the page %s for %s in total", times(len(a.FocusLost), "once", "times"), duration(total))
 	s.Status = SignalClear
 	if total >= MaxFocusLostSeconds {
 		s.Status = SignalRaised
@@ -321,6 +321,18 @@ func thousands(n int) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// times says a count in words: "1 paste", "3 pastes"; with one = "once",
+// "once" and "4 times".
+func times(n int, one, many string) string {
+	if n == 1 {
+		if one == "once" {
+			return one
+		}
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // duration formats seconds as "0 seconds", "45 seconds" or "6 min 20 s".

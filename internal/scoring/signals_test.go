@@ -18,10 +18,10 @@ func TestSpeedSignal(t *testing.T) {
 		text   string
 	}{
 		{"not recorded", 1450, Activity{}, SignalUnknown, "unknown"},
-		{"zero seconds", 1450, Activity{Recorded: true}, SignalRaised, "1,450 characters in 0 seconds: implausibly short"},
-		{"pasted in 20 seconds", 1450, Activity{Recorded: true, Seconds: 20}, SignalRaised, "1,450 characters in 20 seconds"},
-		{"typed in five minutes", 1450, Activity{Recorded: true, Seconds: 300}, SignalClear, "1,450 characters in 5 min"},
-		{"short answer, fast", 40, Activity{Recorded: true, Seconds: 1}, SignalClear, "40 characters in 1 second"},
+		{"zero seconds", 1450, Activity{Recorded: true}, SignalRaised, "written in 0 seconds for 1,450 characters: implausibly short"},
+		{"pasted in 20 seconds", 1450, Activity{Recorded: true, Seconds: 20}, SignalRaised, "written in 20 seconds for 1,450 characters"},
+		{"typed in five minutes", 1450, Activity{Recorded: true, Seconds: 300}, SignalClear, "written in 5 min for 1,450 characters"},
+		{"short answer, fast", 40, Activity{Recorded: true, Seconds: 1}, SignalClear, "written in 1 second for 40 characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,7 +37,7 @@ func TestPasteAndFocusSignals(t *testing.T) {
 	if s := PasteSignal(500, Activity{}); s.Status != SignalUnknown {
 		t.Errorf("paste not recorded = %+v", s)
 	}
-	if s := PasteSignal(500, Activity{Recorded: true, Pastes: []int{300, 100}}); s.Status != SignalRaised || s.Value != 0.8 || !strings.Contains(s.Text, "400 characters pasted in 2 paste(s), 80 %") {
+	if s := PasteSignal(500, Activity{Recorded: true, Pastes: []int{300, 100}}); s.Status != SignalRaised || s.Value != 0.8 || !strings.Contains(s.Text, "pasted 400 characters in 2 pastes, 80 %") {
 		t.Errorf("paste = %+v", s)
 	}
 	if s := PasteSignal(500, Activity{Recorded: true, Pastes: []int{30}}); s.Status != SignalClear {
@@ -46,7 +46,7 @@ func TestPasteAndFocusSignals(t *testing.T) {
 	if s := FocusSignal(Activity{}); s.Status != SignalUnknown {
 		t.Errorf("focus not recorded = %+v", s)
 	}
-	if s := FocusSignal(Activity{Recorded: true, FocusLost: []float64{200, 180}}); s.Status != SignalRaised || s.Value != 380 || !strings.Contains(s.Text, "left the page 2 time(s), 6 min 20 s in total") {
+	if s := FocusSignal(Activity{Recorded: true, FocusLost: []float64{200, 180}}); s.Status != SignalRaised || s.Value != 380 || !strings.Contains(s.Text, "left the page 2 times for 6 min 20 s in total") {
 		t.Errorf("focus = %+v", s)
 	}
 	if s := FocusSignal(Activity{Recorded: true, FocusLost: []float64{5}}); s.Status != SignalClear {

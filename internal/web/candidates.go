@@ -353,6 +353,20 @@ type TranscriptItem struct {
 	Competency string
 	Anchors    posting.Anchors
 	History    []*model.Override
+	// Signals are the open answer's integrity signals, in words; they
+	// inform and never change the score.
+	Signals []scoring.Signal
+}
+
+// SignalsRaised counts the raised signals.
+func (t TranscriptItem) SignalsRaised() int {
+	n := 0
+	for _, g := range t.Signals {
+		if g.Status == scoring.SignalRaised {
+			n++
+		}
+	}
+	return n
 }
 
 // ChoiceText returns the text of an option key.
@@ -504,6 +518,10 @@ func (s *Server) transcript(r *http.Request, v *ScorecardPage, doc *posting.Post
 	if err != nil {
 		return err
 	}
+	checks, err := s.candidates.Checks(r.Context(), a)
+	if err != nil {
+		return err
+	}
 	n := 0
 	for _, sec := range doc.AssessmentType.Sections() {
 		for _, q := range doc.QuestionsIn(sec) {
@@ -537,6 +555,7 @@ func (s *Server) transcript(r *http.Request, v *ScorecardPage, doc *posting.Post
 					it.History = append(it.History, o)
 				}
 			}
+			it.Signals = candidates.DecodeSignals(checks[q.Key])
 			v.Items = append(v.Items, it)
 		}
 	}
