@@ -442,14 +442,25 @@ func (s *Service) addActivity(ctx context.Context, tx *sql.Tx, attemptID int64, 
 		_ = json.Unmarshal(raw, &cur)
 	}
 	cur.Recorded = true
+	// At the cap, further entries are added to the last one, so the totals
+	// the signals judge stay right (many small pastes cannot push a large
+	// one out).
 	for _, p := range act.Pastes {
-		if p > 0 && len(cur.Pastes) < maxPastes {
-			cur.Pastes = append(cur.Pastes, min(p, 1_000_000))
+		switch p = min(p, 1_000_000); {
+		case p <= 0:
+		case len(cur.Pastes) < maxPastes:
+			cur.Pastes = append(cur.Pastes, p)
+		default:
+			cur.Pastes[len(cur.Pastes)-1] = min(cur.Pastes[len(cur.Pastes)-1]+p, 1_000_000_000)
 		}
 	}
 	for _, f := range act.FocusLost {
-		if f > 0 && len(cur.FocusLost) < maxFocusLost {
-			cur.FocusLost = append(cur.FocusLost, min(f, 86400))
+		switch f = min(f, 86400); {
+		case !(f > 0):
+		case len(cur.FocusLost) < maxFocusLost:
+			cur.FocusLost = append(cur.FocusLost, f)
+		default:
+			cur.FocusLost[len(cur.FocusLost)-1] = min(cur.FocusLost[len(cur.FocusLost)-1]+f, 30*86400)
 		}
 	}
 	raw, err := json.Marshal(cur)

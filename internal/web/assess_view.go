@@ -83,6 +83,9 @@ type AssessQuestionPage struct {
 	FileName string
 	MaxChars int
 	Code     bool
+	// Language names a code answer's language for people ("Go", "SQL"),
+	// empty when the task does not say.
+	Language string
 	Upload   *posting.Upload
 	// UploadTypes lists the accepted types for people; UploadAccept is the
 	// input's accept attribute.
@@ -315,6 +318,9 @@ func (a *assess) questionView(ss *candidates.Session, token string, i int) *Asse
 				v.MaxChars = d.MaxChars
 			}
 			v.Code = d.Format == posting.DeliverableCode
+			if v.Code {
+				v.Language = languageName(d.Language)
+			}
 			if u := d.Upload; u != nil {
 				v.Upload = u
 				v.UploadTypes = strings.Join(u.Types, ", ")
@@ -402,4 +408,16 @@ func (a *assess) reviewView(ss *candidates.Session, token string) *AssessReviewP
 		sec.Items = append(sec.Items, item)
 	}
 	return v
+}
+
+// languageName is how people write a code language's name.
+func languageName(l string) string {
+	names := map[string]string{"go": "Go", "golang": "Go", "sql": "SQL", "python": "Python", "py": "Python", "javascript": "JavaScript",
+		"js": "JavaScript", "typescript": "TypeScript", "ts": "TypeScript", "java": "Java", "ruby": "Ruby", "rust": "Rust", "c": "C",
+		"cpp": "C++", "c++": "C++", "csharp": "C#", "c#": "C#", "shell": "Shell", "bash": "Bash", "sh": "Shell", "r": "R", "yaml": "YAML",
+		"kotlin": "Kotlin", "swift": "Swift", "php": "PHP", "html": "HTML", "css": "CSS"}
+	if n, ok := names[strings.ToLower(strings.TrimSpace(l))]; ok {
+		return n
+	}
+	return strings.TrimSpace(l)
 }

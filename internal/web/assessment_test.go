@@ -318,7 +318,7 @@ func TestAssessmentFlow(t *testing.T) {
 		expectStatus(t, "answering a closed question", c.Submit(path+"/q/6", path+"/q/1", url.Values{"answer": {"late"}}), http.StatusConflict, "section that is closed")
 
 		q6 := tab.Get(path + "/q/6")
-		expectStatus(t, "task", q6, http.StatusOK, "Practical section", "Question 6 of 6", `class="code"`, "Your answer (code, go)",
+		expectStatus(t, "task", q6, http.StatusOK, "Practical section", "Question 6 of 6", `class="code"`, "Your answer (Go code)",
 			"Time left in this section: 1 hour 15 minutes", "Review and submit", `maxlength="30000"`)
 		expectRedirect(t, "answer 6", tab.Submit(path+"/q/6", path+"/q/6", url.Values{"answer": {crlf(limiterAnswer)}, "action": {"review"}}), path+"/review")
 
