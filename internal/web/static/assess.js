@@ -228,8 +228,7 @@
 
   // editor turns a code answer's textarea into a small code editor, with
   // the textarea itself still the field: Tab inserts indentation (or
-  // indents the selected lines), Enter keeps the line's indentation,
-  // Escape then Tab (or Shift+Tab) moves on as usual, so keyboard users are
+  // indents the selected lines), Escape then Tab (or Shift+Tab) moves on as usual, so keyboard users are
   // never trapped; a visible hint says so. Line numbers sit beside it.
   function editor(ta) {
     var indent = ta.getAttribute('data-indent') === 'tab' ? '\t' : '    ';
@@ -291,15 +290,6 @@
         return;
       }
       escaped = false;
-      if (e.key === 'Enter' && !e.isComposing && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) {
-        var s = ta.selectionStart;
-        var lineStart = ta.value.lastIndexOf('\n', s - 1) + 1;
-        var lead = /^[ \t]*/.exec(ta.value.slice(lineStart, s))[0];
-        if (lead) {
-          e.preventDefault();
-          insert('\n' + lead);
-        }
-      }
     });
     ta.addEventListener('blur', function () { escaped = false; });
     ta.addEventListener('input', number);
