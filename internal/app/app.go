@@ -30,7 +30,6 @@ import (
 	"github.com/talentsystems/talentsystems/internal/mail"
 	"github.com/talentsystems/talentsystems/internal/outbound"
 	"github.com/talentsystems/talentsystems/internal/postings"
-	"github.com/talentsystems/talentsystems/internal/scoring"
 	"github.com/talentsystems/talentsystems/internal/secretbox"
 	"github.com/talentsystems/talentsystems/internal/store"
 	"github.com/talentsystems/talentsystems/internal/web"
@@ -152,7 +151,11 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 		Visibility: gh.NoteVisibility, Interval: gh.HarvestRefreshInterval, Now: now, Log: a.Log})
 	a.Accounts = &account.Service{Store: a.Store, Queue: q, BaseURL: a.Config.BaseURL, Now: now}
 	notifier := &partner.Notifier{Queue: q, Now: now}
-	a.Candidates = &candidates.Service{Store: a.Store, Queue: q, Box: box, BaseURL: a.Config.BaseURL, Now: now, Scorer: scoring.Rules{},
+	sc, err := scorer(a.Config.ScorerModel, a.Log)
+	if err != nil {
+		return err
+	}
+	a.Candidates = &candidates.Service{Store: a.Store, Queue: q, Box: box, BaseURL: a.Config.BaseURL, Now: now, Scorer: sc,
 		OnResult: candidates.Hooks(notifier.OnResult, a.Harvest.OnResult)}
 	// Each domain registers its own workers and sweep tasks, before Start.
 	if err := q.Register(a.Accounts, a.Candidates, callbacks, a.Harvest); err != nil {

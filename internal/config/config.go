@@ -49,6 +49,8 @@ type Config struct {
 	MetricsToken Secret
 	// Greenhouse configures the Greenhouse Assessment Partner integration.
 	Greenhouse Greenhouse
+	// ScorerModel configures the optional model-based scorer; off by default.
+	ScorerModel ScorerModel
 }
 
 // SMTP is the outgoing mail server.
@@ -232,7 +234,7 @@ func Settings(c *Config) []setting {
 			}
 			return nil
 		}},
-	}, greenhouseSettings(c)...)
+	}, append(greenhouseSettings(c), scorerSettings(c)...)...)
 }
 
 // localURL is the address a browser on this machine reaches addr at.
@@ -263,5 +265,5 @@ func (c *Config) validate() error {
 	if !c.IsPostgres() && c.DataDir == "" {
 		return errors.New("--data-dir must not be empty")
 	}
-	return nil
+	return c.ScorerModel.validate()
 }

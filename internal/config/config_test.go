@@ -55,6 +55,11 @@ func TestInvalidSettings(t *testing.T) {
 		{"secret key", map[string]string{"TS_SECRET_KEY": "c2hvcnQ="}, "TS_SECRET_KEY"},
 		{"poll interval", map[string]string{"TS_JOB_POLL_INTERVAL": "1ms"}, "TS_JOB_POLL_INTERVAL"},
 		{"empty data dir", map[string]string{"TS_DATA_DIR": ""}, ""},
+		{"scorer url", map[string]string{"TS_SCORER_MODEL_URL": "ftp://model", "TS_SCORER_MODEL": "m"}, "TS_SCORER_MODEL_URL"},
+		{"scorer url with user", map[string]string{"TS_SCORER_MODEL_URL": "https://u:p@model.example/v1", "TS_SCORER_MODEL": "m"}, "TS_SCORER_MODEL_URL"},
+		{"scorer without model", map[string]string{"TS_SCORER_MODEL_URL": "https://model.example/v1"}, "TS_SCORER_MODEL"},
+		{"scorer key without url", map[string]string{"TS_SCORER_MODEL_KEY": "k"}, "TS_SCORER_MODEL_URL"},
+		{"scorer timeout", map[string]string{"TS_SCORER_MODEL_URL": "https://model.example/v1", "TS_SCORER_MODEL": "m", "TS_SCORER_MODEL_TIMEOUT": "1h"}, "TS_SCORER_MODEL_TIMEOUT"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,18 +80,21 @@ func TestInvalidSettings(t *testing.T) {
 
 func TestSecretsNeverPrint(t *testing.T) {
 	env := map[string]string{
-		"DATABASE_URL":     "postgres://user:hunter2@db:5432/x",
-		"TS_SMTP_PASSWORD": "hunter3",
-		"TS_SECRET_KEY":    "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"DATABASE_URL":        "postgres://user:hunter2@db:5432/x",
+		"TS_SMTP_PASSWORD":    "hunter3",
+		"TS_SECRET_KEY":       "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"TS_SCORER_MODEL_URL": "https://model.example/v1",
+		"TS_SCORER_MODEL":     "small-1",
+		"TS_SCORER_MODEL_KEY": "sk-hunter4",
 	}
 	c, err := load(nil, env)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var logged strings.Builder
-	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "config", c, "smtp", c.SMTP, "db", c.DatabaseURL)
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "config", c, "smtp", c.SMTP, "db", c.DatabaseURL, "scorer", c.ScorerModel)
 	for _, out := range []string{fmt.Sprintf("%v %+v", c, c), logged.String()} {
-		for _, secret := range []string{"hunter2", "hunter3", "MDEyMzQ1"} {
+		for _, secret := range []string{"hunter2", "hunter3", "MDEyMzQ1", "hunter4"} {
 			if strings.Contains(out, secret) {
 				t.Errorf("secret %q printed in %s", secret, out)
 			}
@@ -131,5 +139,21 @@ func TestTrustedProxiesAndMetricsToken(t *testing.T) {
 	env["TS_TRUSTED_PROXIES"] = "not-a-range"
 	if _, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); err == nil {
 		t.Error("a malformed proxy range was accepted")
+	}
+}
+
+func TestScorerModel(t *testing.T) {
+	c, err := load(nil, nil)
+	if err != nil || c.ScorerModel.Enabled() {
+		t.Fatalf("the model scorer is on by default: %+v %v", c.ScorerModel, err)
+	}
+	c, err = load([]string{"--scorer-model-url", "http://127.0.0.1:9/v1/", "--scorer-model", "small-1", "--scorer-model-key", "sk-x", "--scorer-model-timeout", "5s"},
+		map[string]string{"TS_SCORER_MODEL": "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := c.ScorerModel
+	if !m.Enabled() || m.URL != "http://127.0.0.1:9/v1" || m.Model != "small-1" || m.Key.Reveal() != "sk-x" || m.Timeout != 5*time.Second {
+		t.Errorf("scorer settings %+v", m)
 	}
 }
