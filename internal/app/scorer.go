@@ -16,7 +16,8 @@ import (
 // suggestion reviewed under the same rules, docs/scoring.md). Its calls go
 // through an outbound policy that allows the configured host only: an https
 // endpoint on port 443 at public addresses (checked again at connect time),
-// or, for a local model server, exactly the configured http host and port.
+// or, for a local model server, the configured http host (and its port, if
+// the URL names one) at any address.
 func scorer(m config.ScorerModel, log *slog.Logger) (scoring.Scorer, error) {
 	if !m.Enabled() {
 		return scoring.Rules{}, nil
@@ -44,10 +45,7 @@ func modelPolicy(raw string) (outbound.Policy, error) {
 	if u.Scheme == "https" && (u.Port() == "" || u.Port() == "443") {
 		p.Domains = []string{u.Hostname()}
 	} else {
-		p.Trusted = []string{u.Host}
-		if u.Port() == "" {
-			p.Trusted = []string{u.Hostname() + ":80"}
-		}
+		p.Trusted = []string{u.Host} // host:port, or the host alone when the URL names no port
 	}
 	if _, err := p.Check(raw + "/chat/completions"); err != nil {
 		return outbound.Policy{}, fmt.Errorf("app: scorer model URL: %w", err)

@@ -11,7 +11,8 @@
 // low confidence and a reason. Multiple-choice and numeric questions are
 // always scored by the rules.
 //
-// Nothing wires it into the configuration yet.
+// internal/app wires it when TS_SCORER_MODEL_URL is set (docs/configuration.md),
+// with an HTTP client from an outbound policy that allows the configured host.
 package llm
 
 import (
