@@ -59,6 +59,12 @@ func TestBrowserCodeEditorAndSignals(t *testing.T) {
 	if key == "" {
 		t.Fatal("the posting has no code task")
 	}
+	// The first answer is saved without the page's script (as without
+	// JavaScript): its paste and focus signals are unknown.
+	first := p.Doc.QuestionsIn(p.Doc.AssessmentType.Sections()[0])[0]
+	if err := e.Candidates.Save(context.Background(), token, 0, goodAnswers(p.Doc)[first.Key], nil); err != nil {
+		t.Fatal(err)
+	}
 	// The practical section opens when the interview section is finished.
 	for range 3 {
 		ss, err := e.Candidates.Open(context.Background(), token)
@@ -94,6 +100,7 @@ func TestBrowserCodeEditorAndSignals(t *testing.T) {
 	if f := focused(); f != "answer" {
 		t.Errorf("after Tab the focus is on %q", f)
 	}
+	apptest.Screenshot(t, ctx, "code-editor")
 	if lines := apptest.Get(t, ctx, chromedp.Text(`.a-gutter`)); strings.Fields(lines)[len(strings.Fields(lines))-1] != "3" {
 		t.Errorf("line numbers %q for three lines", lines)
 	}
@@ -133,10 +140,13 @@ func TestBrowserCodeEditorAndSignals(t *testing.T) {
 			t.Errorf("the scorecard's signals for %s say %q, want %q", key, signals, want)
 		}
 	}
-	// An answer saved without the script says "unknown".
-	first := p.Doc.QuestionsIn(p.Doc.AssessmentType.Sections()[0])[0].Key
-	if s := apptest.Get(t, ctx, chromedp.Text(`#q-`+first+` .signal-list`)); !strings.Contains(s, "paste: unknown (no script ran on the page)") {
-		t.Errorf("an unanswered question's signals say %q", s)
+	// An answer saved without the script says "unknown"; an unanswered
+	// question lists no signals.
+	if s := apptest.Get(t, ctx, chromedp.Text(`#q-`+first.Key+` .signal-list`)); !strings.Contains(s, "paste: unknown (no script ran on the page)") {
+		t.Errorf("the signals of an answer saved without the script say %q", s)
+	}
+	if n := apptest.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.qa .signal-list').length`)); n != 2 {
+		t.Errorf("%d answers list signals, want the 2 answered open ones", n)
 	}
 	apptest.Audit(t, ctx)
 	apptest.Screenshot(t, ctx, "scorecard-signals")
