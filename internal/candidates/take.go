@@ -375,6 +375,10 @@ func checkAnswer(q *posting.Question, a *scoring.Answer, f *File) error {
 // Submit ends the attempt and scores it, in one transaction. A second submit
 // (another tab) changes nothing.
 func (s *Service) Submit(ctx context.Context, token string) error {
+	var pre *prescored
+	if c, err := store.CandidateByTokenHash(ctx, s.Store.DB, auth.Hash(token)); err == nil {
+		pre = s.prescore(ctx, c)
+	}
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		c, err := store.CandidateByTokenHash(ctx, tx, auth.Hash(token))
 		if err != nil {
@@ -386,7 +390,7 @@ func (s *Service) Submit(ctx context.Context, token string) error {
 		if c.Status != model.CandidateStarted {
 			return apperror.New(apperror.Conflict, "This assessment has not been started.")
 		}
-		return s.finish(ctx, tx, c, "candidate")
+		return s.finish(ctx, tx, c, "candidate", pre)
 	})
 }
 
@@ -406,7 +410,7 @@ func (s *Service) advance(ctx context.Context, tx *sql.Tx, ss *Session, reason s
 	secs := ss.Doc.AssessmentType.Sections()
 	i := slices.Index(secs, posting.Section(ss.Attempt.Section))
 	if !PerSection(ss.Doc) || i < 0 || i == len(secs)-1 {
-		return s.finish(ctx, tx, ss.Candidate, reason)
+		return s.finish(ctx, tx, ss.Candidate, reason, nil)
 	}
 	a := ss.Attempt
 	next := secs[i+1]
@@ -445,7 +449,7 @@ func (s *Service) enforceDeadline(ctx context.Context, c *model.Candidate) error
 			}
 			if !now.Before(c.ExpiresAt) || !PerSection(ss.Doc) {
 				// After the link's expiry no further section opens.
-				return s.finish(ctx, tx, c, "time_limit")
+				return s.finish(ctx, tx, c, "time_limit", nil)
 			}
 			if err := s.advance(ctx, tx, ss, "time_limit"); err != nil {
 				return err
@@ -461,8 +465,9 @@ func (s *Service) enforceDeadline(ctx context.Context, c *model.Candidate) error
 	})
 }
 
-// finish submits and scores the candidate's attempt in tx.
-func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *model.Candidate, reason string) error {
+// finish submits and scores the candidate's attempt in tx, with the scores
+// of pre when it scored the same answers (see prescore).
+func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *model.Candidate, reason string, pre *prescored) error {
 	a, err := store.GetAttempt(ctx, tx, c.ID, c.AttemptID)
 	if err != nil {
 		return err
@@ -475,14 +480,13 @@ func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *model.Candidate, re
 	if err != nil {
 		return err
 	}
-	answers := map[string]scoring.Answer{}
-	for k, sa := range stored {
-		var ans scoring.Answer
-		if len(sa.Answer) > 0 && json.Unmarshal(sa.Answer, &ans) == nil {
-			answers[k] = ans
-		}
+	answers := decodeAnswers(stored)
+	var qs []scoring.QuestionScore
+	if pre.matches(a.ID, stored) {
+		qs = pre.qs
+	} else {
+		qs = scoring.ScoreAll(s.Scorer, doc, answers)
 	}
-	qs := scoring.ScoreAll(s.Scorer, doc, answers)
 	res := scoring.Rollup(doc, qs, nil)
 	now := s.Now()
 	a.Status, a.SubmittedAt, a.SubmitReason = model.AttemptSubmitted, now, reason

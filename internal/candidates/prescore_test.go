@@ -1,0 +1,123 @@
+package candidates_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/candidates"
+	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/posting"
+	"github.com/talentsystems/talentsystems/internal/scoring"
+)
+
+// hookScorer is the rules, counting its calls and running hook once, at
+// its first call.
+type hookScorer struct {
+	calls atomic.Int32
+	once  sync.Once
+	hook  func()
+}
+
+func (h *hookScorer) ScoreQuestion(p *posting.Posting, q *posting.Question, a scoring.Answer) scoring.QuestionScore {
+	h.calls.Add(1)
+	if h.hook != nil {
+		h.once.Do(h.hook)
+	}
+	return scoring.Rules{}.ScoreQuestion(p, q, a)
+}
+
+// TestSubmitScoresOutsideTheTransaction: with a scorer other than the rules
+// (one that may do I/O, like the model scorer), Submit scores before its
+// transaction and reuses those scores; the scorer can even write meanwhile
+// (it holds no transaction). An answer changed between scoring and
+// submitting is scored again, so the stored score is always the answer's.
+func TestSubmitScoresOutsideTheTransaction(t *testing.T) {
+	t.Parallel()
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		a, _ := open(t, dbURL)
+		org, _ := a.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
+		us := model.CommandLine(org.ID)
+		doc, _ := os.ReadFile("../../examples/postings/customer-support-lead.json")
+		p, err := a.Postings.Import(ctx, us, bytes.NewReader(doc), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		begin := func(email string) (string, int) {
+			c, err := a.Candidates.Add(ctx, us, p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: email}, candidates.AddOptions{Source: model.SourceManual})
+			if err != nil {
+				t.Fatal(err)
+			}
+			link := a.Candidates.Link(c)
+			token := link[strings.LastIndex(link, "/")+1:]
+			if err := a.Candidates.Start(ctx, token, true); err != nil {
+				t.Fatal(err)
+			}
+			ss, _ := a.Candidates.Open(ctx, token)
+			first := -1
+			for i, q := range ss.Questions {
+				if q.Kind == posting.KindFreeText && first < 0 {
+					first = i
+					if err := a.Candidates.Save(ctx, token, i, scoring.Answer{Text: "We are sorry: the outage was on our side and we will send the next update within the hour."}, nil); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			return token, first
+		}
+		stored := func(token string, i int) scoring.QuestionScore {
+			ss, err := a.Candidates.Open(ctx, token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at, _ := a.Candidates.Attempts(ctx, ss.Candidate)
+			var res scoring.Result
+			if err := json.Unmarshal(at[len(at)-1].Result, &res); err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range res.Questions {
+				if q.Key == ss.Questions[i].Key {
+					return q
+				}
+			}
+			t.Fatalf("no score for question %d", i)
+			return scoring.QuestionScore{}
+		}
+		n := int32(len(p.Doc.Questions))
+
+		sc := &hookScorer{}
+		a.Candidates.Scorer = sc
+		token, _ := begin("once@example.test")
+		if err := a.Candidates.Submit(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		if got := sc.calls.Load(); got != n {
+			t.Errorf("the scorer ran %d times for %d questions: the scores before the transaction were not reused", got, n)
+		}
+
+		sc = &hookScorer{}
+		a.Candidates.Scorer = sc
+		token, i := begin("changed@example.test")
+		sc.hook = func() { // the candidate saves in another tab while the scorer runs
+			if err := a.Candidates.Save(ctx, token, i, scoring.Answer{Text: "Changed."}, nil); err != nil {
+				t.Errorf("a save while the scorer runs: %v", err)
+			}
+		}
+		if err := a.Candidates.Submit(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		if got := sc.calls.Load(); got != 2*n {
+			t.Errorf("the scorer ran %d times for %d questions, want twice: the answer changed", got, n)
+		}
+		if q := stored(token, i); q.Level != 1 || !q.Answered {
+			t.Errorf("the stored score is not the changed answer's: %+v", q)
+		}
+	})
+}
