@@ -397,20 +397,34 @@ func (s *Service) Submit(ctx context.Context, token string) error {
 // Advance closes the current section of a per-section assessment and opens
 // the next one; after the last section it submits.
 func (s *Service) Advance(ctx context.Context, token string) error {
+	var pre *prescored
+	if c, err := store.CandidateByTokenHash(ctx, s.Store.DB, auth.Hash(token)); err == nil && c.Status == model.CandidateStarted {
+		if ss, err := s.session(ctx, s.Store.DB, c); err == nil && ss.Attempt != nil && lastSection(ss) {
+			pre = s.prescore(ctx, c)
+		}
+	}
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		ss, err := s.inProgress(ctx, tx, token)
 		if err != nil {
 			return err
 		}
-		return s.advance(ctx, tx, ss, "candidate")
+		return s.advance(ctx, tx, ss, "candidate", pre)
 	})
 }
 
-func (s *Service) advance(ctx context.Context, tx *sql.Tx, ss *Session, reason string) error {
+// lastSection reports whether advancing ss submits it: it has no time
+// limit per section or is in its last section.
+func lastSection(ss *Session) bool {
 	secs := ss.Doc.AssessmentType.Sections()
 	i := slices.Index(secs, posting.Section(ss.Attempt.Section))
-	if !PerSection(ss.Doc) || i < 0 || i == len(secs)-1 {
-		return s.finish(ctx, tx, ss.Candidate, reason, nil)
+	return !PerSection(ss.Doc) || i < 0 || i == len(secs)-1
+}
+
+func (s *Service) advance(ctx context.Context, tx *sql.Tx, ss *Session, reason string, pre *prescored) error {
+	secs := ss.Doc.AssessmentType.Sections()
+	i := slices.Index(secs, posting.Section(ss.Attempt.Section))
+	if lastSection(ss) {
+		return s.finish(ctx, tx, ss.Candidate, reason, pre)
 	}
 	a := ss.Attempt
 	next := secs[i+1]
@@ -430,6 +444,13 @@ func (s *Service) advance(ctx context.Context, tx *sql.Tx, ss *Session, reason s
 // time is up, so no answer is accepted after the deadline and the result
 // exists even if the candidate never comes back.
 func (s *Service) enforceDeadline(ctx context.Context, c *model.Candidate) error {
+	// Score first, outside the transaction, when the time up submits the
+	// attempt (see prescore); a section that merely closes needs no score.
+	var pre *prescored
+	if ss, err := s.session(ctx, s.Store.DB, c); err == nil && c.Status == model.CandidateStarted && ss.Attempt != nil &&
+		overdue(ss, s.Now()) && (lastSection(ss) || !s.Now().Before(c.ExpiresAt)) {
+		pre = s.prescore(ctx, c)
+	}
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		c, err := store.OrgCandidate(ctx, tx, c.OrgID, c.ID)
 		if err != nil || c.Status != model.CandidateStarted {
@@ -449,9 +470,9 @@ func (s *Service) enforceDeadline(ctx context.Context, c *model.Candidate) error
 			}
 			if !now.Before(c.ExpiresAt) || !PerSection(ss.Doc) {
 				// After the link's expiry no further section opens.
-				return s.finish(ctx, tx, c, "time_limit", nil)
+				return s.finish(ctx, tx, c, "time_limit", pre)
 			}
-			if err := s.advance(ctx, tx, ss, "time_limit"); err != nil {
+			if err := s.advance(ctx, tx, ss, "time_limit", pre); err != nil {
 				return err
 			}
 			if c, err = store.OrgCandidate(ctx, tx, c.OrgID, c.ID); err != nil {
