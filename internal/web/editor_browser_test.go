@@ -101,6 +101,14 @@ func TestBrowserCodeEditorAndSignals(t *testing.T) {
 		t.Errorf("after Tab the focus is on %q", f)
 	}
 	apptest.Screenshot(t, ctx, "code-editor")
+	// On a phone the editor scrolls inside itself; the page is no wider.
+	apptest.Do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	if w := apptest.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+		t.Errorf("the code question is %d px wide on a 390 px screen", w)
+	}
+	apptest.Screenshot(t, ctx, "code-editor-390")
+	apptest.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	apptest.Do(t, ctx, chromedp.Focus(`#answer`))
 	if lines := apptest.Get(t, ctx, chromedp.Text(`.a-gutter`)); strings.Fields(lines)[len(strings.Fields(lines))-1] != "3" {
 		t.Errorf("line numbers %q for three lines", lines)
 	}
