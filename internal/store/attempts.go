@@ -143,10 +143,13 @@ ON CONFLICT (attempt_id, question_key) DO UPDATE SET answer = excluded.answer, a
 	return nil
 }
 
-// DeleteAttemptData removes an attempt's answers and files (erasure).
+// DeleteAttemptData removes an attempt's answers, files and what the page
+// recorded while they were written, and blanks the notes about them
+// (erasure).
 func DeleteAttemptData(ctx context.Context, q Querier, attemptID int64) error {
 	for _, stmt := range []string{`DELETE FROM answers WHERE attempt_id = $1`, `DELETE FROM uploads WHERE attempt_id = $1`,
-		`UPDATE score_overrides SET note = '' WHERE attempt_id = $1`} {
+		`DELETE FROM answer_activity WHERE attempt_id = $1`,
+		`UPDATE score_overrides SET note = '' WHERE attempt_id = $1`, `UPDATE answer_reviews SET note = '' WHERE attempt_id = $1`} {
 		if _, err := q.ExecContext(ctx, stmt, attemptID); err != nil {
 			return fmt.Errorf("store: erase attempt: %w", err)
 		}

@@ -216,7 +216,7 @@ func TestResetExtendAccommodateErase(t *testing.T) {
 	if err := e.Candidates.Start(ctx, oldToken, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Candidates.Save(ctx, oldToken, 0, scoring.Answer{Text: "first try"}, nil); err != nil {
+	if err := e.Candidates.SaveWithActivity(ctx, oldToken, 0, scoring.Answer{Text: "first try"}, nil, &scoring.Activity{Recorded: true, Pastes: []int{40}}); err != nil {
 		t.Fatal(err)
 	}
 	cardURL := fmt.Sprintf("/postings/%d/candidates/%d", p.ID, cand.ID)
@@ -290,6 +290,9 @@ func TestResetExtendAccommodateErase(t *testing.T) {
 	answers, _ := store.AttemptAnswers(ctx, e.Store.DB, cand.AttemptID)
 	if len(answers) != 0 {
 		t.Errorf("%d answers survive erasure", len(answers))
+	}
+	if acts, _ := store.AttemptActivity(ctx, e.Store.DB, before.ID); len(acts) != 0 {
+		t.Errorf("the recorded activity of %d answers survives erasure", len(acts))
 	}
 	page := c.Get(cardURL)
 	if strings.Contains(page.Body, "Grace") || strings.Contains(page.Body, "grace@example.test") || strings.Contains(page.Body, "I would make sure") {
