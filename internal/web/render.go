@@ -20,6 +20,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
+	"github.com/talentsystems/talentsystems/internal/postings"
 	"github.com/talentsystems/talentsystems/internal/ratelimit"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 )
@@ -71,21 +72,22 @@ func loadAssets() (assets, map[string][]byte, error) {
 }
 
 var templateFuncs = template.FuncMap{
-	"markdown":     posting.RenderMarkdown,
-	"num":          fmtNum,
-	"inc":          func(i int) int { return i + 1 },
-	"plural":       plural,
-	"questionList": questionList,
-	"mib":          mib,
-	"dec":          func(i int) int { return i - 1 },
-	"levelLabel":   scoring.LevelLabel,
-	"levels":       func() []int { return []int{1, 2, 3, 4, 5} },
-	"chartHeight":  func(n int) int { return n*40 + 4 },
-	"barY":         func(i, off int) int { return i*40 + off },
-	"barW":         func(score float64, width int) float64 { return score / 100 * float64(width) },
-	"dec2":         func(a, b int) int { return a - b },
-	"itoa":         strconv.Itoa,
-	"msDuration":   func(ms float64) string { return humanDuration(int64(ms + 0.5)) },
+	"markdown":         posting.RenderMarkdown,
+	"num":              fmtNum,
+	"inc":              func(i int) int { return i + 1 },
+	"plural":           plural,
+	"questionList":     questionList,
+	"postingTemplates": postings.Templates,
+	"mib":              mib,
+	"dec":              func(i int) int { return i - 1 },
+	"levelLabel":       scoring.LevelLabel,
+	"levels":           func() []int { return []int{1, 2, 3, 4, 5} },
+	"chartHeight":      func(n int) int { return n*40 + 4 },
+	"barY":             func(i, off int) int { return i*40 + off },
+	"barW":             func(score float64, width int) float64 { return score / 100 * float64(width) },
+	"dec2":             func(a, b int) int { return a - b },
+	"itoa":             strconv.Itoa,
+	"msDuration":       func(ms float64) string { return humanDuration(int64(ms + 0.5)) },
 	"label": func(s any) string {
 		return strings.ReplaceAll(fmt.Sprint(s), "_", " ")
 	},
