@@ -39,6 +39,9 @@ type Base struct {
 	FlashKind string
 	// Nav is the current section, to highlight it in the navigation.
 	Nav string
+	// Loc is the time zone the page shows times in: the viewer's (UTC
+	// when signed out or not set).
+	Loc *time.Location
 }
 
 // IsStaff reports whether the viewer operates the platform.
@@ -132,6 +135,9 @@ func parseTemplates(a assets) (map[string]*template.Template, error) {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, view interface{ base() *Base }) {
 	b := view.base()
 	b.User, b.Org = userFrom(r.Context()), orgFrom(r.Context())
+	if b.Loc == nil {
+		b.Loc = userLocation(b.User)
+	}
 	b.CSRF = s.csrfToken(w, r)
 	if b.Flash == "" {
 		if b.Flash = s.takeFlash(w, r); b.Flash != "" {
