@@ -283,4 +283,3 @@ func CallbackBadge(status model.CallbackStatus) string {
 	}
 	return "badge-closed"
 }
-
