@@ -47,12 +47,22 @@ type Session struct {
 	// being opened, moving the candidate on to the next one ("" otherwise):
 	// the page says so.
 	TimeUpSection posting.Section
+	// Token is the link's token as opened, for the page's own addresses.
+	Token string
 }
 
 // Open looks up a link. An unknown token is NotFound; a replaced or erased
 // one gives a Session with only State set. Opening a link whose time is up
 // submits the attempt as it stands.
 func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
+	ss, err := s.open(ctx, token)
+	if ss != nil {
+		ss.Token = token
+	}
+	return ss, err
+}
+
+func (s *Service) open(ctx context.Context, token string) (*Session, error) {
 	hash := auth.Hash(token)
 	c, err := store.CandidateByTokenHash(ctx, s.Store.DB, hash)
 	if apperror.KindOf(err) == apperror.NotFound {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -24,15 +25,19 @@ func CreateOrg(ctx context.Context, q Querier, slug, name string, now time.Time)
 	return o, nil
 }
 
-const orgColumns = `id, slug, name, created_at`
+const orgColumns = `id, slug, name, created_at, (SELECT l.updated_at FROM org_logos l WHERE l.org_id = organizations.id)`
 
 func scanOrg(sc interface{ Scan(...any) error }) (*model.Org, error) {
 	o := &model.Org{}
 	var created int64
-	if err := sc.Scan(&o.ID, &o.Slug, &o.Name, &created); err != nil {
+	var logo sql.NullInt64
+	if err := sc.Scan(&o.ID, &o.Slug, &o.Name, &created, &logo); err != nil {
 		return nil, err
 	}
 	o.CreatedAt = fromMicros(created)
+	if logo.Valid {
+		o.LogoAt = fromMicros(logo.Int64)
+	}
 	return o, nil
 }
 

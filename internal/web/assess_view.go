@@ -18,6 +18,8 @@ type AssessHead struct {
 	PostingTitle string
 	// Contact is whom to ask for help (an email address), or "".
 	Contact string
+	// LogoURL is the address of the employer's logo, or "" without one.
+	LogoURL string
 }
 
 // AssessTimer is the time left, as the server computes it; assess.js counts
@@ -192,6 +194,14 @@ func head(ss *candidates.Session) AssessHead {
 		h.OrgName = ss.Org.Name
 	}
 	h.Contact = ss.Contact
+	if ss.Org != nil && !ss.Org.LogoAt.IsZero() {
+		v := "?v=" + strconv.FormatInt(ss.Org.LogoAt.UnixMicro(), 36)
+		if ss.Token != "" {
+			h.LogoURL = "/a/" + ss.Token + "/logo" + v
+		} else {
+			h.LogoURL = "/settings/logo" + v // a recruiter's preview
+		}
+	}
 	if ss.Doc != nil {
 		h.PostingTitle = ss.Doc.Title
 	}

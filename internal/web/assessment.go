@@ -22,6 +22,7 @@ func (s *Server) assessmentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /a/{token}/review", s.handle(a.review))
 	mux.HandleFunc("POST /a/{token}/submit", s.handle(a.submit))
 	mux.HandleFunc("POST /a/{token}/finish", s.handle(a.finishSection))
+	mux.HandleFunc("GET /a/{token}/logo", s.handle(a.logo))
 	mux.HandleFunc("GET /a/{token}/survey", s.handle(a.survey))
 	mux.HandleFunc("POST /a/{token}/survey", s.handle(a.answerSurvey))
 	mux.HandleFunc("GET /postings/{id}/preview/q/{n}", s.requireOrg(a.preview))

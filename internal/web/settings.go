@@ -15,9 +15,11 @@ type SettingsPage struct {
 	Name string
 	// TimeZone is the profile's zone as shown in the form, Zones the
 	// suggestions, Now the moment the hint shows in the zone.
-	TimeZone    string
-	Zones       []string
-	Now         time.Time
+	TimeZone string
+	Zones    []string
+	Now      time.Time
+	// LogoMaxKB is the largest logo accepted.
+	LogoMaxKB   int
 	Members     []*model.User
 	Invitations []*model.Invitation
 	InviteEmail string
@@ -34,7 +36,7 @@ func (s *Server) settingsView(r *http.Request, v *SettingsPage) (*SettingsPage, 
 	if v.Errors["time_zone"] == "" {
 		v.TimeZone = u.TimeZone
 	}
-	v.Zones, v.Now = commonZones, s.now()
+	v.Zones, v.Now, v.LogoMaxKB = commonZones, s.now(), account.MaxLogoBytes>>10
 	if u.Role == model.RoleAdmin {
 		var err error
 		if v.Members, err = s.accounts.Members(r.Context(), u.OrgID); err != nil {
