@@ -137,7 +137,7 @@ func TestBrowserAddRow(t *testing.T) {
 	if after != before+1 || same != "1" || rows != itoa(int64(after)) || focused != "option_key_"+itoa(int64(before)) {
 		t.Errorf("rows %d → %d, same page %q, rows field %q, focus %q", before, after, same, rows, focused)
 	}
-	label := apptest.Get(t, ctx, chromedp.Evaluate[string](`document.querySelector('label[for=option_text_` + itoa(int64(before)) + `]').textContent`))
+	label := apptest.Get(t, ctx, chromedp.Evaluate[string](`document.querySelector('label[for=option_text_`+itoa(int64(before))+`]').textContent`))
 	if label != "Text of option "+itoa(int64(before+1)) {
 		t.Errorf("the new row's label %q", label)
 	}
