@@ -131,7 +131,7 @@ func TestBrowserStickyTimer(t *testing.T) {
 		if top < 0 || top > 120 {
 			t.Errorf("%s: the timer is at %v px after scrolling, out of view", vp.name, top)
 		}
-		apptest.Screenshot(t, ctx, "assess-sticky-timer-"+vp.name)
+		apptest.ViewportScreenshot(t, ctx, "assess-sticky-timer-"+vp.name)
 	}
 	apptest.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
 	if role := apptest.Get(t, ctx, chromedp.Evaluate[string](`document.querySelector('.a-timer').getAttribute('role') + ' ' + document.querySelector('.a-timer').getAttribute('aria-live')`)); role != "timer off" {
