@@ -254,6 +254,13 @@ func (a *assess) autosave(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusConflict, map[string]string{"error": "This assessment is no longer in progress.", "state": ss.State})
 		return nil
 	}
+	if notice := timeUpNotice(ss, false); notice != "" {
+		// The section's time ran out: the next page (assess.js goes there on
+		// 409) says so.
+		a.flashAs(w, FlashWarning, notice)
+		writeJSON(w, http.StatusConflict, map[string]string{"error": "The time for this section ran out.", "state": ss.State})
+		return nil
+	}
 	n, err := strconv.Atoi(r.PostForm.Get("q"))
 	if err != nil || n < 1 || n > len(ss.Questions) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "No such question."})

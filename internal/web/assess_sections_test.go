@@ -55,7 +55,10 @@ func TestAssessmentFinishSection(t *testing.T) {
 	c.Submit(path, path+"/start", url.Values{"consent": {"yes"}})
 	expectRedirect(t, "answer 1", c.Submit(path+"/q/1", path+"/q/1", url.Values{"answer": {"a"}, "action": {"next"}}), path+"/q/2")
 
-	expectStatus(t, "question 2 warns", c.Get(path+"/q/2"), http.StatusOK, `value="finish_section"`, "Not answered yet in this section: question 3.")
+	expectStatus(t, "the section's last question warns", c.Get(path+"/q/3"), http.StatusOK, `value="finish_section"`, "Not answered yet in this section: question 2.")
+	if q2 := c.Get(path + "/q/2"); strings.Contains(q2.Body, "Not answered yet") {
+		t.Error("a question before the section's last one lists the questions still ahead")
+	}
 	expectStatus(t, "review offers to finish", c.Get(path+"/review"), http.StatusOK,
 		`action="`+path+`/finish"`, "Finish the Interview section", "2 questions of this section are not answered", `href="`+path+`/q/2">question 2</a>, <a href="`+path+`/q/3">question 3</a>`,
 		"Finish this section anyway")
@@ -85,6 +88,19 @@ func TestAssessmentFinishSection(t *testing.T) {
 	if a := e.storedAnswers(t, e.stored(t, mustID(t, e, path2)))["q1"]; len(a.Choices) > 0 {
 		t.Errorf("a late answer was saved: %+v", a)
 	}
+	// Autosave after the section's time ran out: refused, and the next page
+	// says why.
+	_, path4 := e.candidate(t, pid, "val@example.test")
+	c4 := apptest.NewClient(t, e.URL)
+	c4.Submit(path4, path4+"/start", url.Values{"consent": {"yes"}})
+	csrf := csrfOf(t, c4.Get(path4+"/q/1").Body)
+	e.clock.Advance(61 * time.Second)
+	if r := c4.Post(path4+"/autosave", url.Values{"csrf_token": {csrf}, "q": {"1"}, "answer": {"a"}}); r.Status != http.StatusConflict {
+		t.Errorf("late autosave: %d", r.Status)
+	}
+	expectRedirect(t, "after the late autosave", c4.Get(path4), path4+"/q/4")
+	expectStatus(t, "the autosave's notice", c4.Get(path4+"/q/4"), http.StatusOK, "The time for the Interview section ran out")
+
 	// Without an answer in flight (the countdown's own request) the notice
 	// still names the section.
 	_, path3 := e.candidate(t, pid, "una@example.test")

@@ -102,7 +102,8 @@ type AssessQuestionPage struct {
 	PerSection   bool
 	NextSection  string
 	// SectionUnanswered lists the other questions of the section without an
-	// answer, for the warning next to Finish this section.
+	// answer, for the warning next to Finish this section on the section's
+	// last question.
 	SectionUnanswered []int
 	// Preview is the posting's preview address when a recruiter looks at
 	// the page: nothing is saved and the buttons only move between questions.
@@ -326,7 +327,7 @@ func (a *assess) questionView(ss *candidates.Session, token string, i int) *Asse
 			}
 		}
 	}
-	if v.NextSection != "" && ss.Attempt != nil {
+	if v.EndOfSection && ss.Attempt != nil {
 		for _, n := range openUnanswered(ss) {
 			if n != v.N {
 				v.SectionUnanswered = append(v.SectionUnanswered, n)

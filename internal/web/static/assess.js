@@ -55,7 +55,7 @@
           return;
         }
         say('Not saved: ' + (json.error || 'please try again.'));
-        if (resp.status === 409) window.location.assign(home());
+        if (resp.status === 409) window.location.assign(home() + '?timeup=1');
       });
     }).catch(function () {
       dirty = true;
