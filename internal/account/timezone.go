@@ -35,6 +35,19 @@ func (s *Service) SetTimeZone(ctx context.Context, actor model.Actor, name strin
 	return store.SetUserTimeZone(ctx, s.Store.DB, actor.UserID, name)
 }
 
+// SetOrgTimeZone changes the zone of the actor's organization's members who
+// have not chosen their own (admins only).
+func (s *Service) SetOrgTimeZone(ctx context.Context, actor model.Actor, name string) error {
+	if actor.Role != model.RoleAdmin {
+		return apperror.New(apperror.Forbidden, "Only an admin can change the organization's time zone.")
+	}
+	name = strings.TrimSpace(name)
+	if _, err := TimeZone(name); err != nil {
+		return apperror.Field("org_time_zone", "%s", apperror.FieldsOf(err)["time_zone"])
+	}
+	return store.SetOrgTimeZone(ctx, s.Store.DB, actor.OrgID, name)
+}
+
 // DefaultTimeZone sets the zone of a user who has none yet, from the one the
 // browser reported at sign-in or sign-up; an unknown name is ignored, since
 // the user did not type it.

@@ -136,7 +136,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	b := view.base()
 	b.User, b.Org = userFrom(r.Context()), orgFrom(r.Context())
 	if b.Loc == nil {
-		b.Loc = userLocation(b.User)
+		b.Loc = userLocation(b.User, b.Org)
 	}
 	b.CSRF = s.csrfToken(w, r)
 	if b.Flash == "" {

@@ -162,6 +162,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /settings", s.requireUser(s.settingsPage))
 	mux.HandleFunc("POST /settings/profile", s.requireUser(s.updateProfile))
 	mux.HandleFunc("GET /settings/logo", s.requireOrg(s.ownLogo))
+	mux.HandleFunc("POST /settings/time-zone", s.requireAdmin(s.updateOrgTimeZone))
 	mux.HandleFunc("POST /settings/logo", s.requireAdmin(s.uploadLogo))
 	mux.HandleFunc("POST /settings/logo/delete", s.requireAdmin(s.removeLogo))
 	mux.HandleFunc("POST /settings/teammates", s.requireAdmin(s.inviteTeammate))

@@ -19,7 +19,9 @@ type SettingsPage struct {
 	Zones    []string
 	Now      time.Time
 	// LogoMaxKB is the largest logo accepted.
-	LogoMaxKB   int
+	LogoMaxKB int
+	// OrgTimeZone is the organization's zone as shown in the admin's form.
+	OrgTimeZone string
 	Members     []*model.User
 	Invitations []*model.Invitation
 	InviteEmail string
@@ -35,6 +37,9 @@ func (s *Server) settingsView(r *http.Request, v *SettingsPage) (*SettingsPage, 
 	}
 	if v.Errors["time_zone"] == "" {
 		v.TimeZone = u.TimeZone
+	}
+	if org := orgFrom(r.Context()); org != nil && v.Errors["org_time_zone"] == "" {
+		v.OrgTimeZone = org.TimeZone
 	}
 	v.Zones, v.Now, v.LogoMaxKB = commonZones, s.now(), account.MaxLogoBytes>>10
 	if u.Role == model.RoleAdmin {
@@ -129,4 +134,16 @@ var commonZones = []string{
 	"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
 	"America/Anchorage", "Pacific/Honolulu", "America/Mexico_City", "America/Bogota", "America/Sao_Paulo",
 	"America/Argentina/Buenos_Aires",
+}
+
+// updateOrgTimeZone sets the zone of the organization's members who have not
+// chosen their own.
+func (s *Server) updateOrgTimeZone(w http.ResponseWriter, r *http.Request) error {
+	v := &SettingsPage{OrgTimeZone: r.PostForm.Get("org_time_zone")}
+	if err := s.accounts.SetOrgTimeZone(r.Context(), actor(r), r.PostForm.Get("org_time_zone")); err != nil {
+		return s.settingsError(w, r, v, err)
+	}
+	s.flash(w, "The organization's time zone is saved: teammates who have not chosen their own see times in it.")
+	http.Redirect(w, r, "/settings#org-tz", http.StatusSeeOther)
+	return nil
 }

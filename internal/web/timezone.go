@@ -16,19 +16,26 @@ const timeLayout = "2 Jan 2006 15:04 MST"
 var zones sync.Map
 
 // userLocation is the zone the user's pages show times in: their profile's,
-// or UTC.
-func userLocation(u *model.User) *time.Location {
-	if u == nil || u.TimeZone == "" {
+// else their organization's, else UTC.
+func userLocation(u *model.User, org *model.Org) *time.Location {
+	name := ""
+	if u != nil {
+		name = u.TimeZone
+	}
+	if name == "" && org != nil {
+		name = org.TimeZone
+	}
+	if name == "" {
 		return time.UTC
 	}
-	if loc, ok := zones.Load(u.TimeZone); ok {
+	if loc, ok := zones.Load(name); ok {
 		return loc.(*time.Location)
 	}
-	loc, err := account.TimeZone(u.TimeZone)
+	loc, err := account.TimeZone(name)
 	if err != nil {
 		return time.UTC
 	}
-	zones.Store(u.TimeZone, loc)
+	zones.Store(name, loc)
 	return loc
 }
 

@@ -81,8 +81,20 @@ func TestTimeZones(t *testing.T) {
 		if csv.Status != http.StatusOK || !strings.Contains(csv.Body, cand.CreatedAt.UTC().Format("2006-01-02T15:04")) {
 			t.Errorf("export: %d\n%s", csv.Status, csv.Body)
 		}
-		// Empty is UTC again.
-		expectRedirect(t, "UTC", c.Submit("/settings", "/settings/profile", url.Values{"name": {"ann"}, "time_zone": {""}}), "/settings")
+		// A teammate without a zone of their own sees the organization's;
+		// only an admin sets it, and only to a zone.
+		rob, _ := e.member(t, "acme", "rob@acme.test", model.RoleRecruiter)
+		expectStatus(t, "recruiter sets the org zone", rob.Submit("/settings", "/settings/time-zone", url.Values{"org_time_zone": {"Europe/Berlin"}}), http.StatusForbidden)
+		expectStatus(t, "bad org zone", c.Submit("/settings", "/settings/time-zone", url.Values{"org_time_zone": {"Berlin"}}), http.StatusBadRequest, `id="org-tz-err"`, "is not a time zone")
+		expectRedirect(t, "org zone", c.Submit("/settings", "/settings/time-zone", url.Values{"org_time_zone": {"Europe/Berlin"}}), "/settings#org-tz")
+		berlin, _ := time.LoadLocation("Europe/Berlin")
+		expectStatus(t, "teammate in the org's zone", rob.Get(list), http.StatusOK, cand.CreatedAt.In(berlin).Format("2 Jan 2006 15:04 MST"))
+		expectStatus(t, "own zone first", c.Get(list), http.StatusOK, want)
+
+		// Empty is the organization's zone again, and without one UTC.
+		expectRedirect(t, "own zone emptied", c.Submit("/settings", "/settings/profile", url.Values{"name": {"ann"}, "time_zone": {""}}), "/settings")
+		expectStatus(t, "back to the org's zone", c.Get(list), http.StatusOK, cand.CreatedAt.In(berlin).Format("2 Jan 2006 15:04 MST"))
+		expectRedirect(t, "org zone emptied", c.Submit("/settings", "/settings/time-zone", url.Values{"org_time_zone": {""}}), "/settings#org-tz")
 		expectStatus(t, "list in UTC", c.Get(list), http.StatusOK, cand.CreatedAt.UTC().Format("2 Jan 2006 15:04")+" UTC")
 	})
 }
