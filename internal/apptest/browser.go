@@ -84,6 +84,23 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 	}
 }
 
+// ViewportScreenshot saves what is on screen now (not the whole page) as
+// name in $TS_SCREENSHOTS, when set: for what stays in view while scrolling.
+func ViewportScreenshot(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	dir, err := ScreenshotDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir == "" {
+		return
+	}
+	png := Get(t, ctx, chromedp.CaptureScreenshot())
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Error(err)
+	}
+}
+
 // ScreenshotDir returns the folder named by $TS_SCREENSHOTS, creating it
 // when it does not exist yet, or "" when screenshots are not wanted.
 func ScreenshotDir() (string, error) {

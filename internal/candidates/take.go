@@ -43,12 +43,26 @@ type Session struct {
 	Attempt   *model.Attempt
 	Questions []posting.Question // in the order asked, enabled sections only
 	Answers   map[string]*model.Answer
+	// TimeUpSection is the section whose time ran out while this link was
+	// being opened, moving the candidate on to the next one ("" otherwise):
+	// the page says so.
+	TimeUpSection posting.Section
+	// Token is the link's token as opened, for the page's own addresses.
+	Token string
 }
 
 // Open looks up a link. An unknown token is NotFound; a replaced or erased
 // one gives a Session with only State set. Opening a link whose time is up
 // submits the attempt as it stands.
 func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
+	ss, err := s.open(ctx, token)
+	if ss != nil {
+		ss.Token = token
+	}
+	return ss, err
+}
+
+func (s *Service) open(ctx context.Context, token string) (*Session, error) {
 	hash := auth.Hash(token)
 	c, err := store.CandidateByTokenHash(ctx, s.Store.DB, hash)
 	if apperror.KindOf(err) == apperror.NotFound {
@@ -67,13 +81,23 @@ func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
 	}
 	// The time is up: submit (or move on a section) in a write transaction,
 	// taken only then, and show the result.
+	var before posting.Section
+	if ss.Attempt != nil {
+		before = posting.Section(ss.Attempt.Section)
+	}
 	if err := s.enforceDeadline(ctx, c); err != nil {
 		return nil, err
 	}
 	if c, err = store.CandidateByTokenHash(ctx, s.Store.DB, hash); err != nil {
 		return nil, err
 	}
-	return s.session(ctx, s.Store.DB, c)
+	if ss, err = s.session(ctx, s.Store.DB, c); err != nil {
+		return nil, err
+	}
+	if ss.State == StateInProgress && PerSection(ss.Doc) && before != "" && posting.Section(ss.Attempt.Section) != before {
+		ss.TimeUpSection = before
+	}
+	return ss, nil
 }
 
 // overdue reports whether a started attempt must be submitted, or moved on

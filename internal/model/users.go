@@ -21,6 +21,9 @@ type User struct {
 	PasswordHash string
 	Role         Role
 	CreatedAt    time.Time
+	// TimeZone is the IANA name of the zone the user's pages show times in
+	// ("" is UTC).
+	TimeZone string
 }
 
 // Actor is who performs a change, passed the same way to every service: a

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -24,15 +25,19 @@ func CreateOrg(ctx context.Context, q Querier, slug, name string, now time.Time)
 	return o, nil
 }
 
-const orgColumns = `id, slug, name, created_at`
+const orgColumns = `id, slug, name, created_at, time_zone, (SELECT l.updated_at FROM org_logos l WHERE l.org_id = organizations.id)`
 
 func scanOrg(sc interface{ Scan(...any) error }) (*model.Org, error) {
 	o := &model.Org{}
 	var created int64
-	if err := sc.Scan(&o.ID, &o.Slug, &o.Name, &created); err != nil {
+	var logo sql.NullInt64
+	if err := sc.Scan(&o.ID, &o.Slug, &o.Name, &created, &o.TimeZone, &logo); err != nil {
 		return nil, err
 	}
 	o.CreatedAt = fromMicros(created)
+	if logo.Valid {
+		o.LogoAt = fromMicros(logo.Int64)
+	}
 	return o, nil
 }
 
@@ -74,4 +79,13 @@ FROM organizations o ORDER BY o.created_at DESC, o.id DESC`)
 		out = append(out, o)
 	}
 	return out, rows.Err()
+}
+
+// SetOrgTimeZone changes the zone of an organization's members who have not
+// chosen their own.
+func SetOrgTimeZone(ctx context.Context, q Querier, orgID int64, zone string) error {
+	if _, err := q.ExecContext(ctx, `UPDATE organizations SET time_zone = $1 WHERE id = $2`, zone, orgID); err != nil {
+		return fmt.Errorf("store: set org time zone: %w", err)
+	}
+	return nil
 }

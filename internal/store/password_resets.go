@@ -22,7 +22,7 @@ func CreatePasswordReset(ctx context.Context, q Querier, tokenHash string, userI
 // PasswordResetUser returns the user of an unused, unexpired reset.
 func PasswordResetUser(ctx context.Context, q Querier, tokenHash string, now time.Time) (*model.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `
-SELECT u.id, u.org_id, u.email, u.name, u.password_hash, u.role, u.created_at
+SELECT u.id, u.org_id, u.email, u.name, u.password_hash, u.role, u.created_at, u.time_zone
 FROM password_resets r JOIN users u ON u.id = r.user_id
 WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2`, tokenHash, micros(now)))
 	if err != nil {

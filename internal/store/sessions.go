@@ -22,7 +22,7 @@ INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at)
 // SessionUser returns the user of an unexpired session, or NotFound.
 func SessionUser(ctx context.Context, q Querier, tokenHash string, now time.Time) (*model.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `
-SELECT u.id, u.org_id, u.email, u.name, u.password_hash, u.role, u.created_at
+SELECT u.id, u.org_id, u.email, u.name, u.password_hash, u.role, u.created_at, u.time_zone
 FROM sessions s JOIN users u ON u.id = s.user_id
 WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, micros(now)))
 	if err != nil {

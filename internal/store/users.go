@@ -29,14 +29,14 @@ VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 	return nil
 }
 
-const userColumns = `id, org_id, email, name, password_hash, role, created_at`
+const userColumns = `id, org_id, email, name, password_hash, role, created_at, time_zone`
 
 func scanUser(sc interface{ Scan(...any) error }) (*model.User, error) {
 	u := &model.User{}
 	var org sql.NullInt64
 	var created int64
 	var role string
-	if err := sc.Scan(&u.ID, &org, &u.Email, &u.Name, &u.PasswordHash, &role, &created); err != nil {
+	if err := sc.Scan(&u.ID, &org, &u.Email, &u.Name, &u.PasswordHash, &role, &created, &u.TimeZone); err != nil {
 		return nil, err
 	}
 	u.OrgID = org.Int64
@@ -127,6 +127,14 @@ UPDATE users SET name = $1, password_hash = CASE WHEN $2 = '' THEN password_hash
 		name, hash, userID)
 	if err != nil {
 		return fmt.Errorf("store: set profile: %w", err)
+	}
+	return nil
+}
+
+// SetUserTimeZone changes the zone a user's pages show times in.
+func SetUserTimeZone(ctx context.Context, q Querier, userID int64, zone string) error {
+	if _, err := q.ExecContext(ctx, `UPDATE users SET time_zone = $1 WHERE id = $2`, zone, userID); err != nil {
+		return fmt.Errorf("store: set time zone: %w", err)
 	}
 	return nil
 }

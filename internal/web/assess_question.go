@@ -76,7 +76,11 @@ func (a *assess) question(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	a.render(w, r, http.StatusOK, "a_question", a.questionView(ss, token, i))
+	v := a.questionView(ss, token, i)
+	if notice := timeUpNotice(ss, false); notice != "" {
+		v.Warn(notice)
+	}
+	a.render(w, r, http.StatusOK, "a_question", v)
 	return nil
 }
 
@@ -93,6 +97,12 @@ func (a *assess) answer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if notice := timeUpNotice(ss, false); notice != "" {
+		// The section's time ran out before this answer arrived.
+		a.flashAs(w, FlashWarning, notice+" Your last answer arrived after the time was up, so it was not saved.")
+		http.Redirect(w, r, questionURL(token, current(ss)), http.StatusSeeOther)
+		return nil
+	}
 	ans, raw, file, err := formAnswer(r, ss.Questions[i], true)
 	if err == nil {
 		err = a.candidates.SaveWithActivity(r.Context(), token, i, ans, file, formActivity(r))
@@ -108,6 +118,16 @@ func (a *assess) answer(w http.ResponseWriter, r *http.Request) error {
 		}
 	case "review":
 	case "finish_section":
+		// Unanswered questions in the section: ask again on the review
+		// page, which lists them, before closing it for good.
+		now, err := a.candidates.Open(r.Context(), token)
+		if err != nil {
+			return err
+		}
+		if now.State == candidates.StateInProgress && len(openUnanswered(now)) > 0 {
+			http.Redirect(w, r, "/a/"+token+"/review?finish=1#finish", http.StatusSeeOther)
+			return nil
+		}
 		if err := a.candidates.Advance(r.Context(), token); err != nil {
 			return a.answerFailed(w, r, ss, token, i, ans, raw, err)
 		}
@@ -234,6 +254,13 @@ func (a *assess) autosave(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusConflict, map[string]string{"error": "This assessment is no longer in progress.", "state": ss.State})
 		return nil
 	}
+	if notice := timeUpNotice(ss, false); notice != "" {
+		// The section's time ran out: the next page (assess.js goes there on
+		// 409) says so.
+		a.flashAs(w, FlashWarning, notice)
+		writeJSON(w, http.StatusConflict, map[string]string{"error": "The time for this section ran out.", "state": ss.State})
+		return nil
+	}
 	n, err := strconv.Atoi(r.PostForm.Get("q"))
 	if err != nil || n < 1 || n > len(ss.Questions) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "No such question."})
@@ -260,7 +287,33 @@ func (a *assess) review(w http.ResponseWriter, r *http.Request) error {
 	if h := a.notInProgress(r, ss, token); h != nil {
 		return h(w, r)
 	}
-	a.render(w, r, http.StatusOK, "a_review", a.reviewView(ss, token))
+	v := a.reviewView(ss, token)
+	v.Finishing = r.URL.Query().Has("finish") && !v.CanSubmit && len(v.OpenUnanswered) > 0
+	if notice := timeUpNotice(ss, false); notice != "" {
+		v.Warn(notice)
+	}
+	a.render(w, r, http.StatusOK, "a_review", v)
+	return nil
+}
+
+// finishSection closes the current section (after the review page listed
+// its unanswered questions) and opens the next one.
+func (a *assess) finishSection(w http.ResponseWriter, r *http.Request) error {
+	ss, token, err := a.open(r)
+	if err != nil {
+		return err
+	}
+	if h := a.notInProgress(r, ss, token); h != nil {
+		return h(w, r)
+	}
+	if ss.TimeUpSection == "" {
+		if err := a.candidates.Advance(r.Context(), token); err != nil && apperror.KindOf(err) != apperror.Conflict {
+			return err
+		}
+	} else {
+		a.flashAs(w, FlashWarning, timeUpNotice(ss, false))
+	}
+	http.Redirect(w, r, "/a/"+token, http.StatusSeeOther)
 	return nil
 }
 

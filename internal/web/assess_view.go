@@ -18,6 +18,8 @@ type AssessHead struct {
 	PostingTitle string
 	// Contact is whom to ask for help (an email address), or "".
 	Contact string
+	// LogoURL is the address of the employer's logo, or "" without one.
+	LogoURL string
 }
 
 // AssessTimer is the time left, as the server computes it; assess.js counts
@@ -102,6 +104,10 @@ type AssessQuestionPage struct {
 	EndOfSection bool
 	PerSection   bool
 	NextSection  string
+	// SectionUnanswered lists the other questions of the section without an
+	// answer, for the warning next to Finish this section on the section's
+	// last question.
+	SectionUnanswered []int
 	// Preview is the posting's preview address when a recruiter looks at
 	// the page: nothing is saved and the buttons only move between questions.
 	Preview string
@@ -116,9 +122,20 @@ func (p *AssessQuestionPage) Answered() bool {
 type AssessReviewPage struct {
 	Base
 	AssessHead
-	Token      string
-	Sections   []AssessReviewSection
-	Unanswered int
+	Token    string
+	Sections []AssessReviewSection
+	// Unanswered counts every question without an answer; UnansweredClosed
+	// those of them in closed sections, which can no longer be answered.
+	Unanswered, UnansweredClosed int
+	// OpenUnanswered lists the numbers of the current section's questions
+	// without an answer: the warning before finishing it or submitting.
+	OpenUnanswered []int
+	// Section and NextSection name the current section and the one that
+	// finishing it opens (per-section time limits only).
+	Section, NextSection string
+	// Finishing is true when the candidate asked to finish the section
+	// from a question while questions were unanswered: the page asks again.
+	Finishing bool
 	// CanSubmit is false while a section with its own time limit other than
 	// the last is open: it must be finished first.
 	CanSubmit bool
@@ -181,6 +198,14 @@ func head(ss *candidates.Session) AssessHead {
 		h.OrgName = ss.Org.Name
 	}
 	h.Contact = ss.Contact
+	if ss.Org != nil && !ss.Org.LogoAt.IsZero() {
+		v := "?v=" + strconv.FormatInt(ss.Org.LogoAt.UnixMicro(), 36)
+		if ss.Token != "" {
+			h.LogoURL = "/a/" + ss.Token + "/logo" + v
+		} else {
+			h.LogoURL = "/settings/logo" + v // a recruiter's preview
+		}
+	}
 	if ss.Doc != nil {
 		h.PostingTitle = ss.Doc.Title
 	}
@@ -305,6 +330,13 @@ func (a *assess) questionView(ss *candidates.Session, token string, i int) *Asse
 			}
 		}
 	}
+	if v.EndOfSection && ss.Attempt != nil {
+		for _, n := range openUnanswered(ss) {
+			if n != v.N {
+				v.SectionUnanswered = append(v.SectionUnanswered, n)
+			}
+		}
+	}
 	switch q.Kind {
 	case posting.KindFreeText:
 		v.MaxChars = q.MaxChars
@@ -402,10 +434,24 @@ func (a *assess) reviewView(ss *candidates.Session, token string) *AssessReviewP
 		}
 		ans, _ := storedAnswer(ss, q.Key)
 		item := AssessReviewItem{N: i + 1, Excerpt: excerpt(text), Answered: answered(ans)}
-		if !item.Answered && ss.Editable(i) {
+		if !item.Answered {
 			v.Unanswered++
+			if ss.Editable(i) {
+				v.OpenUnanswered = append(v.OpenUnanswered, i+1)
+			} else {
+				v.UnansweredClosed++
+			}
 		}
 		sec.Items = append(sec.Items, item)
+	}
+	if candidates.PerSection(ss.Doc) && ss.Attempt != nil {
+		v.Section = sectionName(posting.Section(ss.Attempt.Section))
+		for _, q := range ss.Questions[current(ss):] {
+			if string(q.Section) != ss.Attempt.Section {
+				v.NextSection = sectionName(q.Section)
+				break
+			}
+		}
 	}
 	return v
 }
@@ -420,4 +466,53 @@ func languageName(l string) string {
 		return n
 	}
 	return strings.TrimSpace(l)
+}
+
+// openUnanswered lists the numbers of the open questions without an answer.
+func openUnanswered(ss *candidates.Session) []int {
+	var out []int
+	for i, q := range ss.Questions {
+		if ans, _ := storedAnswer(ss, q.Key); ss.Editable(i) && !answered(ans) {
+			out = append(out, i+1)
+		}
+	}
+	return out
+}
+
+// questionList says question numbers for people: "question 2",
+// "questions 2, 4 and 5".
+func questionList(ns []int) string {
+	if len(ns) == 1 {
+		return "question " + strconv.Itoa(ns[0])
+	}
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return "questions " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// timeUpNotice says that a section's time ran out and the candidate was
+// moved on to the next one, or "" when that did not just happen. asked is
+// true when the page was asked for because the countdown reached zero.
+func timeUpNotice(ss *candidates.Session, asked bool) string {
+	if ss.State != candidates.StateInProgress || !candidates.PerSection(ss.Doc) || ss.Attempt == nil {
+		return ""
+	}
+	ended := ss.TimeUpSection
+	if ended == "" && asked {
+		// The minute sweep may have moved the candidate on before the
+		// countdown's page arrived: name the section before the current one.
+		secs := ss.Doc.AssessmentType.Sections()
+		for i, sec := range secs {
+			if string(sec) == ss.Attempt.Section && i > 0 {
+				ended = secs[i-1]
+			}
+		}
+	}
+	if ended == "" {
+		return ""
+	}
+	return "The time for the " + sectionName(ended) + " section ran out, so it was closed with your answers as they stood. You are now in the " +
+		sectionName(posting.Section(ss.Attempt.Section)) + " section, which has its own time limit."
 }

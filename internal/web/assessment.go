@@ -21,6 +21,8 @@ func (s *Server) assessmentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /a/{token}/autosave", s.handle(a.autosave))
 	mux.HandleFunc("GET /a/{token}/review", s.handle(a.review))
 	mux.HandleFunc("POST /a/{token}/submit", s.handle(a.submit))
+	mux.HandleFunc("POST /a/{token}/finish", s.handle(a.finishSection))
+	mux.HandleFunc("GET /a/{token}/logo", s.handle(a.logo))
 	mux.HandleFunc("GET /a/{token}/survey", s.handle(a.survey))
 	mux.HandleFunc("POST /a/{token}/survey", s.handle(a.answerSurvey))
 	mux.HandleFunc("GET /postings/{id}/preview/q/{n}", s.requireOrg(a.preview))
@@ -87,6 +89,9 @@ func (a *assess) landing(w http.ResponseWriter, r *http.Request) error {
 	case candidates.StateWelcome:
 		a.render(w, r, http.StatusOK, "a_welcome", a.welcomeView(ss, token))
 	case candidates.StateInProgress:
+		if notice := timeUpNotice(ss, r.URL.Query().Has("timeup")); notice != "" {
+			a.flashAs(w, FlashWarning, notice)
+		}
 		http.Redirect(w, r, questionURL(token, current(ss)), http.StatusSeeOther)
 	default:
 		if err := a.statusPage(w, r, ss, ""); err != nil {

@@ -539,7 +539,7 @@ func (s *Server) transcript(r *http.Request, v *ScorecardPage, doc *posting.Post
 					it.Answered = it.Answer.Text != "" || len(it.Answer.Choices) > 0 || it.Answer.Number != nil || it.Answer.FileName != ""
 				}
 				if !sa.AnsweredAt.IsZero() {
-					it.AnsweredAt = sa.AnsweredAt.UTC().Format("2 Jan 15:04:05 UTC")
+					it.AnsweredAt = sa.AnsweredAt.In(userLocation(userFrom(r.Context()), orgFrom(r.Context()))).Format("2 Jan 15:04:05 MST")
 					it.Spent = humanDuration(sa.TimeSpentMS)
 				}
 			}

@@ -155,7 +155,7 @@ func (s *Server) requestGreenhouseSetup(w http.ResponseWriter, r *http.Request) 
 	case req.Fresh:
 		s.flash(w, "Setup requested. The Talent Systems team has been notified and will set up your API key.")
 	default:
-		s.flash(w, "Setup was already requested on "+ghDate(req.RequestedAt)+"; the Talent Systems team is on it.")
+		s.flash(w, "Setup was already requested on "+req.RequestedAt.In(userLocation(userFrom(r.Context()), orgFrom(r.Context()))).Format(timeLayout)+"; the Talent Systems team is on it.")
 	}
 	http.Redirect(w, r, "/settings/integrations", http.StatusSeeOther)
 	return nil
@@ -283,5 +283,3 @@ func CallbackBadge(status model.CallbackStatus) string {
 	}
 	return "badge-closed"
 }
-
-func ghDate(t interface{ Format(string) string }) string { return t.Format("2 Jan 2006 15:04 UTC") }

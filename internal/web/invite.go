@@ -44,6 +44,9 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	if err := s.accounts.DefaultTimeZone(r.Context(), u, f.Get("browser_time_zone")); err != nil {
+		return err
+	}
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}

@@ -81,6 +81,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnauthorized, "login", view)
 		return nil
 	}
+	if err := s.accounts.DefaultTimeZone(r.Context(), u, r.PostForm.Get("browser_time_zone")); err != nil {
+		return err
+	}
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}

@@ -252,6 +252,52 @@ func questionFromForm(f url.Values) (posting.Question, error) {
 	return q, nil
 }
 
+// keyFromName makes a key from a name: "Problem solving & SQL" →
+// "problem_solving_sql", made unique with _2, _3 … against taken.
+func keyFromName(name string, taken func(string) bool) string {
+	var b strings.Builder
+	gap := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if gap && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			b.WriteRune(r)
+			gap = false
+		default:
+			if a, ok := asciiFold[r]; ok {
+				if gap && b.Len() > 0 {
+					b.WriteByte('_')
+				}
+				b.WriteString(a)
+				gap = false
+			} else {
+				gap = true
+			}
+		}
+	}
+	base := b.String()
+	if len(base) > 56 {
+		base = strings.TrimRight(base[:56], "_")
+	}
+	if base == "" {
+		base = "competency"
+	}
+	key := base
+	for i := 2; taken(key); i++ {
+		key = base + "_" + strconv.Itoa(i)
+	}
+	return key
+}
+
+// asciiFold spells common accented letters in ASCII for keys.
+var asciiFold = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "ae", 'å': "a", 'æ': "ae", 'ç': "c", 'è': "e", 'é': "e", 'ê': "e", 'ë': "e",
+	'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ñ': "n", 'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "oe", 'ø': "o",
+	'ù': "u", 'ú': "u", 'û': "u", 'ü': "ue", 'ý': "y", 'ÿ': "y", 'ß': "ss", 'œ': "oe",
+}
+
 // nextOptionKey returns the first of a, b, c … not used by opts.
 func nextOptionKey(opts []posting.Option) string {
 	for i := 0; ; i++ {

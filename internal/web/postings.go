@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 
@@ -21,10 +22,16 @@ type Problem struct {
 	Message string
 }
 
+// pointerRe finds a JSON pointer into a posting inside a message.
+var pointerRe = regexp.MustCompile(`/(competencies|questions)/\d+(/[A-Za-z0-9_]+)*`)
+
 func problemsOf(doc *posting.Posting, list []posting.FieldError) []Problem {
 	out := make([]Problem, len(list))
 	for i, p := range list {
-		out[i] = Problem{Where: describePointer(doc, p.Pointer), Pointer: p.Pointer, Message: p.Message}
+		// A message may name another place by its pointer ("also used by
+		// /competencies/2"): recruiters read words, not pointers.
+		msg := pointerRe.ReplaceAllStringFunc(p.Message, func(ptr string) string { return describePointer(doc, ptr) })
+		out[i] = Problem{Where: describePointer(doc, p.Pointer), Pointer: p.Pointer, Message: msg}
 	}
 	return out
 }
@@ -352,6 +359,13 @@ type CompetencyPage struct {
 	Problems []Problem
 }
 
+// KeyFixed reports whether the competency's key can no longer change: once
+// the posting was published, scorecards, exports and Greenhouse results
+// name the competency by it.
+func (v *CompetencyPage) KeyFixed() bool {
+	return v.OldKey != "" && v.Posting.Status != model.PostingDraft
+}
+
 func (s *Server) competencyPage(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.postingFor(r)
 	if err != nil {
@@ -383,7 +397,7 @@ func (s *Server) saveCompetency(w http.ResponseWriter, r *http.Request) error {
 			doc = d
 			if oldKey == "" {
 				if c.Key == "" {
-					return apperror.Field("key", "Give the competency a key, e.g. problem_solving.")
+					c.Key = keyFromName(c.Name, func(k string) bool { return competencyIndex(d, k) >= 0 })
 				}
 				d.Competencies = append(d.Competencies, c)
 				return nil
@@ -391,6 +405,12 @@ func (s *Server) saveCompetency(w http.ResponseWriter, r *http.Request) error {
 			i := competencyIndex(d, oldKey)
 			if i < 0 {
 				return apperror.New(apperror.NotFound, "competency not found")
+			}
+			if c.Key == "" {
+				c.Key = oldKey
+			}
+			if c.Key != oldKey && view.KeyFixed() {
+				return apperror.Field("key", "The key stays %q once the posting has been published: scorecards, exports and Greenhouse results name the competency by it. Change its name instead.", oldKey)
 			}
 			d.Competencies[i] = c
 			if c.Key != oldKey {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
@@ -46,6 +47,19 @@ type QuestionPage struct {
 	Tolerance    string
 	UploadTypes  string
 	Problems     []Problem
+	// Focus is the id of the row just added, "" otherwise.
+	Focus string
+}
+
+// addRows offers at least n item and option rows, the new ones empty.
+func (v *QuestionPage) addRows(n int) {
+	v.Rows = max(v.Rows, n, len(v.Items), len(v.Options))
+	for i := len(v.Items); i < v.Rows; i++ {
+		v.Items = append(v.Items, ItemRow{N: i})
+	}
+	for i := len(v.Options); i < v.Rows; i++ {
+		v.Options = append(v.Options, OptionRow{N: i})
+	}
 }
 
 // AnchorRow is one behavioural anchor of the question form.
@@ -81,13 +95,7 @@ func newQuestionPage(p *postings.Posting, q posting.Question, oldKey string) *Qu
 	for i, o := range q.Options {
 		v.Options = append(v.Options, OptionRow{N: i, Key: o.Key, Text: o.Text, Correct: o.Correct})
 	}
-	v.Rows = max(len(v.Items), len(v.Options)) + blankRows
-	for i := len(v.Items); i < v.Rows; i++ {
-		v.Items = append(v.Items, ItemRow{N: i})
-	}
-	for i := len(v.Options); i < v.Rows; i++ {
-		v.Options = append(v.Options, OptionRow{N: i})
-	}
+	v.addRows(max(len(v.Items), len(v.Options)) + blankRows)
 	for _, l := range posting.AnchorLevels {
 		v.Anchors = append(v.Anchors, AnchorRow{Level: l, Text: anchors[l]})
 	}
@@ -145,6 +153,20 @@ func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request) error {
 	}
 	oldKey := r.PathValue("key")
 	q, err := questionFromForm(r.PostForm)
+	if r.PostForm.Get("add_row") != "" {
+		// "Add a row" (without JavaScript): the same form again, nothing
+		// saved, with one more empty row than was posted.
+		v := newQuestionPage(p, q, oldKey)
+		v.Title = "Edit question " + oldKey
+		if oldKey == "" {
+			v.Title = "New question"
+		}
+		v.Weight, v.Answer, v.Tolerance = r.PostForm.Get("weight"), r.PostForm.Get("answer"), r.PostForm.Get("tolerance")
+		v.addRows(rowCount(r.PostForm) + 1)
+		v.Focus = "row-" + strconv.Itoa(v.Rows-1)
+		s.render(w, r, http.StatusOK, "question", v)
+		return nil
+	}
 	var doc *posting.Posting
 	if err == nil {
 		_, err = s.postings.Update(r.Context(), actor(r), p.ID, revisionOf(r.PostForm), func(d *posting.Posting) error {

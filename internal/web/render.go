@@ -20,6 +20,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
+	"github.com/talentsystems/talentsystems/internal/postings"
 	"github.com/talentsystems/talentsystems/internal/ratelimit"
 	"github.com/talentsystems/talentsystems/internal/scoring"
 )
@@ -38,6 +39,9 @@ type Base struct {
 	FlashKind string
 	// Nav is the current section, to highlight it in the navigation.
 	Nav string
+	// Loc is the time zone the page shows times in: the viewer's (UTC
+	// when signed out or not set).
+	Loc *time.Location
 }
 
 // IsStaff reports whether the viewer operates the platform.
@@ -71,20 +75,22 @@ func loadAssets() (assets, map[string][]byte, error) {
 }
 
 var templateFuncs = template.FuncMap{
-	"markdown":    posting.RenderMarkdown,
-	"num":         fmtNum,
-	"inc":         func(i int) int { return i + 1 },
-	"plural":      plural,
-	"mib":         mib,
-	"dec":         func(i int) int { return i - 1 },
-	"levelLabel":  scoring.LevelLabel,
-	"levels":      func() []int { return []int{1, 2, 3, 4, 5} },
-	"chartHeight": func(n int) int { return n*40 + 4 },
-	"barY":        func(i, off int) int { return i*40 + off },
-	"barW":        func(score float64, width int) float64 { return score / 100 * float64(width) },
-	"dec2":        func(a, b int) int { return a - b },
-	"itoa":        strconv.Itoa,
-	"msDuration":  func(ms float64) string { return humanDuration(int64(ms + 0.5)) },
+	"markdown":         posting.RenderMarkdown,
+	"num":              fmtNum,
+	"inc":              func(i int) int { return i + 1 },
+	"plural":           plural,
+	"questionList":     questionList,
+	"postingTemplates": postings.Templates,
+	"mib":              mib,
+	"dec":              func(i int) int { return i - 1 },
+	"levelLabel":       scoring.LevelLabel,
+	"levels":           func() []int { return []int{1, 2, 3, 4, 5} },
+	"chartHeight":      func(n int) int { return n*40 + 4 },
+	"barY":             func(i, off int) int { return i*40 + off },
+	"barW":             func(score float64, width int) float64 { return score / 100 * float64(width) },
+	"dec2":             func(a, b int) int { return a - b },
+	"itoa":             strconv.Itoa,
+	"msDuration":       func(ms float64) string { return humanDuration(int64(ms + 0.5)) },
 	"label": func(s any) string {
 		return strings.ReplaceAll(fmt.Sprint(s), "_", " ")
 	},
@@ -129,6 +135,9 @@ func parseTemplates(a assets) (map[string]*template.Template, error) {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, view interface{ base() *Base }) {
 	b := view.base()
 	b.User, b.Org = userFrom(r.Context()), orgFrom(r.Context())
+	if b.Loc == nil {
+		b.Loc = userLocation(b.User, b.Org)
+	}
 	b.CSRF = s.csrfToken(w, r)
 	if b.Flash == "" {
 		if b.Flash = s.takeFlash(w, r); b.Flash != "" {

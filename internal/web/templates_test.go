@@ -39,6 +39,7 @@ var templateViews = map[string]any{
 	"staff_org":          StaffOrgPage{},
 	"staff_outbox":       OutboxPage{},
 	"staff_email":        EmailPage{},
+	"help":               HelpPage{},
 }
 
 // TestTemplatesTypeCheck checks every page template against its view type,

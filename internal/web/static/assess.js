@@ -71,7 +71,7 @@
           return;
         }
         say('Not saved: ' + (json.error || 'please try again.'));
-        if (resp.status === 409) window.location.assign(home());
+        if (resp.status === 409) window.location.assign(home() + '?timeup=1');
       });
     }).catch(function () {
       activity.done(false);
@@ -123,7 +123,9 @@
       if (ms <= 0) {
         left.textContent = label + ': 0:00';
         warn('The time is up.');
-        window.location.assign(home());
+        // timeup asks the server to say what happened: the next section
+        // opened, or the answers were submitted.
+        window.location.assign(home() + '?timeup=1');
         return;
       }
       var s = Math.ceil(ms / 1000);

@@ -1,0 +1,10 @@
+// Package docs ships the documentation pages the product shows to its users
+// (the posting JSON format) inside the binary.
+package docs
+
+import _ "embed"
+
+// PostingFormat is posting-format.md: the posting JSON format, as Markdown.
+//
+//go:embed posting-format.md
+var PostingFormat string
