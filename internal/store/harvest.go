@@ -255,10 +255,11 @@ WHERE candidate_id = $1 AND kind = $2 AND status = 'pending'`, candidateID, kind
 	return nil
 }
 
-// CancelHarvestPushes cancels an organization's pending pushes and returns how many.
+// CancelHarvestPushes cancels an organization's queued pushes (pending, or
+// sending: waiting to retry or to be looked up) and returns how many.
 func CancelHarvestPushes(ctx context.Context, q Querier, orgID int64, now time.Time) (int64, error) {
 	res, err := q.ExecContext(ctx, `UPDATE harvest_pushes SET status = 'cancelled', last_error = 'the Greenhouse connection was disconnected', updated_at = $2
-WHERE org_id = $1 AND status = 'pending'`, orgID, micros(now))
+WHERE org_id = $1 AND status IN ('pending', 'sending')`, orgID, micros(now))
 	if err != nil {
 		return 0, fmt.Errorf("store: cancel harvest pushes: %w", err)
 	}

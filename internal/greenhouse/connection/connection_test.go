@@ -449,3 +449,62 @@ func TestDisconnectCancelsPushes(t *testing.T) {
 		}
 	})
 }
+
+// TestNoteNeverPostedTwice crashes the push worker between Greenhouse
+// accepting a note and the record of it: the retry finds the note among the
+// candidate's notes by its reference line and does not post it again. A
+// connection that cannot read notes leaves the push uncertain for a person.
+func TestNoteNeverPostedTwice(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		e := start(t, dbURL, sandbox.Config{})
+		ctx := context.Background()
+		e.connect(t, "s")
+		var crashes sync.Map
+		connection.SetAfterPost(e.Harvest, func(pushID int64) error {
+			if _, again := crashes.LoadOrStore(pushID, true); !again {
+				return errors.New("crash injected after the POST, before the record")
+			}
+			return nil
+		})
+		id := e.sendTest(t, 309002, "linus@example.test")
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		notes := e.sb.Snapshot().Notes
+		pushes, _ := e.Harvest.Pushes(ctx, e.orgID, id)
+		if len(notes) != 1 || len(pushes) != 1 {
+			t.Fatalf("%d notes and %d pushes, want one each", len(notes), len(pushes))
+		}
+		if p := pushes[0]; p.Status != model.PushPushed || p.NoteID != notes[0].ID || !strings.Contains(notes[0].Body, "Talent Systems reference: ts-note-") {
+			t.Errorf("push %s note %d (%q), want pushed as note %d", p.Status, p.NoteID, p.LastError, notes[0].ID)
+		}
+
+		// Without harvest:notes:list the retry cannot look: uncertain, and
+		// only a person's "post again" posts a second note.
+		var scopes []string
+		for _, sc := range harvest.Scopes {
+			if sc != "harvest:notes:list" {
+				scopes = append(scopes, sc)
+			}
+		}
+		state := e.begin(t, "s")
+		code := e.sb.IssueCode(e.URL+config.HarvestRedirectPath, scopes, sandbox.AsUser)
+		if err := e.Harvest.Callback(ctx, e.admin.Actor(), "s", state, code, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Candidates.Reset(ctx, e.admin.Actor(), id); err != nil {
+			t.Fatal(err)
+		}
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		pushes, _ = e.Harvest.Pushes(ctx, e.orgID, id)
+		if n := len(e.sb.Snapshot().Notes); n != 2 || pushes[0].Status != model.PushUncertain || !strings.Contains(pushes[0].LastError, "may have posted") {
+			t.Fatalf("%d notes, push %s %q; want 2 notes and the new push uncertain", n, pushes[0].Status, pushes[0].LastError)
+		}
+		if err := e.Harvest.RetryPush(ctx, e.admin.Actor(), id, pushes[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		pushes, _ = e.Harvest.Pushes(ctx, e.orgID, id)
+		if n := len(e.sb.Snapshot().Notes); n != 3 || pushes[0].Status != model.PushPushed {
+			t.Errorf("after post again: %d notes, push %s; want 3 and pushed", n, pushes[0].Status)
+		}
+	})
+}

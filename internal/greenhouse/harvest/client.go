@@ -25,7 +25,7 @@ import (
 
 // Scopes are the Harvest scopes the product asks for.
 var Scopes = []string{"harvest:jobs:list", "harvest:job_posts:list", "harvest:candidates:list",
-	"harvest:applications:list", "harvest:notes:create"}
+	"harvest:applications:list", "harvest:notes:list", "harvest:notes:create"}
 
 // Config configures a Client.
 type Config struct {
