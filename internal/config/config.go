@@ -47,6 +47,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken Secret
+	// MetricsAddr, when set, is a separate listen address that serves
+	// /metrics alone; the main address then answers 404 there.
+	MetricsAddr string
 	// Greenhouse configures the Greenhouse Assessment Partner integration.
 	Greenhouse Greenhouse
 }
@@ -221,6 +224,17 @@ func Settings(c *Config) []setting {
 			return nil
 		}},
 		{"metrics-token", "TS_METRICS_TOKEN", "", "bearer token /metrics requires (empty: /metrics is open)", sec(&c.MetricsToken)},
+		{"metrics-addr", "TS_METRICS_ADDR", "", "separate listen address for /metrics alone, e.g. 127.0.0.1:9090 (empty: /metrics on the main address)", func(v string) error {
+			if v == "" {
+				c.MetricsAddr = ""
+				return nil
+			}
+			if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+				return fmt.Errorf("must be host:port or :port, got %q", v)
+			}
+			c.MetricsAddr = v
+			return nil
+		}},
 		{"cookie-secure", "TS_COOKIE_SECURE", "auto", "auto (from base URL), true or false", func(v string) error {
 			switch v {
 			case "auto":

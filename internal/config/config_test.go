@@ -128,6 +128,15 @@ func TestTrustedProxiesAndMetricsToken(t *testing.T) {
 	if c.MetricsToken.Reveal() != "s3cret" || c.MetricsToken.String() == "s3cret" {
 		t.Errorf("metrics token %q", c.MetricsToken)
 	}
+	env["TS_METRICS_ADDR"] = "127.0.0.1:9090"
+	if c, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); err != nil || c.MetricsAddr != "127.0.0.1:9090" {
+		t.Errorf("metrics address %q %v", c.MetricsAddr, err)
+	}
+	env["TS_METRICS_ADDR"] = "9090"
+	if _, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); err == nil {
+		t.Error("a metrics address without a port separator was accepted")
+	}
+	delete(env, "TS_METRICS_ADDR")
 	env["TS_TRUSTED_PROXIES"] = "not-a-range"
 	if _, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); err == nil {
 		t.Error("a malformed proxy range was accepted")
