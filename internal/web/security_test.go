@@ -142,13 +142,24 @@ func TestControlCharactersAreRefused(t *testing.T) {
 			"search":          c.Get("/candidates?q=%00"),
 			"profile name":    c.Submit("/settings", "/settings/profile", url.Values{"name": {"Ann\x00"}}),
 			"line break name": c.Get("/candidates?q=a%0Ab"),
+			"tab in a name":   c.Submit("/settings", "/settings/profile", url.Values{"name": {"Ann\tB"}}),
+			"newline in name": c.Submit("/settings", "/settings/profile", url.Values{"name": {"Ann\nB"}}),
+			"CR in an email":  anon.Submit("/password/forgot", "/password/forgot", url.Values{"email": {"a@acme.test\r"}}),
+			"tab in a title":  c.Submit("/postings/new", "/postings", url.Values{"title": {"Lead\tEngineer"}}),
 		} {
 			if r.Status != http.StatusBadRequest {
 				t.Errorf("%s: %d, want 400", what, r.Status)
 			}
 		}
+		if r := c.Submit("/settings", "/settings/profile", url.Values{"name": {"Ann\tB"}}); !strings.Contains(r.Body, "single line") {
+			t.Errorf("a tab in a name is not told in words: %.300s", r.Body)
+		}
 		if r := c.Submit("/settings", "/settings/profile", url.Values{"name": {"Ann Ok"}}); r.Status != http.StatusSeeOther {
 			t.Errorf("a clean profile name: %d", r.Status)
+		}
+		// Multi-line fields keep tabs and line breaks.
+		if r := c.Submit("/postings/new", "/postings", url.Values{"title": {"Lead Engineer"}, "description": {"Line one.\r\n\tIndented line two."}}); r.Status == http.StatusBadRequest {
+			t.Errorf("a multi-line description: %d %.300s", r.Status, r.Body)
 		}
 	})
 }
