@@ -96,6 +96,16 @@ type HarvestPush struct {
 	PushedAt    time.Time
 }
 
+// HarvestPushListing is a push with what the staff console shows beside it.
+type HarvestPushListing struct {
+	HarvestPush
+	OrgName       string
+	CandidateName string
+	PostingID     int64
+	// Stuck: pending or sending, unchanged for longer than expected.
+	Stuck bool
+}
+
 // HarvestOutcome is a Greenhouse application's outcome, read for analytics.
 type HarvestOutcome struct {
 	OrgID           int64

@@ -508,3 +508,61 @@ func TestNoteNeverPostedTwice(t *testing.T) {
 		}
 	})
 }
+
+// TestStaffRetryPush lists a failed note on the staff console's Greenhouse
+// page, with a retry that posts it; a note pending for too long is listed
+// as stuck.
+func TestStaffRetryPush(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		e := start(t, dbURL, sandbox.Config{})
+		ctx := context.Background()
+		e.connect(t, "s")
+		if _, err := e.Accounts.CreateUser(ctx, model.CommandLine(0), account.NewUser{Email: "ops@ts.test", Name: "Ops", Password: "correct horse battery", Role: model.RoleStaff}); err != nil {
+			t.Fatal(err)
+		}
+		staff := apptest.NewClient(t, e.URL)
+		staff.SignIn("ops@ts.test", "correct horse battery")
+		e.sb.SetFault("notes", sandbox.Fault{FailureRate: 1, FailureStatus: http.StatusUnprocessableEntity})
+		id := e.sendTest(t, 309004, "edsger@example.test")
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		pushes, _ := e.Harvest.Pushes(ctx, e.orgID, id)
+		if len(pushes) != 1 || pushes[0].Status != model.PushFailed {
+			t.Fatalf("pushes %+v, want one failed", pushes)
+		}
+		page := staff.Get("/staff/greenhouse")
+		action := "/staff/greenhouse/notes/" + strconv.FormatInt(pushes[0].ID, 10) + "/retry"
+		if page.Status != http.StatusOK || !strings.Contains(page.Body, `id="harvest-notes"`) || !strings.Contains(page.Body, action) ||
+			!strings.Contains(page.Body, "#"+strconv.FormatInt(id, 10)) {
+			t.Fatalf("staff page %d does not list the failed note with a retry:\n%.2000s", page.Status, page.Body)
+		}
+		e.sb.SetFault("notes", sandbox.Fault{})
+		if r := staff.Submit("/staff/greenhouse", action, nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("retry: %d", r.Status)
+		}
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		pushes, _ = e.Harvest.Pushes(ctx, e.orgID, id)
+		if pushes[0].Status != model.PushPushed || len(e.sb.Snapshot().Notes) != 1 {
+			t.Fatalf("after the staff retry: %s, %d notes", pushes[0].Status, len(e.sb.Snapshot().Notes))
+		}
+		if page := staff.Get("/staff/greenhouse"); strings.Contains(page.Body, action) {
+			t.Error("a posted note is still listed")
+		}
+		// A note left sending for 20 minutes (its job lost) is stuck: listed,
+		// and its retry looks in Greenhouse first, finding it posted.
+		old := time.Now().Add(-20 * time.Minute).UnixMicro()
+		if _, err := e.Store.DB.Exec(`UPDATE harvest_pushes SET status = 'sending', updated_at = $1 WHERE id = $2`, old, pushes[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if page := staff.Get("/staff/greenhouse"); !strings.Contains(page.Body, action) || !strings.Contains(page.Body, "stuck since") {
+			t.Fatalf("a stuck note is not listed:\n%.2000s", page.Body)
+		}
+		if r := staff.Submit("/staff/greenhouse", action, nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("retry of a stuck note: %d", r.Status)
+		}
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		pushes, _ = e.Harvest.Pushes(ctx, e.orgID, id)
+		if pushes[0].Status != model.PushPushed || len(e.sb.Snapshot().Notes) != 1 {
+			t.Errorf("after retrying a stuck note: %s, %d notes (want pushed, 1)", pushes[0].Status, len(e.sb.Snapshot().Notes))
+		}
+	})
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/candidates"
@@ -29,6 +30,15 @@ type PushArgs struct {
 
 // Kind names the job kind; queued jobs carry it, so it never changes.
 func (PushArgs) Kind() string { return "harvest_push" }
+
+// InsertOpts makes a push's job unique while one is queued or running: a
+// retry pressed while its job still lives adds no second job, so two tries
+// of one note never run at once (the look-before-posting relies on that).
+func (PushArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+}
 
 // maxPushTries bounds the tries of one push before it is marked failed.
 const maxPushTries = 10
@@ -374,8 +384,26 @@ func (s *Service) Pushes(ctx context.Context, orgID, candidateID int64) ([]*mode
 	return store.CandidateHarvestPushes(ctx, s.store.DB, orgID, candidateID)
 }
 
+// StuckAfter is how long a push may stay pending or sending before the
+// staff console lists it as stuck: River rescues a job of a dead instance
+// after 2 minutes, and a try that failed is retried within seconds to
+// minutes; a push unchanged for longer waits on something a person should
+// see (a long Retry-After, a job lost with its queue).
+const StuckAfter = 15 * time.Minute
+
+// ProblemPushes lists the pushes of every organization that need a person,
+// for the staff console: failed, uncertain, and stuck ones.
+func (s *Service) ProblemPushes(ctx context.Context, actor model.Actor) ([]*model.HarvestPushListing, error) {
+	if actor.Role != model.RoleStaff {
+		return nil, apperror.New(apperror.Forbidden, "Only Talent Systems staff see every organization's notes.")
+	}
+	return store.ProblemHarvestPushes(ctx, s.store.DB, s.now().Add(-StuckAfter), 100)
+}
+
 // RetryPush gives a failed push of the actor's organization a fresh set of
-// tries. Staff and admins may retry.
+// tries, posts an uncertain one again (a person checked Greenhouse), or
+// gives a stuck one a new job. Staff (any organization) and admins may.
+// candidateID 0 (the staff console) matches the push's own candidate.
 func (s *Service) RetryPush(ctx context.Context, actor model.Actor, candidateID, pushID int64) error {
 	if actor.Role != model.RoleAdmin && actor.Role != model.RoleStaff {
 		return apperror.New(apperror.Forbidden, "Only an admin can retry a Greenhouse note.")
@@ -385,18 +413,24 @@ func (s *Service) RetryPush(ctx context.Context, actor model.Actor, candidateID,
 		if err != nil {
 			return err
 		}
-		if p.CandidateID != candidateID || (actor.Role != model.RoleStaff && p.OrgID != actor.OrgID) {
+		if (candidateID != 0 && p.CandidateID != candidateID) || (candidateID == 0 && actor.Role != model.RoleStaff) ||
+			(actor.Role != model.RoleStaff && p.OrgID != actor.OrgID) {
 			return apperror.New(apperror.NotFound, "push not found")
 		}
-		if p.Status != model.PushFailed && p.Status != model.PushUncertain {
-			return apperror.New(apperror.Conflict, "Only a failed or uncertain note can be retried; this one is %s.", p.Status)
-		}
+		now := s.now()
 		from := p.Status
-		p.Status, p.Tries, p.LastError = model.PushPending, 0, ""
-		if _, err := store.SaveHarvestPush(ctx, tx, p, from, s.now()); err != nil {
+		switch {
+		case p.Status == model.PushFailed || p.Status == model.PushUncertain:
+			p.Status, p.Tries, p.LastError = model.PushPending, 0, ""
+		case (p.Status == model.PushPending || p.Status == model.PushSending) && now.Sub(p.UpdatedAt) >= StuckAfter:
+			// Stuck: a new job; a sending one still looks before it posts.
+		default:
+			return apperror.New(apperror.Conflict, "Only a failed, uncertain or stuck note can be retried; this one is %s.", p.Status)
+		}
+		if _, err := store.SaveHarvestPush(ctx, tx, p, from, now); err != nil {
 			return err
 		}
-		if err := store.Audit(ctx, tx, p.OrgID, actor.UserID, "harvest.retry", fmt.Sprintf("push %d of candidate %d", p.ID, p.CandidateID), s.now()); err != nil {
+		if err := store.Audit(ctx, tx, p.OrgID, actor.UserID, "harvest.retry", fmt.Sprintf("push %d of candidate %d (was %s)", p.ID, p.CandidateID, from), now); err != nil {
 			return err
 		}
 		return s.queue.Insert(ctx, tx, PushArgs{PushID: p.ID})
