@@ -136,7 +136,7 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 			HarvestURL: gh.HarvestURL, RedirectURL: a.Config.BaseURL + config.HarvestRedirectPath, HTTP: hp.Client(30 * time.Second), PerPage: gh.HarvestPageSize,
 			UserAgent: "TalentSystems-Harvest/1 (+" + a.Config.BaseURL + ")"})
 	}
-	q, err := jobs.New(jobs.Deps{Store: a.Store, Mail: mail.New(a.Config.SMTP, a.Log), Log: a.Log, Now: now, PollInterval: a.Config.JobPollInterval,
+	q, err := jobs.New(jobs.Deps{Store: a.Store, Mail: mail.New(a.Config.SMTP, a.Log), Log: a.Log, Now: now, PollInterval: a.Config.JobPollInterval, RescueAfter: a.Config.JobRescueAfter,
 		Box: box, MailRetention: a.Config.MailRetention, ListenURL: a.Config.DatabaseURL.Reveal()})
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ type Config struct {
 	LogLevel string
 	// JobPollInterval is how often idle instances look for new jobs.
 	JobPollInterval time.Duration
+	// JobRescueAfter is how long a job may stay running before it is taken
+	// for stuck (its instance died) and run again.
+	JobRescueAfter time.Duration
 	// MailRetention is how long a sent (or given-up) mail's body is kept.
 	MailRetention time.Duration
 	// CookieSecure forces the Secure flag on cookies; by default it follows BaseURL's scheme.
@@ -191,6 +194,14 @@ func Settings(c *Config) []setting {
 				return fmt.Errorf("must be a duration of at least 10ms, got %q", v)
 			}
 			c.JobPollInterval = d
+			return nil
+		}},
+		{"job-rescue-after", "TS_JOB_RESCUE_AFTER", "2m", "how long a job may stay running before it is taken for stuck (its instance died) and run again", func(v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second {
+				return fmt.Errorf("must be a duration of at least 1s, got %q", v)
+			}
+			c.JobRescueAfter = d
 			return nil
 		}},
 		{"mail-retention", "TS_MAIL_RETENTION", "168h", "how long the body of a sent mail is kept (sealed) before it is deleted", func(v string) error {
