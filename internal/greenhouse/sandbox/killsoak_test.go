@@ -267,8 +267,10 @@ func killSoak(t *testing.T, bin, dbURL string, instances, n, kills int) {
 		return ok
 	}
 	st, err := s.Wait(wctx, func(st sandbox.State) bool { return len(delivered(st)) == n })
-	for _, p := range st.Patches {
-		t.Logf("PATCH send %d at +%s: %d %s", p.SendID, p.At.Sub(began).Round(100*time.Millisecond), p.Answer, p.Fault)
+	if err != nil || os.Getenv("TS_SOAK_TRACE") != "" {
+		for _, p := range st.Patches {
+			t.Logf("PATCH send %d at +%s: %d %s", p.SendID, p.At.Sub(began).Round(100*time.Millisecond), p.Answer, p.Fault)
+		}
 	}
 	if err != nil {
 		dumpLogs(t, procs)
