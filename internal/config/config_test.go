@@ -137,6 +137,14 @@ func TestTrustedProxiesAndMetricsToken(t *testing.T) {
 		t.Error("a metrics address without a port separator was accepted")
 	}
 	delete(env, "TS_METRICS_ADDR")
+	if c, _ := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); c.JobRescueAfter != 2*time.Minute {
+		t.Errorf("jobs of a dead instance are rescued after %s by default, want 2m (River's own default is an hour)", c.JobRescueAfter)
+	}
+	env["TS_JOB_RESCUE_AFTER"] = "10ms"
+	if _, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); err == nil {
+		t.Error("a rescue after 10ms was accepted")
+	}
+	delete(env, "TS_JOB_RESCUE_AFTER")
 	env["TS_TRUSTED_PROXIES"] = "not-a-range"
 	if _, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); err == nil {
 		t.Error("a malformed proxy range was accepted")
