@@ -221,8 +221,17 @@ func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
 		p.Status, p.LastError = model.PushFailed, "Greenhouse refused: "+apperror.Message(explain(err))
 	case harvest.KindOf(err) == harvest.KindNotFound:
 		p.Status, p.LastError = model.PushFailed, "Greenhouse has no candidate "+strconv.FormatInt(ghCandidateID(c), 10)
-	case harvest.KindOf(err) == harvest.KindRequest || harvest.KindOf(err) == harvest.KindAuth:
+	case harvest.KindOf(err) == harvest.KindRequest:
 		p.Status, p.LastError = model.PushFailed, err.Error()
+	case harvest.KindOf(err) == harvest.KindAuth && p.Tries < maxPushTries:
+		// The token was refused, even after a refresh: nothing was posted.
+		p.Status, p.LastError = model.PushPending, describeErr(explain(err))
+		if _, serr := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushSending, now); serr != nil {
+			return serr
+		}
+		return err // River retries with backoff
+	case harvest.KindOf(err) == harvest.KindAuth:
+		p.Status, p.LastError = model.PushFailed, fmt.Sprintf("gave up after %d tries: %s", p.Tries, describeErr(explain(err)))
 	case p.Tries >= maxPushTries:
 		// The last answer was unknown (a timeout, a 5xx, an unreadable
 		// 2xx): the next look decides, or a person.
