@@ -56,7 +56,10 @@ type App struct {
 
 	http     *http.Server
 	listener net.Listener
-	served   chan error
+	// metricsHTTP serves /metrics on TS_METRICS_ADDR, when set.
+	metricsHTTP     *http.Server
+	metricsListener net.Listener
+	served          chan error
 	// stopFlush stops the periodic flush of counted Greenhouse reads.
 	stopFlush func()
 
@@ -132,7 +135,7 @@ func (a *App) build(ctx context.Context, now func() time.Time, key []byte) error
 			HarvestURL: gh.HarvestURL, RedirectURL: a.Config.BaseURL + config.HarvestRedirectPath, HTTP: hp.Client(30 * time.Second), PerPage: gh.HarvestPageSize,
 			UserAgent: "TalentSystems-Harvest/1 (+" + a.Config.BaseURL + ")"})
 	}
-	q, err := jobs.New(jobs.Deps{Store: a.Store, Mail: mail.New(a.Config.SMTP, a.Log), Log: a.Log, Now: now, PollInterval: a.Config.JobPollInterval,
+	q, err := jobs.New(jobs.Deps{Store: a.Store, Mail: mail.New(a.Config.SMTP, a.Log), Log: a.Log, Now: now, PollInterval: a.Config.JobPollInterval, RescueAfter: a.Config.JobRescueAfter,
 		Box: box, MailRetention: a.Config.MailRetention, ListenURL: a.Config.DatabaseURL.Reveal()})
 	if err != nil {
 		return err
@@ -233,10 +236,28 @@ func (a *App) Start(ctx context.Context) error {
 
 // StartOn serves on ln (which it closes at shutdown) and starts working jobs.
 func (a *App) StartOn(ctx context.Context, ln net.Listener) error {
+	var mln net.Listener
+	if a.Config.MetricsAddr != "" {
+		var err error
+		if mln, err = net.Listen("tcp", a.Config.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("app: listen for metrics on %s: %w", a.Config.MetricsAddr, err)
+		}
+	}
 	a.listener = ln
 	if err := a.Queue.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
+		if mln != nil {
+			mln.Close()
+		}
 		return err
+	}
+	if mln != nil {
+		a.metricsListener = mln
+		a.metricsHTTP = &http.Server{Handler: a.Server.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second,
+			WriteTimeout: 60 * time.Second, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+		go a.metricsHTTP.Serve(mln)
+		a.Log.Info("metrics listening", "addr", mln.Addr().String())
 	}
 	a.http = &http.Server{
 		Handler:           a.Server.Handler(),
@@ -255,6 +276,15 @@ func (a *App) StartOn(ctx context.Context, ln net.Listener) error {
 
 // Addr is the address the server listens on, once started.
 func (a *App) Addr() string { return a.listener.Addr().String() }
+
+// MetricsAddr is the address of the separate /metrics listener, "" when
+// TS_METRICS_ADDR is not set.
+func (a *App) MetricsAddr() string {
+	if a.metricsListener == nil {
+		return ""
+	}
+	return a.metricsListener.Addr().String()
+}
 
 // Run starts the instance and serves until ctx ends, then shuts down gracefully.
 func (a *App) Run(ctx context.Context) error {
@@ -283,6 +313,9 @@ func (a *App) stop(ctx context.Context) error {
 	var errs []error
 	if a.http != nil {
 		errs = append(errs, a.http.Shutdown(ctx))
+	}
+	if a.metricsHTTP != nil {
+		errs = append(errs, a.metricsHTTP.Shutdown(ctx))
 	}
 	if a.listener != nil {
 		errs = append(errs, a.Queue.Stop(ctx))

@@ -38,6 +38,9 @@ type Config struct {
 	LogLevel string
 	// JobPollInterval is how often idle instances look for new jobs.
 	JobPollInterval time.Duration
+	// JobRescueAfter is how long a job may stay running before it is taken
+	// for stuck (its instance died) and run again.
+	JobRescueAfter time.Duration
 	// MailRetention is how long a sent (or given-up) mail's body is kept.
 	MailRetention time.Duration
 	// CookieSecure forces the Secure flag on cookies; by default it follows BaseURL's scheme.
@@ -47,6 +50,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken Secret
+	// MetricsAddr, when set, is a separate listen address that serves
+	// /metrics alone; the main address then answers 404 there.
+	MetricsAddr string
 	// Greenhouse configures the Greenhouse Assessment Partner integration.
 	Greenhouse Greenhouse
 	// ScorerModel configures the optional model-based scorer; off by default.
@@ -192,6 +198,14 @@ func Settings(c *Config) []setting {
 			c.JobPollInterval = d
 			return nil
 		}},
+		{"job-rescue-after", "TS_JOB_RESCUE_AFTER", "2m", "how long a job may stay running before it is taken for stuck (its instance died) and run again", func(v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second {
+				return fmt.Errorf("must be a duration of at least 1s, got %q", v)
+			}
+			c.JobRescueAfter = d
+			return nil
+		}},
 		{"mail-retention", "TS_MAIL_RETENTION", "168h", "how long the body of a sent mail is kept (sealed) before it is deleted", func(v string) error {
 			d, err := time.ParseDuration(v)
 			if err != nil || d < time.Hour {
@@ -223,6 +237,17 @@ func Settings(c *Config) []setting {
 			return nil
 		}},
 		{"metrics-token", "TS_METRICS_TOKEN", "", "bearer token /metrics requires (empty: /metrics is open)", sec(&c.MetricsToken)},
+		{"metrics-addr", "TS_METRICS_ADDR", "", "separate listen address for /metrics alone, e.g. 127.0.0.1:9090 (empty: /metrics on the main address)", func(v string) error {
+			if v == "" {
+				c.MetricsAddr = ""
+				return nil
+			}
+			if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+				return fmt.Errorf("must be host:port or :port, got %q", v)
+			}
+			c.MetricsAddr = v
+			return nil
+		}},
 		{"cookie-secure", "TS_COOKIE_SECURE", "auto", "auto (from base URL), true or false", func(v string) error {
 			switch v {
 			case "auto":

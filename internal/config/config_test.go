@@ -136,6 +136,23 @@ func TestTrustedProxiesAndMetricsToken(t *testing.T) {
 	if c.MetricsToken.Reveal() != "s3cret" || c.MetricsToken.String() == "s3cret" {
 		t.Errorf("metrics token %q", c.MetricsToken)
 	}
+	env["TS_METRICS_ADDR"] = "127.0.0.1:9090"
+	if c, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); err != nil || c.MetricsAddr != "127.0.0.1:9090" {
+		t.Errorf("metrics address %q %v", c.MetricsAddr, err)
+	}
+	env["TS_METRICS_ADDR"] = "9090"
+	if _, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); err == nil {
+		t.Error("a metrics address without a port separator was accepted")
+	}
+	delete(env, "TS_METRICS_ADDR")
+	if c, _ := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); c.JobRescueAfter != 2*time.Minute {
+		t.Errorf("jobs of a dead instance are rescued after %s by default, want 2m (River's own default is an hour)", c.JobRescueAfter)
+	}
+	env["TS_JOB_RESCUE_AFTER"] = "10ms"
+	if _, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); err == nil {
+		t.Error("a rescue after 10ms was accepted")
+	}
+	delete(env, "TS_JOB_RESCUE_AFTER")
 	env["TS_TRUSTED_PROXIES"] = "not-a-range"
 	if _, err := Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] }); err == nil {
 		t.Error("a malformed proxy range was accepted")

@@ -5,6 +5,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -51,6 +52,9 @@ type Deps struct {
 	Now   func() time.Time
 	// PollInterval is how often an idle instance looks for new jobs.
 	PollInterval time.Duration
+	// RescueAfter is how long a job may stay running before it is taken
+	// for stuck and run again (default RescueAfter).
+	RescueAfter time.Duration
 	// Box seals mail bodies at rest.
 	Box *secretbox.Box
 	// MailRetention is how long a mail's body is kept once it is done
@@ -62,9 +66,11 @@ type Deps struct {
 	ListenURL string
 }
 
-// RescueAfter is how long a job may stay running before River takes it for
-// stuck (its instance crashed) and runs it again. It exceeds every worker's
-// own timeout (a minute by default, the callback's request time plus 30 s).
+// RescueAfter is how long a job may stay running, by default, before River
+// takes it for stuck (its instance crashed) and runs it again. It exceeds
+// every worker's own timeout (a minute by default, the callback's request
+// time plus 30 s). River's leader looks for stuck jobs at its start and
+// every 30 s after.
 const RescueAfter = 2 * time.Minute
 
 // New builds the queue with its own workers (mail delivery, the sweep);
@@ -99,6 +105,9 @@ func New(d Deps) (*Queue, error) {
 		}})
 	}
 	cooldown := min(d.PollInterval, river.FetchCooldownDefault)
+	// River wants a job's time limit no longer than the rescue: a rescue
+	// set below a minute (tests) shortens the default limit with it.
+	rescue := cmp.Or(d.RescueAfter, RescueAfter)
 	client, err := river.NewClient(driver, &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(SweepInterval),
@@ -107,7 +116,8 @@ func New(d Deps) (*Queue, error) {
 		FetchPollInterval:    d.PollInterval,
 		FetchCooldown:        cooldown,
 		MaxAttempts:          12,
-		RescueStuckJobsAfter: RescueAfter,
+		RescueStuckJobsAfter: rescue,
+		JobTimeout:           min(river.JobTimeoutDefault, rescue),
 		RetryPolicy:          backoff{},
 		// River reports its routine (job counts, leadership) at info; only its
 		// warnings belong in the product's log.

@@ -68,6 +68,9 @@ type GreenhouseCallback struct {
 	OrgName       string
 	CandidateName string
 	PostingID     int64
+	// Stuck is set by the staff listings: pending or retrying, and neither
+	// tried nor due for a long while (its job was lost).
+	Stuck bool
 }
 
 // CallbackFilter selects callbacks for a list.

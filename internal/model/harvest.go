@@ -61,7 +61,15 @@ const (
 	PushLink   PushKind = "link"
 	PushResult PushKind = "result"
 
-	PushPending    PushStatus = "pending"
+	PushPending PushStatus = "pending"
+	// PushSending: a try has begun its POST, whose outcome is not yet
+	// recorded. A push found sending (after a crash, a timeout, a 5xx) is
+	// checked against the candidate's notes in Greenhouse before it is
+	// posted again.
+	PushSending PushStatus = "sending"
+	// PushUncertain: a try's outcome is unknown and Greenhouse's notes
+	// could not be read to find out; only a person posts it again.
+	PushUncertain  PushStatus = "uncertain"
 	PushPushed     PushStatus = "pushed"
 	PushFailed     PushStatus = "failed"
 	PushCancelled  PushStatus = "cancelled"
@@ -86,6 +94,16 @@ type HarvestPush struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	PushedAt    time.Time
+}
+
+// HarvestPushListing is a push with what the staff console shows beside it.
+type HarvestPushListing struct {
+	HarvestPush
+	OrgName       string
+	CandidateName string
+	PostingID     int64
+	// Stuck: pending or sending, unchanged for longer than expected.
+	Stuck bool
 }
 
 // HarvestOutcome is a Greenhouse application's outcome, read for analytics.

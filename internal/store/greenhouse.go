@@ -368,13 +368,17 @@ WHERE ($1 = 0 OR r.org_id = $1) AND r.created_at >= $2 ORDER BY r.created_at DES
 }
 
 // errNotRetryable is returned when a callback is not in a state to retry.
-var errNotRetryable = apperror.New(apperror.Conflict, "Only a failed callback can be retried.")
+var errNotRetryable = apperror.New(apperror.Conflict, "Only a failed or stuck callback can be retried.")
 
 // RetryGreenhouseCallback puts a failed callback back to pending with a fresh
 // budget of tries; the caller enqueues its job in the same transaction.
-func RetryGreenhouseCallback(ctx context.Context, q Querier, id int64, now time.Time) error {
+//
+// A pending or retrying callback unchanged since stuckBefore, and not due
+// after it, is stuck (its job was lost): it is retried the same way.
+func RetryGreenhouseCallback(ctx context.Context, q Querier, id int64, now, stuckBefore time.Time) error {
 	res, err := q.ExecContext(ctx, `UPDATE greenhouse_callbacks SET status = 'pending', tries = 0, next_try_at = NULL, updated_at = $1
-WHERE id = $2 AND status = 'failed'`, micros(now), id)
+WHERE id = $2 AND (status = 'failed' OR (status IN ('pending', 'retrying') AND updated_at < $3 AND COALESCE(next_try_at, 0) < $3))`,
+		micros(now), id, micros(stuckBefore))
 	if err != nil {
 		return fmt.Errorf("store: retry greenhouse callback: %w", err)
 	}

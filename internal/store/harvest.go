@@ -255,10 +255,11 @@ WHERE candidate_id = $1 AND kind = $2 AND status = 'pending'`, candidateID, kind
 	return nil
 }
 
-// CancelHarvestPushes cancels an organization's pending pushes and returns how many.
+// CancelHarvestPushes cancels an organization's queued pushes (pending, or
+// sending: waiting to retry or to be looked up) and returns how many.
 func CancelHarvestPushes(ctx context.Context, q Querier, orgID int64, now time.Time) (int64, error) {
 	res, err := q.ExecContext(ctx, `UPDATE harvest_pushes SET status = 'cancelled', last_error = 'the Greenhouse connection was disconnected', updated_at = $2
-WHERE org_id = $1 AND status = 'pending'`, orgID, micros(now))
+WHERE org_id = $1 AND status IN ('pending', 'sending')`, orgID, micros(now))
 	if err != nil {
 		return 0, fmt.Errorf("store: cancel harvest pushes: %w", err)
 	}
@@ -283,6 +284,36 @@ WHERE id = $1 AND status IN ($2, $9, $10)`, p.ID, from, p.Status, p.Tries, p.Las
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
+}
+
+// ProblemHarvestPushes lists, newest first, the pushes that need a person:
+// failed or uncertain ones, and pending or sending ones unchanged since
+// stuckBefore (Stuck set), across organizations, at most limit.
+func ProblemHarvestPushes(ctx context.Context, q Querier, stuckBefore time.Time, limit int) ([]*model.HarvestPushListing, error) {
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.org_id, p.candidate_id, p.kind, p.content_hash, p.fingerprint, p.status, p.tries, p.last_error,
+  p.note_id, p.created_at, p.updated_at, p.pushed_at, o.name, c.first_name || ' ' || c.last_name, c.posting_id
+FROM harvest_pushes p JOIN organizations o ON o.id = p.org_id JOIN candidates c ON c.id = p.candidate_id
+WHERE p.status IN ('failed', 'uncertain') OR (p.status IN ('pending', 'sending') AND p.updated_at < $1)
+ORDER BY p.id DESC LIMIT $2`, micros(stuckBefore), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: problem harvest pushes: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.HarvestPushListing
+	for rows.Next() {
+		l := &model.HarvestPushListing{}
+		p := &l.HarvestPush
+		var created, updated int64
+		var pushed sql.NullInt64
+		if err := rows.Scan(&p.ID, &p.OrgID, &p.CandidateID, &p.Kind, &p.ContentHash, &p.Fingerprint, &p.Status, &p.Tries,
+			&p.LastError, &p.NoteID, &created, &updated, &pushed, &l.OrgName, &l.CandidateName, &l.PostingID); err != nil {
+			return nil, fmt.Errorf("store: problem harvest pushes: %w", err)
+		}
+		p.CreatedAt, p.UpdatedAt, p.PushedAt = fromMicros(created), fromMicros(updated), nullMicros(pushed)
+		l.Stuck = p.Status == model.PushPending || p.Status == model.PushSending
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }
 
 // GreenhouseCandidateIDs maps an organization's Greenhouse candidate ids to

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"testing"
 	"time"
 
@@ -182,6 +183,40 @@ func TestOpenErrors(t *testing.T) {
 
 // TestOpenConcurrently: commands started at once on one SQLite data folder
 // all open it (the start-up write check of one never drops another's).
+// TestOpenAgainConcurrently opens an existing data folder many times at
+// once, as admin commands started together do: the write check of one must
+// not drop another's table ("no such table: _write_check").
+func TestOpenAgainConcurrently(t *testing.T) {
+	dir := t.TempDir()
+	s, err := store.Open(context.Background(), "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	errs := make(chan error, 8*25)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 25 {
+				s, err := store.Open(context.Background(), "", dir)
+				if err == nil {
+					s.Close()
+				}
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 func TestOpenConcurrently(t *testing.T) {
 	dir := t.TempDir()
 	errs := make(chan error, 16)

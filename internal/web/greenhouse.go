@@ -30,6 +30,7 @@ func (s *Server) greenhouseRoutes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /staff/greenhouse", s.requireStaff(s.staffGreenhouse))
 	mux.HandleFunc("POST /staff/greenhouse/callbacks/{id}/retry", s.requireStaff(s.staffRetryCallback))
+	mux.HandleFunc("POST /staff/greenhouse/notes/{id}/retry", s.requireStaff(s.staffRetryPush))
 	mux.HandleFunc("GET /staff/orgs/{id}/greenhouse", s.requireStaff(s.staffGreenhouseOrg))
 	mux.HandleFunc("POST /staff/orgs/{id}/greenhouse/keys/{action}", s.requireStaff(s.staffKeyAction))
 }
@@ -182,6 +183,8 @@ type StaffGreenhousePage struct {
 	Status model.CallbackStatus // the callback status filter
 	// Back is where a retried callback returns to.
 	Back string
+	// Pushes are the Harvest notes that need a person: failed, uncertain, stuck.
+	Pushes []*model.HarvestPushListing
 }
 
 // CallbackStatuses are the callback filters offered.
@@ -196,6 +199,9 @@ func (s *Server) staffGreenhouse(w http.ResponseWriter, r *http.Request) error {
 	}
 	var err error
 	if v.Overview, err = s.greenhouse.Overview(r.Context(), v.Status); err != nil {
+		return err
+	}
+	if v.Pushes, err = s.harvest.ProblemPushes(r.Context(), userFrom(r.Context()).Actor()); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "staff_greenhouse", v)
@@ -266,6 +272,17 @@ func (s *Server) staffRetryCallback(w http.ResponseWriter, r *http.Request) erro
 		back = "/staff/greenhouse"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+// staffRetryPush retries a failed, uncertain or stuck Harvest note of any
+// organization from the staff console.
+func (s *Server) staffRetryPush(w http.ResponseWriter, r *http.Request) error {
+	if err := s.harvest.RetryPush(r.Context(), userFrom(r.Context()).Actor(), 0, pathID(r, "id")); err != nil {
+		return err
+	}
+	s.flash(w, "The note will be posted to Greenhouse again.")
+	http.Redirect(w, r, "/staff/greenhouse#harvest-notes", http.StatusSeeOther)
 	return nil
 }
 

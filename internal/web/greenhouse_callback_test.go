@@ -109,6 +109,23 @@ func TestGreenhouseCallbackRetries(t *testing.T) {
 	if r := staff.Submit("/staff/greenhouse", "/staff/greenhouse/callbacks/"+strconv.FormatInt(cb.ID, 10)+"/retry", nil); r.Status != http.StatusConflict {
 		t.Errorf("retrying a delivered callback: %d", r.Status)
 	}
+
+	// A callback left pending for 20 minutes has lost its job: staff see it
+	// as stuck and retry it.
+	old := time.Now().Add(-20 * time.Minute).UnixMicro()
+	if _, err := e.Store.DB.Exec(`UPDATE greenhouse_callbacks SET status = 'pending', next_try_at = NULL, updated_at = $1 WHERE id = $2`, old, cb.ID); err != nil {
+		t.Fatal(err)
+	}
+	retry := "/staff/greenhouse/callbacks/" + strconv.FormatInt(cb.ID, 10) + "/retry"
+	if page := staff.Get("/staff/greenhouse"); !strings.Contains(page.Body, retry) || !strings.Contains(page.Body, "stuck since") {
+		t.Fatalf("a stuck callback is not shown with a retry")
+	}
+	if r := staff.Submit("/staff/greenhouse", retry, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("retrying a stuck callback: %d", r.Status)
+	}
+	apptest.Eventually(t, 10*time.Second, "the stuck callback delivered", func() bool {
+		return mustCallbacks(t, e, user.OrgID)[0].Status == model.CallbackDelivered
+	})
 }
 
 // TestGreenhouseCallbackGivesUp: a Greenhouse that keeps failing is tried

@@ -33,9 +33,9 @@ func PushBadge(status model.PushStatus) string {
 	switch status {
 	case model.PushPushed:
 		return "badge-active"
-	case model.PushPending:
+	case model.PushPending, model.PushSending:
 		return "badge-queued"
-	case model.PushFailed:
+	case model.PushFailed, model.PushUncertain:
 		return "badge-failed"
 	}
 	return "badge-closed"

@@ -89,35 +89,60 @@ func forwardedHops(h http.Header) []string {
 
 // rejectControls answers 400 to a request whose path, query or form values
 // hold control characters (NUL breaks PostgreSQL's text; the rest have no
-// business in our fields), the same on both databases. Form values may hold
-// tabs and line breaks (multi-line answers, notes, posting documents); query
-// strings, paths and field names may not. It runs after checkCSRF has parsed
-// the form.
+// business in our fields), the same on both databases. Only the multi-line
+// form fields (multilineField: answers, descriptions, prompts, notes, CSV
+// content) may hold tabs and line breaks; every other field (names, emails,
+// titles, search), query strings, paths and field names may not. It runs
+// after checkCSRF has parsed the form.
 func (s *Server) rejectControls(next http.Handler) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		bad := safetext.HasControl(r.URL.Path, false) || safetext.HasControl(r.URL.RawQuery, false)
-		if !bad {
-			for k, vs := range r.URL.Query() {
-				bad = bad || safetext.HasControl(k, false)
-				for _, v := range vs {
-					bad = bad || safetext.HasControl(v, false)
+		if safetext.HasControl(r.URL.Path, false) || safetext.HasControl(r.URL.RawQuery, false) {
+			return errControls("")
+		}
+		for k, vs := range r.URL.Query() {
+			if safetext.HasControl(k, false) {
+				return errControls("")
+			}
+			for _, v := range vs {
+				if safetext.HasControl(v, false) {
+					return errControls(k)
 				}
 			}
 		}
-		if !bad && r.PostForm != nil {
-			for k, vs := range r.PostForm {
-				bad = bad || safetext.HasControl(k, false)
-				for _, v := range vs {
-					bad = bad || safetext.HasControl(v, true)
+		for k, vs := range r.PostForm {
+			if safetext.HasControl(k, false) {
+				return errControls("")
+			}
+			multi := multilineField(k)
+			for _, v := range vs {
+				if safetext.HasControl(v, multi) {
+					return errControls(k)
 				}
 			}
-		}
-		if bad {
-			return apperror.New(apperror.Invalid, "The request holds control characters (such as NUL), which this site does not accept. Remove them and try again.")
 		}
 		next.ServeHTTP(w, r)
 		return nil
 	})
+}
+
+// multilineFields are the form fields that are <textarea>s: they keep tabs
+// and line breaks. Every other field is a single line.
+var multilineFields = map[string]bool{
+	"answer": true, "brief": true, "content": true, "description": true,
+	"guidance": true, "note": true, "prompt": true,
+}
+
+// multilineField reports whether a form field may hold tabs and line
+// breaks: the textareas above and a rubric item's phrases (PREFIX_phrases_N).
+func multilineField(name string) bool {
+	return multilineFields[name] || strings.Contains(name, "_phrases_")
+}
+
+func errControls(field string) error {
+	if field == "" {
+		return apperror.New(apperror.Invalid, "The request holds control characters (such as NUL), which this site does not accept. Remove them and try again.")
+	}
+	return apperror.Field(field, "The field %q holds a tab, a line break or another control character; it takes a single line of text. Remove them and try again.", field)
 }
 
 // logPath is the request path as it may be logged: a routed path with a

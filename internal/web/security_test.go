@@ -142,13 +142,24 @@ func TestControlCharactersAreRefused(t *testing.T) {
 			"search":          c.Get("/candidates?q=%00"),
 			"profile name":    c.Submit("/settings", "/settings/profile", url.Values{"name": {"Ann\x00"}}),
 			"line break name": c.Get("/candidates?q=a%0Ab"),
+			"tab in a name":   c.Submit("/settings", "/settings/profile", url.Values{"name": {"Ann\tB"}}),
+			"newline in name": c.Submit("/settings", "/settings/profile", url.Values{"name": {"Ann\nB"}}),
+			"CR in an email":  anon.Submit("/password/forgot", "/password/forgot", url.Values{"email": {"a@acme.test\r"}}),
+			"tab in a title":  c.Submit("/postings/new", "/postings", url.Values{"title": {"Lead\tEngineer"}}),
 		} {
 			if r.Status != http.StatusBadRequest {
 				t.Errorf("%s: %d, want 400", what, r.Status)
 			}
 		}
+		if r := c.Submit("/settings", "/settings/profile", url.Values{"name": {"Ann\tB"}}); !strings.Contains(r.Body, "single line") {
+			t.Errorf("a tab in a name is not told in words: %.300s", r.Body)
+		}
 		if r := c.Submit("/settings", "/settings/profile", url.Values{"name": {"Ann Ok"}}); r.Status != http.StatusSeeOther {
 			t.Errorf("a clean profile name: %d", r.Status)
+		}
+		// Multi-line fields keep tabs and line breaks.
+		if r := c.Submit("/postings/new", "/postings", url.Values{"title": {"Lead Engineer"}, "description": {"Line one.\r\n\tIndented line two."}}); r.Status == http.StatusBadRequest {
+			t.Errorf("a multi-line description: %d %.300s", r.Status, r.Body)
 		}
 	})
 }
@@ -262,3 +273,42 @@ func TestErasureReachesMailsAndLogs(t *testing.T) {
 type netipPrefix = netip.Prefix
 
 func mustPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+
+// TestMetricsAddr serves /metrics on its own address (TS_METRICS_ADDR),
+// with the token when one is set, and no longer on the main one.
+func TestMetricsAddr(t *testing.T) {
+	t.Parallel()
+	e := startWith(t, func(cfg *config.Config) {
+		cfg.MetricsAddr = "127.0.0.1:0"
+		cfg.MetricsToken = "metrics-secret"
+	})
+	get := func(url, token string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	addr := e.MetricsAddr()
+	if addr == "" || addr == e.Addr() {
+		t.Fatalf("metrics address %q (main %s)", addr, e.Addr())
+	}
+	if st, body := get("http://"+addr+"/metrics", "metrics-secret"); st != http.StatusOK || !strings.Contains(body, "talentsystems_jobs{") {
+		t.Errorf("metrics on its own address: %d", st)
+	}
+	if st, _ := get("http://"+addr+"/metrics", ""); st != http.StatusUnauthorized {
+		t.Errorf("metrics on its own address without the token: %d", st)
+	}
+	if st, _ := get("http://"+addr+"/login", ""); st != http.StatusNotFound {
+		t.Errorf("the metrics address serves the site: /login %d", st)
+	}
+	if st, _ := get(e.URL+"/metrics", "metrics-secret"); st != http.StatusNotFound {
+		t.Errorf("the main address still serves /metrics: %d", st)
+	}
+}

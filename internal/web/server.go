@@ -92,14 +92,29 @@ func New(d Deps) (*Server, error) {
 	return s, nil
 }
 
+func (s *Server) metricsHandler() http.Handler {
+	return s.metricsAuth(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{
+		ErrorHandling: promhttp.ContinueOnError, ErrorLog: slogPrinter{s.log},
+	}))
+}
+
+// MetricsHandler serves /metrics alone (with the bearer token when one is
+// set), for the separate listen address TS_METRICS_ADDR; everything else
+// there is 404.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metricsHandler())
+	return mux
+}
+
 // Handler returns the root handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handle(s.healthz))
 	mux.HandleFunc("GET /readyz", s.handle(s.readyz))
-	mux.Handle("GET /metrics", s.metricsAuth(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{
-		ErrorHandling: promhttp.ContinueOnError, ErrorLog: slogPrinter{s.log},
-	})))
+	if s.cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", s.metricsHandler())
+	}
 	mux.HandleFunc("GET /static/{file}", s.handle(s.serveStatic))
 	mux.HandleFunc("GET /favicon.ico", s.handle(s.favicon))
 

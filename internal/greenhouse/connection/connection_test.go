@@ -449,3 +449,120 @@ func TestDisconnectCancelsPushes(t *testing.T) {
 		}
 	})
 }
+
+// TestNoteNeverPostedTwice crashes the push worker between Greenhouse
+// accepting a note and the record of it: the retry finds the note among the
+// candidate's notes by its reference line and does not post it again. A
+// connection that cannot read notes leaves the push uncertain for a person.
+func TestNoteNeverPostedTwice(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		e := start(t, dbURL, sandbox.Config{})
+		ctx := context.Background()
+		e.connect(t, "s")
+		var crashes sync.Map
+		connection.SetAfterPost(e.Harvest, func(pushID int64) error {
+			if _, again := crashes.LoadOrStore(pushID, true); !again {
+				return errors.New("crash injected after the POST, before the record")
+			}
+			return nil
+		})
+		id := e.sendTest(t, 309002, "linus@example.test")
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		notes := e.sb.Snapshot().Notes
+		pushes, _ := e.Harvest.Pushes(ctx, e.orgID, id)
+		if len(notes) != 1 || len(pushes) != 1 {
+			t.Fatalf("%d notes and %d pushes, want one each", len(notes), len(pushes))
+		}
+		if p := pushes[0]; p.Status != model.PushPushed || p.NoteID != notes[0].ID || !strings.Contains(notes[0].Body, "Talent Systems reference: ts-note-") {
+			t.Errorf("push %s note %d (%q), want pushed as note %d", p.Status, p.NoteID, p.LastError, notes[0].ID)
+		}
+
+		// Without harvest:notes:list the retry cannot look: uncertain, and
+		// only a person's "post again" posts a second note.
+		var scopes []string
+		for _, sc := range harvest.Scopes {
+			if sc != "harvest:notes:list" {
+				scopes = append(scopes, sc)
+			}
+		}
+		state := e.begin(t, "s")
+		code := e.sb.IssueCode(e.URL+config.HarvestRedirectPath, scopes, sandbox.AsUser)
+		if err := e.Harvest.Callback(ctx, e.admin.Actor(), "s", state, code, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Candidates.Reset(ctx, e.admin.Actor(), id); err != nil {
+			t.Fatal(err)
+		}
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		pushes, _ = e.Harvest.Pushes(ctx, e.orgID, id)
+		if n := len(e.sb.Snapshot().Notes); n != 2 || pushes[0].Status != model.PushUncertain || !strings.Contains(pushes[0].LastError, "may have posted") {
+			t.Fatalf("%d notes, push %s %q; want 2 notes and the new push uncertain", n, pushes[0].Status, pushes[0].LastError)
+		}
+		if err := e.Harvest.RetryPush(ctx, e.admin.Actor(), id, pushes[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		pushes, _ = e.Harvest.Pushes(ctx, e.orgID, id)
+		if n := len(e.sb.Snapshot().Notes); n != 3 || pushes[0].Status != model.PushPushed {
+			t.Errorf("after post again: %d notes, push %s; want 3 and pushed", n, pushes[0].Status)
+		}
+	})
+}
+
+// TestStaffRetryPush lists a failed note on the staff console's Greenhouse
+// page, with a retry that posts it; a note pending for too long is listed
+// as stuck.
+func TestStaffRetryPush(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		e := start(t, dbURL, sandbox.Config{})
+		ctx := context.Background()
+		e.connect(t, "s")
+		if _, err := e.Accounts.CreateUser(ctx, model.CommandLine(0), account.NewUser{Email: "ops@ts.test", Name: "Ops", Password: "correct horse battery", Role: model.RoleStaff}); err != nil {
+			t.Fatal(err)
+		}
+		staff := apptest.NewClient(t, e.URL)
+		staff.SignIn("ops@ts.test", "correct horse battery")
+		e.sb.SetFault("notes", sandbox.Fault{FailureRate: 1, FailureStatus: http.StatusUnprocessableEntity})
+		id := e.sendTest(t, 309004, "edsger@example.test")
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		pushes, _ := e.Harvest.Pushes(ctx, e.orgID, id)
+		if len(pushes) != 1 || pushes[0].Status != model.PushFailed {
+			t.Fatalf("pushes %+v, want one failed", pushes)
+		}
+		page := staff.Get("/staff/greenhouse")
+		action := "/staff/greenhouse/notes/" + strconv.FormatInt(pushes[0].ID, 10) + "/retry"
+		if page.Status != http.StatusOK || !strings.Contains(page.Body, `id="harvest-notes"`) || !strings.Contains(page.Body, action) ||
+			!strings.Contains(page.Body, "#"+strconv.FormatInt(id, 10)) {
+			t.Fatalf("staff page %d does not list the failed note with a retry:\n%.2000s", page.Status, page.Body)
+		}
+		e.sb.SetFault("notes", sandbox.Fault{})
+		if r := staff.Submit("/staff/greenhouse", action, nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("retry: %d", r.Status)
+		}
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		pushes, _ = e.Harvest.Pushes(ctx, e.orgID, id)
+		if pushes[0].Status != model.PushPushed || len(e.sb.Snapshot().Notes) != 1 {
+			t.Fatalf("after the staff retry: %s, %d notes", pushes[0].Status, len(e.sb.Snapshot().Notes))
+		}
+		if page := staff.Get("/staff/greenhouse"); strings.Contains(page.Body, action) {
+			t.Error("a posted note is still listed")
+		}
+		// A note left sending for 20 minutes (its job lost) is stuck: listed,
+		// and its retry looks in Greenhouse first, finding it posted.
+		old := time.Now().Add(-20 * time.Minute).UnixMicro()
+		if _, err := e.Store.DB.Exec(`UPDATE harvest_pushes SET status = 'sending', updated_at = $1 WHERE id = $2`, old, pushes[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if page := staff.Get("/staff/greenhouse"); !strings.Contains(page.Body, action) || !strings.Contains(page.Body, "stuck since") {
+			t.Fatalf("a stuck note is not listed:\n%.2000s", page.Body)
+		}
+		if r := staff.Submit("/staff/greenhouse", action, nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("retry of a stuck note: %d", r.Status)
+		}
+		apptest.JobsSettled(t, e.Store.DB, connection.PushArgs{}.Kind(), 30*time.Second)
+		pushes, _ = e.Harvest.Pushes(ctx, e.orgID, id)
+		if pushes[0].Status != model.PushPushed || len(e.sb.Snapshot().Notes) != 1 {
+			t.Errorf("after retrying a stuck note: %s, %d notes (want pushed, 1)", pushes[0].Status, len(e.sb.Snapshot().Notes))
+		}
+	})
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/candidates"
@@ -29,6 +30,15 @@ type PushArgs struct {
 
 // Kind names the job kind; queued jobs carry it, so it never changes.
 func (PushArgs) Kind() string { return "harvest_push" }
+
+// InsertOpts makes a push's job unique while one is queued or running: a
+// retry pressed while its job still lives adds no second job, so two tries
+// of one note never run at once (the look-before-posting relies on that).
+func (PushArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+}
 
 // maxPushTries bounds the tries of one push before it is marked failed.
 const maxPushTries = 10
@@ -124,9 +134,20 @@ type PushWorker struct {
 	s *Service
 }
 
-// Work makes one try. A push no longer pending (pushed, cancelled by a
-// disconnect, superseded) is left alone; a link or result that changed
-// since the push was recorded is not posted (its own push follows).
+// Work makes one try. A push no longer pending or sending (pushed,
+// cancelled by a disconnect, superseded, failed, uncertain) is left alone;
+// a link or result that changed since the push was recorded is not posted
+// (its own push follows).
+//
+// Harvest has no idempotency key, so a note is never posted twice by
+// recording "sending" (committed) before the POST and "pushed" after it: a
+// push found still sending — its instance died between Greenhouse accepting
+// the note and the record, or the answer was lost (a timeout, a 5xx, an
+// unreadable 2xx) — is first looked up among the candidate's notes in
+// Greenhouse by the reference line every note carries, and posted only if
+// absent. When the notes cannot be read (a connection made before the
+// notes:list scope was asked for) it becomes uncertain for a person to
+// decide, like a mail whose delivery was cut short.
 func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
 	s := w.s
 	p, err := store.HarvestPush(ctx, s.store.DB, job.Args.PushID)
@@ -136,7 +157,7 @@ func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
 	if err != nil {
 		return err
 	}
-	if p.Status != model.PushPending {
+	if p.Status != model.PushPending && p.Status != model.PushSending {
 		return nil
 	}
 	c, err := store.OrgCandidate(ctx, s.store.DB, p.OrgID, p.CandidateID)
@@ -147,31 +168,52 @@ func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
 	if err != nil {
 		return err
 	}
+	if p.Status == model.PushSending {
+		done, err := s.settleUncertain(ctx, p, c)
+		if done || err != nil {
+			return err
+		}
+		// Not in Greenhouse: the earlier try did not post it.
+	}
 	if !current {
+		from := p.Status
 		p.Status = model.PushSuperseded
-		_, err := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushPending, s.now())
+		_, err := store.SaveHarvestPush(ctx, s.store.DB, p, from, s.now())
 		return err
 	}
+	if p.Status == model.PushPending {
+		p.Status = model.PushSending
+		if ok, err := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushPending, s.now()); err != nil || !ok {
+			return err // !ok: superseded or cancelled meanwhile
+		}
+	}
+	body += "\n" + referenceLine(p)
 	noteID, err := s.client.CreateNote(ctx, s.TokenSource(p.OrgID), harvest.Note{CandidateID: ghCandidateID(c), Body: body, Visibility: s.visibility})
+	if err == nil && s.afterPost != nil {
+		if herr := s.afterPost(p.ID); herr != nil {
+			return herr
+		}
+	}
 	if ctx.Err() != nil && err != nil {
-		return ctx.Err()
+		return ctx.Err() // still sending: the next try looks before posting
 	}
 	p.Tries++
 	now := s.now()
 	switch {
 	case err == nil:
-		// Posted: that is the truth even if a newer change superseded or a
-		// disconnect cancelled the push while it was in flight.
+		// Posted: that is the truth even if a disconnect cancelled the push
+		// while it was in flight.
 		p.Status, p.NoteID, p.PushedAt, p.LastError = model.PushPushed, noteID, now, ""
-		_, err := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushPending, now, model.PushSuperseded, model.PushCancelled)
+		_, err := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushSending, now, model.PushCancelled)
 		return err
 	case errors.Is(err, ErrNotConnected):
 		p.Status, p.LastError = model.PushCancelled, "the Greenhouse connection was disconnected"
 	case errors.Is(err, ErrReconnect):
 		p.Status, p.LastError = model.PushFailed, "the Greenhouse connection needs to be reconnected"
 	case harvest.KindOf(err) == harvest.KindRateLimit:
-		p.LastError = "Greenhouse's rate limit: waiting " + wait(harvest.RetryAfterOf(err))
-		if _, err := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushPending, now); err != nil {
+		// Refused before it was taken: nothing was posted.
+		p.Status, p.LastError = model.PushPending, "Greenhouse's rate limit: waiting "+wait(harvest.RetryAfterOf(err))
+		if _, err := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushSending, now); err != nil {
 			return err
 		}
 		return river.JobSnooze(max(harvest.RetryAfterOf(err), time.Second))
@@ -179,21 +221,87 @@ func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
 		p.Status, p.LastError = model.PushFailed, "Greenhouse refused: "+apperror.Message(explain(err))
 	case harvest.KindOf(err) == harvest.KindNotFound:
 		p.Status, p.LastError = model.PushFailed, "Greenhouse has no candidate "+strconv.FormatInt(ghCandidateID(c), 10)
-	case harvest.KindOf(err) == harvest.KindRequest || harvest.KindOf(err) == harvest.KindProtocol:
+	case harvest.KindOf(err) == harvest.KindRequest:
 		p.Status, p.LastError = model.PushFailed, err.Error()
+	case harvest.KindOf(err) == harvest.KindAuth && p.Tries < maxPushTries:
+		// The token was refused, even after a refresh: nothing was posted.
+		p.Status, p.LastError = model.PushPending, describeErr(explain(err))
+		if _, serr := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushSending, now); serr != nil {
+			return serr
+		}
+		return err // River retries with backoff
+	case harvest.KindOf(err) == harvest.KindAuth:
+		p.Status, p.LastError = model.PushFailed, fmt.Sprintf("gave up after %d tries: %s", p.Tries, describeErr(explain(err)))
 	case p.Tries >= maxPushTries:
-		p.Status, p.LastError = model.PushFailed, fmt.Sprintf("gave up after %d tries: %s", p.Tries, describeErr(err))
+		// The last answer was unknown (a timeout, a 5xx, an unreadable
+		// 2xx): the next look decides, or a person.
+		p.LastError = fmt.Sprintf("gave up after %d tries: %s", p.Tries, describeErr(err))
+		if _, serr := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushSending, now); serr != nil {
+			return serr
+		}
+		if done, serr := s.settleUncertain(ctx, p, c); done || serr != nil {
+			return serr
+		}
+		p.Status = model.PushFailed
 	default:
+		// Unknown outcome: it stays sending, and the next try looks first.
 		p.LastError = describeErr(err)
-		if _, serr := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushPending, now); serr != nil {
+		if _, serr := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushSending, now); serr != nil {
 			return serr
 		}
 		return err // River retries with backoff
 	}
-	if _, err := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushPending, now); err != nil {
-		return err
+	_, err = store.SaveHarvestPush(ctx, s.store.DB, p, model.PushSending, now)
+	return err
+}
+
+// referenceLine ends every note: it names the push, so that a note whose
+// POST may or may not have been taken can be found among the candidate's
+// notes in Greenhouse.
+func referenceLine(p *model.HarvestPush) string {
+	fp := p.Fingerprint
+	if len(fp) > 12 {
+		fp = fp[:12]
 	}
-	return nil
+	return fmt.Sprintf("Talent Systems reference: ts-note-%d-%s", p.ID, fp)
+}
+
+// settleUncertain looks for a sending push's note among the candidate's
+// notes in Greenhouse. done is true when the push was settled: found
+// (pushed), cancelled by a disconnect, made uncertain because the notes
+// cannot be read, or snoozed; false means the note is not there. An error
+// (Greenhouse unavailable) leaves it sending for River to retry.
+func (s *Service) settleUncertain(ctx context.Context, p *model.HarvestPush, c *model.Candidate) (bool, error) {
+	notes, err := s.client.CandidateNotes(ctx, s.TokenSource(p.OrgID), ghCandidateID(c))
+	now := s.now()
+	ref := referenceLine(p)
+	switch {
+	case err == nil:
+		for _, n := range notes {
+			if strings.Contains(n.Body, ref) {
+				p.Status, p.NoteID, p.PushedAt, p.LastError = model.PushPushed, n.ID, now, ""
+				_, err := store.SaveHarvestPush(ctx, s.store.DB, p, model.PushSending, now, model.PushCancelled)
+				s.log.Info("harvest note found after an uncertain try", "push", p.ID, "note", n.ID)
+				return true, err
+			}
+		}
+		return false, nil
+	case ctx.Err() != nil:
+		return true, ctx.Err()
+	case errors.Is(err, ErrNotConnected):
+		p.Status, p.LastError = model.PushCancelled, "the Greenhouse connection was disconnected"
+	case errors.Is(err, ErrReconnect):
+		p.Status, p.LastError = model.PushUncertain, "the Greenhouse connection needs to be reconnected; an earlier try may have posted this note: check the candidate in Greenhouse before posting it again"
+	case harvest.KindOf(err) == harvest.KindRateLimit:
+		return true, river.JobSnooze(max(harvest.RetryAfterOf(err), time.Second))
+	case harvest.KindOf(err) == harvest.KindUnavailable && p.Tries < maxPushTries:
+		return true, err
+	default:
+		p.Status, p.LastError = model.PushUncertain, "an earlier try may have posted this note and Greenhouse's notes could not be read ("+
+			describeErr(explain(err))+"): check the candidate in Greenhouse before posting it again"
+	}
+	_, err = store.SaveHarvestPush(ctx, s.store.DB, p, model.PushSending, now)
+	return true, err
 }
 
 func describeErr(err error) string {
@@ -285,8 +393,26 @@ func (s *Service) Pushes(ctx context.Context, orgID, candidateID int64) ([]*mode
 	return store.CandidateHarvestPushes(ctx, s.store.DB, orgID, candidateID)
 }
 
+// StuckAfter is how long a push may stay pending or sending before the
+// staff console lists it as stuck: River rescues a job of a dead instance
+// after 2 minutes, and a try that failed is retried within seconds to
+// minutes; a push unchanged for longer waits on something a person should
+// see (a long Retry-After, a job lost with its queue).
+const StuckAfter = 15 * time.Minute
+
+// ProblemPushes lists the pushes of every organization that need a person,
+// for the staff console: failed, uncertain, and stuck ones.
+func (s *Service) ProblemPushes(ctx context.Context, actor model.Actor) ([]*model.HarvestPushListing, error) {
+	if actor.Role != model.RoleStaff {
+		return nil, apperror.New(apperror.Forbidden, "Only Talent Systems staff see every organization's notes.")
+	}
+	return store.ProblemHarvestPushes(ctx, s.store.DB, s.now().Add(-StuckAfter), 100)
+}
+
 // RetryPush gives a failed push of the actor's organization a fresh set of
-// tries. Staff and admins may retry.
+// tries, posts an uncertain one again (a person checked Greenhouse), or
+// gives a stuck one a new job. Staff (any organization) and admins may.
+// candidateID 0 (the staff console) matches the push's own candidate.
 func (s *Service) RetryPush(ctx context.Context, actor model.Actor, candidateID, pushID int64) error {
 	if actor.Role != model.RoleAdmin && actor.Role != model.RoleStaff {
 		return apperror.New(apperror.Forbidden, "Only an admin can retry a Greenhouse note.")
@@ -296,18 +422,24 @@ func (s *Service) RetryPush(ctx context.Context, actor model.Actor, candidateID,
 		if err != nil {
 			return err
 		}
-		if p.CandidateID != candidateID || (actor.Role != model.RoleStaff && p.OrgID != actor.OrgID) {
+		if (candidateID != 0 && p.CandidateID != candidateID) || (candidateID == 0 && actor.Role != model.RoleStaff) ||
+			(actor.Role != model.RoleStaff && p.OrgID != actor.OrgID) {
 			return apperror.New(apperror.NotFound, "push not found")
 		}
-		if p.Status != model.PushFailed {
-			return apperror.New(apperror.Conflict, "Only a failed note can be retried; this one is %s.", p.Status)
-		}
+		now := s.now()
 		from := p.Status
-		p.Status, p.Tries, p.LastError = model.PushPending, 0, ""
-		if _, err := store.SaveHarvestPush(ctx, tx, p, from, s.now()); err != nil {
+		switch {
+		case p.Status == model.PushFailed || p.Status == model.PushUncertain:
+			p.Status, p.Tries, p.LastError = model.PushPending, 0, ""
+		case (p.Status == model.PushPending || p.Status == model.PushSending) && now.Sub(p.UpdatedAt) >= StuckAfter:
+			// Stuck: a new job; a sending one still looks before it posts.
+		default:
+			return apperror.New(apperror.Conflict, "Only a failed, uncertain or stuck note can be retried; this one is %s.", p.Status)
+		}
+		if _, err := store.SaveHarvestPush(ctx, tx, p, from, now); err != nil {
 			return err
 		}
-		if err := store.Audit(ctx, tx, p.OrgID, actor.UserID, "harvest.retry", fmt.Sprintf("push %d of candidate %d", p.ID, p.CandidateID), s.now()); err != nil {
+		if err := store.Audit(ctx, tx, p.OrgID, actor.UserID, "harvest.retry", fmt.Sprintf("push %d of candidate %d (was %s)", p.ID, p.CandidateID, from), now); err != nil {
 			return err
 		}
 		return s.queue.Insert(ctx, tx, PushArgs{PushID: p.ID})

@@ -44,6 +44,9 @@ type Service struct {
 	interval   time.Duration
 	now        func() time.Time
 	log        *slog.Logger
+	// afterPost, when set (tests), runs after Greenhouse accepted a note and
+	// before it is recorded: an error there is a crash at the worst moment.
+	afterPost func(pushID int64) error
 }
 
 // Deps are what the service is built from.

@@ -56,6 +56,13 @@ type Note struct {
 	Visibility string `json:"visibility"`
 }
 
+// PostedNote is a note as Harvest lists it.
+type PostedNote struct {
+	ID          int64  `json:"id"`
+	CandidateID int64  `json:"candidate_id"`
+	Body        string `json:"body"`
+}
+
 // OpenJobs returns every open job, all pages.
 func (c *Client) OpenJobs(ctx context.Context, ts TokenSource) ([]Job, error) {
 	return list[Job](ctx, c, ts, "/v3/jobs", url.Values{"status": {"open"}, "per_page": {strconv.Itoa(c.cfg.PerPage)}})
@@ -78,4 +85,12 @@ func (c *Client) CreateNote(ctx context.Context, ts TokenSource, n Note) (int64,
 	}
 	_, err := c.do(ctx, ts, request{method: http.MethodPost, path: "/v3/notes", body: n}, &out)
 	return out.ID, err
+}
+
+// CandidateNotes returns the notes on a candidate, all pages
+// (GET /v3/notes?candidate_ids=…, scope harvest:notes:list). It lets a
+// caller find out whether a note it may have posted is there: Harvest has
+// no idempotency key for POST /v3/notes.
+func (c *Client) CandidateNotes(ctx context.Context, ts TokenSource, candidateID int64) ([]PostedNote, error) {
+	return list[PostedNote](ctx, c, ts, "/v3/notes", url.Values{"candidate_ids": {strconv.FormatInt(candidateID, 10)}, "per_page": {strconv.Itoa(c.cfg.PerPage)}})
 }

@@ -25,7 +25,7 @@ import (
 
 // Scopes are the Harvest scopes the product asks for.
 var Scopes = []string{"harvest:jobs:list", "harvest:job_posts:list", "harvest:candidates:list",
-	"harvest:applications:list", "harvest:notes:create"}
+	"harvest:applications:list", "harvest:notes:list", "harvest:notes:create"}
 
 // Config configures a Client.
 type Config struct {
@@ -45,6 +45,14 @@ type Config struct {
 	UserAgent string
 	// PerPage is the page size of lists (default 500, Harvest's maximum).
 	PerPage int
+	// RateWindow is the length of Greenhouse's rate-limit window (default
+	// 10 s), used to pace calls when an answer's X-RateLimit-Remaining is
+	// low and it does not say when the window resets (X-RateLimit-Reset).
+	RateWindow time.Duration
+	// LowWater is the X-RateLimit-Remaining at or below which the next call
+	// with the same token waits for the window to reset (default 1, so that
+	// concurrent callers rarely overrun the last request).
+	LowWater int
 }
 
 // Client calls Greenhouse's OAuth server and the Harvest API.
@@ -53,10 +61,24 @@ type Client struct {
 	oauth oauth2.Config
 
 	mu sync.Mutex
-	// notBefore is when Greenhouse allows the next call after a 429: every
-	// caller sharing the client waits, so throttling follows the headers.
-	notBefore time.Time
+	// pace is, per access token (one per organization), what Greenhouse's
+	// rate-limit headers said: every caller sharing the client and the
+	// token waits until notBefore, so throttling follows the headers, and
+	// one organization's budget never slows another's.
+	pace      map[string]*pace
 	remaining int
+}
+
+// pace is one token's rate-limit state.
+type pace struct {
+	// notBefore is when the next call may be made: after a 429, its
+	// Retry-After; after an answer with low X-RateLimit-Remaining, the
+	// window's reset.
+	notBefore time.Time
+	// windowStart is when the current window began, as far as we know
+	// (the answer that said Remaining = Limit - 1), zero if unknown.
+	windowStart time.Time
+	used        time.Time // last use, for pruning
 }
 
 // New returns a client for cfg.
@@ -73,8 +95,14 @@ func New(cfg Config) *Client {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "TalentSystems-Harvest/1"
 	}
+	if cfg.RateWindow <= 0 {
+		cfg.RateWindow = 10 * time.Second
+	}
+	if cfg.LowWater <= 0 {
+		cfg.LowWater = 1
+	}
 	cfg.AuthURL, cfg.HarvestURL = strings.TrimRight(cfg.AuthURL, "/"), strings.TrimRight(cfg.HarvestURL, "/")
-	return &Client{cfg: cfg, remaining: -1, oauth: oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
+	return &Client{cfg: cfg, remaining: -1, pace: map[string]*pace{}, oauth: oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 		Endpoint:    oauth2.Endpoint{AuthURL: cfg.AuthURL + "/authorize", TokenURL: cfg.AuthURL + "/token", AuthStyle: oauth2.AuthStyleInHeader},
 		RedirectURL: cfg.RedirectURL, Scopes: Scopes}}
 }
@@ -243,7 +271,7 @@ func (c *Client) do(ctx context.Context, ts TokenSource, r request, out any) (st
 	}
 	refreshed := false
 	for tries := 0; ; tries++ {
-		if err := c.wait(ctx); err != nil {
+		if err := c.wait(ctx, tok); err != nil {
 			return "", err
 		}
 		link, err := c.once(ctx, tok, r.method, target, r.body, out)
@@ -266,10 +294,14 @@ func (c *Client) do(ctx context.Context, ts TokenSource, r request, out any) (st
 	}
 }
 
-// wait blocks until Greenhouse's Retry-After has passed.
-func (c *Client) wait(ctx context.Context) error {
+// wait blocks until the token may call again: Greenhouse's Retry-After has
+// passed, or the window in which it said few requests remain has reset.
+func (c *Client) wait(ctx context.Context, tok string) error {
 	c.mu.Lock()
-	d := time.Until(c.notBefore)
+	var d time.Duration
+	if p := c.pace[tok]; p != nil {
+		d = time.Until(p.notBefore)
+	}
 	c.mu.Unlock()
 	if d <= 0 {
 		return nil
@@ -325,11 +357,7 @@ func (c *Client) once(ctx context.Context, tok, method, target string, body, out
 	if err != nil {
 		return "", &Error{Kind: KindUnavailable, Status: resp.StatusCode, Message: "the answer was cut off"}
 	}
-	c.mu.Lock()
-	if n, err := strconv.Atoi(resp.Header.Get("X-RateLimit-Remaining")); err == nil {
-		c.remaining = n
-	}
-	c.mu.Unlock()
+	c.observe(tok, resp.Header, time.Now())
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if out != nil {
 			if err := json.Unmarshal(raw, out); err != nil {
@@ -349,8 +377,8 @@ func (c *Client) once(ctx context.Context, tok, method, target string, body, out
 	case resp.StatusCode == http.StatusTooManyRequests:
 		e.Kind, e.RetryAfter = KindRateLimit, retryAfter(resp.Header)
 		c.mu.Lock()
-		if nb := time.Now().Add(e.RetryAfter); nb.After(c.notBefore) {
-			c.notBefore = nb
+		if p := c.paceLocked(tok, time.Now()); time.Now().Add(e.RetryAfter).After(p.notBefore) {
+			p.notBefore = time.Now().Add(e.RetryAfter)
 		}
 		c.mu.Unlock()
 	case resp.StatusCode >= 500:
@@ -359,6 +387,62 @@ func (c *Client) once(ctx context.Context, tok, method, target string, body, out
 		e.Kind = KindRequest
 	}
 	return "", e
+}
+
+// paceLocked returns the token's pace, creating it; call with c.mu held.
+// Tokens unused for an hour (access tokens live one) are forgotten.
+func (c *Client) paceLocked(tok string, now time.Time) *pace {
+	p := c.pace[tok]
+	if p == nil {
+		if len(c.pace) > 64 {
+			for k, old := range c.pace {
+				if now.Sub(old.used) > time.Hour {
+					delete(c.pace, k)
+				}
+			}
+		}
+		p = &pace{}
+		c.pace[tok] = p
+	}
+	p.used = now
+	return p
+}
+
+// observe reads an answer's rate-limit headers. When X-RateLimit-Remaining
+// is at or below the low-water mark, the token's next call waits until the
+// window resets: X-RateLimit-Reset when Greenhouse sends it (seconds to
+// wait, or a Unix time), else the start of the window (the answer that
+// said Limit - 1) plus RateWindow, else a whole RateWindow from now.
+func (c *Client) observe(tok string, h http.Header, now time.Time) {
+	n, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining")))
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.remaining = n
+	p := c.paceLocked(tok, now)
+	if limit, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit"))); err == nil && n == limit-1 {
+		p.windowStart = now
+	}
+	if n > c.cfg.LowWater {
+		return
+	}
+	reset := now.Add(c.cfg.RateWindow)
+	if !p.windowStart.IsZero() && p.windowStart.Add(c.cfg.RateWindow).After(now) {
+		reset = p.windowStart.Add(c.cfg.RateWindow)
+	}
+	if r, err := strconv.ParseInt(strings.TrimSpace(h.Get("X-RateLimit-Reset")), 10, 64); err == nil && r >= 0 {
+		if r > 1_000_000_000 {
+			reset = time.Unix(r, 0)
+		} else {
+			reset = now.Add(time.Duration(r) * time.Second)
+		}
+	}
+	if reset.After(p.notBefore) {
+		p.notBefore = reset
+	}
+	p.windowStart = time.Time{}
 }
 
 // apiMessage is Harvest's error message, or the status line.

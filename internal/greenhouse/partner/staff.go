@@ -52,6 +52,7 @@ func (s *Service) Overview(ctx context.Context, status model.CallbackStatus) (*O
 	if v.Callbacks, err = store.ListGreenhouseCallbacks(ctx, s.store.DB, model.CallbackFilter{Status: status, Limit: 100}); err != nil {
 		return nil, err
 	}
+	s.markStuck(v.Callbacks)
 	if v.Counts, err = store.GreenhouseCallbackCounts(ctx, s.store.DB, 0); err != nil {
 		return nil, err
 	}
@@ -87,6 +88,7 @@ func (s *Service) OrgView(ctx context.Context, orgID int64) (*OrgView, error) {
 	if v.Callbacks, err = store.ListGreenhouseCallbacks(ctx, s.store.DB, model.CallbackFilter{OrgID: orgID, Limit: 50}); err != nil {
 		return nil, err
 	}
+	s.markStuck(v.Callbacks)
 	if v.Errors, err = store.ListResponseErrors(ctx, s.store.DB, orgID, time.Time{}, 20); err != nil {
 		return nil, err
 	}
@@ -118,7 +120,22 @@ func (s *Service) KeyAction(ctx context.Context, actor model.Actor, orgID int64,
 	return nil, nil, apperror.New(apperror.NotFound, "There is no key action %q: generate, rotate or revoke.", action)
 }
 
-// RetryCallback gives a callback (a failed one, typically) a fresh set of tries.
+// StuckAfter is how long a pending or retrying callback may go untouched
+// (and not due) before staff see it as stuck, with a retry: River rescues
+// the job of a dead instance within a few minutes, so one left longer has
+// lost its job.
+const StuckAfter = 15 * time.Minute
+
+// markStuck sets Stuck on the callbacks that are.
+func (s *Service) markStuck(cbs []*model.GreenhouseCallback) {
+	before := s.now().Add(-StuckAfter)
+	for _, cb := range cbs {
+		cb.Stuck = (cb.Status == model.CallbackPending || cb.Status == model.CallbackRetrying) &&
+			cb.UpdatedAt.Before(before) && cb.NextTryAt.Before(before)
+	}
+}
+
+// RetryCallback gives a failed or stuck callback a fresh set of tries.
 func (s *Service) RetryCallback(ctx context.Context, actor model.Actor, id int64) (*model.GreenhouseCallback, error) {
 	cb, err := store.GreenhouseCallbackByID(ctx, s.store.DB, id)
 	if err != nil {
@@ -126,7 +143,7 @@ func (s *Service) RetryCallback(ctx context.Context, actor model.Actor, id int64
 	}
 	err = s.store.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
-		if err := store.RetryGreenhouseCallback(ctx, tx, id, now); err != nil {
+		if err := store.RetryGreenhouseCallback(ctx, tx, id, now, now.Add(-StuckAfter)); err != nil {
 			return err
 		}
 		if err := s.queue.Insert(ctx, tx, CallbackArgs{CallbackID: id}); err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -226,6 +227,51 @@ func (s *Sandbox) listApplications(w http.ResponseWriter, r *http.Request) {
 	writePage(w, r, s.URL(), q, apps, perPage, offset)
 }
 
+// noteJSON is a note as Harvest lists and creates it.
+type noteJSON struct {
+	ID          int64  `json:"id"`
+	CandidateID int64  `json:"candidate_id"`
+	Body        string `json:"body"`
+	Visibility  string `json:"visibility"`
+	CreatedAt   string `json:"created_at"`
+}
+
+func toNoteJSON(n Note) noteJSON {
+	return noteJSON{ID: n.ID, CandidateID: n.CandidateID, Body: n.Body, Visibility: n.Visibility, CreatedAt: n.CreatedAt.UTC().Format(time.RFC3339)}
+}
+
+// listNotes lists notes, oldest first, filtered by candidate_ids (a
+// comma-separated list). It shares the "notes" fault with createNote: both
+// are the path /v3/notes.
+func (s *Sandbox) listNotes(w http.ResponseWriter, r *http.Request) {
+	if !s.harvestGate(w, r, "notes", "harvest:notes:list") {
+		return
+	}
+	q, perPage, offset, ok := pageQuery(w, r)
+	if !ok {
+		return
+	}
+	var ids []int64
+	for _, v := range strings.Split(q.Get("candidate_ids"), ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			harvestError(w, http.StatusUnprocessableEntity, "candidate_ids must be a comma-separated list of numbers.")
+			return
+		}
+		ids = append(ids, n)
+	}
+	var notes []noteJSON
+	for _, n := range s.Snapshot().Notes {
+		if len(ids) == 0 || slices.Contains(ids, n.CandidateID) {
+			notes = append(notes, toNoteJSON(n))
+		}
+	}
+	writePage(w, r, s.URL(), q, notes, perPage, offset)
+}
+
 // createNote records a note on a candidate's activity feed.
 func (s *Sandbox) createNote(w http.ResponseWriter, r *http.Request) {
 	if !s.harvestGate(w, r, "notes", "harvest:notes:create") {
@@ -263,6 +309,5 @@ func (s *Sandbox) createNote(w http.ResponseWriter, r *http.Request) {
 	}
 	n := Note{ID: s.id(), CandidateID: cid, Body: in.Body, Visibility: in.Visibility, CreatedAt: s.now()}
 	s.update(func(st *State) { st.Notes = append(st.Notes, n) })
-	writeJSON(w, http.StatusCreated, map[string]any{"id": n.ID, "candidate_id": n.CandidateID, "body": n.Body,
-		"visibility": n.Visibility, "created_at": n.CreatedAt.UTC().Format(time.RFC3339)})
+	writeJSON(w, http.StatusCreated, toNoteJSON(n))
 }

@@ -14,7 +14,7 @@ import (
 
 // Scopes are the Harvest v3 scopes the sandbox knows.
 var Scopes = []string{"harvest:jobs:list", "harvest:job_posts:list", "harvest:candidates:list",
-	"harvest:applications:list", "harvest:notes:create", "harvest:attachments:create"}
+	"harvest:applications:list", "harvest:notes:list", "harvest:notes:create", "harvest:attachments:create"}
 
 // Authorizer kinds: who consented on the authorize page.
 const (

@@ -17,6 +17,7 @@ func (s *Sandbox) routes() http.Handler {
 	mux.HandleFunc("GET /v3/job_posts", s.listJobPosts)
 	mux.HandleFunc("GET /v3/candidates", s.listCandidates)
 	mux.HandleFunc("GET /v3/applications", s.listApplications)
+	mux.HandleFunc("GET /v3/notes", s.listNotes)
 	mux.HandleFunc("POST /v3/notes", s.createNote)
 
 	protected := http.NewServeMux()
