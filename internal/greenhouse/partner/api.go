@@ -51,7 +51,7 @@ func (s *Service) Authenticate(ctx context.Context, authorization, endpoint stri
 	if err != nil {
 		return nil, refuseKey(err.Error())
 	}
-	k, err := s.keys.Authenticate(ctx, raw)
+	k, org, err := s.keys.AuthenticateOrg(ctx, raw)
 	if errors.Is(err, apikey.ErrEnded) {
 		s.event(ctx, nil, k.OrgID, "auth", false, fmt.Sprintf("Greenhouse called %s with the key %s…, which was %s on %s: the request was refused.",
 			endpoint, k.Prefix, k.Status, date(k.EndedAt)))
@@ -67,15 +67,7 @@ func (s *Service) Authenticate(ctx context.Context, authorization, endpoint stri
 	if d := s.limits.Take(strconv.FormatInt(k.ID, 10), now); d > 0 {
 		return nil, s.tooMany(d)
 	}
-	if now.Sub(k.LastUsedAt) >= time.Minute {
-		if err := store.TouchAPIKey(ctx, s.store.DB, k.ID, now); err != nil {
-			s.log.WarnContext(ctx, "api key last use not recorded", "err", err)
-		}
-	}
-	org, err := store.OrgByID(ctx, s.store.DB, k.OrgID)
-	if err != nil {
-		return nil, err
-	}
+	s.activity.used(k.ID, org.ID, now) // stored at the next Flush: a call writes nothing
 	return &Caller{Org: org, Key: k}, nil
 }
 

@@ -233,3 +233,39 @@ func TestSuccessfulReadsCounted(t *testing.T) {
 		}
 	})
 }
+
+// TestKeyUseNotedInMemory: authenticating writes nothing, not even the key's
+// last use, which the card's flush stores; a revoked key is refused at once.
+func TestKeyUseNotedInMemory(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		f := setup(t, dbURL)
+		gh := f.Greenhouse
+		caller, err := gh.Authenticate(ctx, f.header, "list_tests")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if caller.Org.ID != f.admin.OrgID || caller.Org.Slug != "acme" || caller.Org.Name != "Acme" || caller.Org.CreatedAt.IsZero() {
+			t.Errorf("caller's organization: %+v", caller.Org)
+		}
+		k, err := store.ActiveAPIKey(ctx, f.Store.DB, f.admin.OrgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !k.LastUsedAt.IsZero() {
+			t.Errorf("the call wrote the key's last use at once: %v", k.LastUsedAt)
+		}
+		if _, err := gh.Card(ctx, f.admin.OrgID); err != nil {
+			t.Fatal(err)
+		}
+		if k, err = store.ActiveAPIKey(ctx, f.Store.DB, f.admin.OrgID); err != nil || k.LastUsedAt.IsZero() {
+			t.Errorf("after the card's flush: last use %v, %v", k.LastUsedAt, err)
+		}
+		if _, err := f.APIKeys.Revoke(ctx, model.CommandLine(f.admin.OrgID), f.admin.OrgID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := gh.Authenticate(ctx, f.header, "list_tests"); !errors.Is(err, partner.ErrBadKey) {
+			t.Errorf("revoked key: got %v, want a refusal", err)
+		}
+	})
+}
