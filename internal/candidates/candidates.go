@@ -339,7 +339,9 @@ func (s *Service) Erase(ctx context.Context, actor model.Actor, id int64) error 
 				return "", err
 			}
 			if len(a.Result) > 0 {
-				a.Result = anonymousResult(a.Result)
+				if err := encodeResult(a, anonymousResult(a.Result)); err != nil {
+					return "", err
+				}
 				if _, err := store.UpdateAttempt(ctx, tx, a, a.Status); err != nil {
 					return "", err
 				}
@@ -373,10 +375,10 @@ func (s *Service) Erase(ctx context.Context, actor model.Actor, id int64) error 
 
 // anonymousResult keeps a result's scores and drops the evidence, which
 // quotes the candidate's answers.
-func anonymousResult(raw []byte) []byte {
+func anonymousResult(raw []byte) scoring.Result {
 	var r scoring.Result
 	if json.Unmarshal(raw, &r) != nil {
-		return nil
+		return scoring.Result{}
 	}
 	for i := range r.Questions {
 		r.Questions[i].Evidence = nil
@@ -384,8 +386,7 @@ func anonymousResult(raw []byte) []byte {
 			r.Questions[i].Override.Note = ""
 		}
 	}
-	b, _ := json.Marshal(r)
-	return b
+	return r
 }
 
 // versionDoc returns the posting document of the version an attempt runs on.

@@ -511,9 +511,22 @@ func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *model.Candidate, re
 	return s.onResult(ctx, tx, c)
 }
 
-func setResult(a *model.Attempt, c *model.Candidate, res scoring.Result) error {
+// encodeResult sets an attempt's stored result and its brief.
+func encodeResult(a *model.Attempt, res scoring.Result) error {
 	raw, err := json.Marshal(res)
 	if err != nil {
+		return err
+	}
+	brief, err := json.Marshal(res.Brief())
+	if err != nil {
+		return err
+	}
+	a.Result, a.Brief = raw, brief
+	return nil
+}
+
+func setResult(a *model.Attempt, c *model.Candidate, res scoring.Result) error {
+	if err := encodeResult(a, res); err != nil {
 		return err
 	}
 	score := res.Overall
@@ -521,7 +534,7 @@ func setResult(a *model.Attempt, c *model.Candidate, res scoring.Result) error {
 	// below yes (scoring.CappedRecommendation); the result keeps what the
 	// score alone says.
 	rec, _ := scoring.CappedRecommendation(res)
-	a.Result, a.Score, a.Recommendation = raw, &score, string(rec)
+	a.Score, a.Recommendation = &score, string(rec)
 	c.Score, c.Recommendation = &score, string(rec)
 	return nil
 }

@@ -22,21 +22,24 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 }
 
 const attemptColumns = `id, candidate_id, posting_version, status, position, started_at, deadline_at, section, section_deadline_at,
-	submitted_at, submit_reason, result, score, recommendation`
+	submitted_at, submit_reason, result, result_brief, score, recommendation`
 
 func scanAttempt(sc interface{ Scan(...any) error }) (*model.Attempt, error) {
 	a := &model.Attempt{}
 	var started int64
 	var deadline, secDeadline, submitted sql.NullInt64
-	var result string
+	var result, brief string
 	var score sql.NullFloat64
 	if err := sc.Scan(&a.ID, &a.CandidateID, &a.PostingVersion, &a.Status, &a.Position, &started, &deadline, &a.Section, &secDeadline,
-		&submitted, &a.SubmitReason, &result, &score, &a.Recommendation); err != nil {
+		&submitted, &a.SubmitReason, &result, &brief, &score, &a.Recommendation); err != nil {
 		return nil, err
 	}
 	a.StartedAt, a.DeadlineAt, a.SectionDeadlineAt, a.SubmittedAt = fromMicros(started), nullMicros(deadline), nullMicros(secDeadline), nullMicros(submitted)
 	if result != "" {
 		a.Result = []byte(result)
+	}
+	if brief != "" {
+		a.Brief = []byte(brief)
 	}
 	if score.Valid {
 		v := score.Float64
@@ -72,20 +75,24 @@ func CandidateAttempts(ctx context.Context, q Querier, candidateID int64) ([]*mo
 	return out, rows.Err()
 }
 
-// UpdateAttempt saves an attempt's progress, status and result. It changes
-// only an attempt that is still in fromStatus, and reports whether it did:
-// two tabs submitting at once score the attempt once.
+// UpdateAttempt saves an attempt's progress, status and result (with its
+// brief, which must be set with it). It changes only an attempt that is
+// still in fromStatus, and reports whether it did: two tabs submitting at
+// once score the attempt once.
 func UpdateAttempt(ctx context.Context, q Querier, a *model.Attempt, fromStatus model.AttemptStatus) (bool, error) {
+	if (len(a.Result) == 0) != (len(a.Brief) == 0) {
+		return false, fmt.Errorf("store: update attempt %d: a result and its brief are stored together", a.ID)
+	}
 	var score sql.NullFloat64
 	if a.Score != nil {
 		score = sql.NullFloat64{Float64: *a.Score, Valid: true}
 	}
 	res, err := q.ExecContext(ctx, `
 UPDATE attempts SET status = $1, position = $2, section = $3, section_deadline_at = $4, submitted_at = $5, submit_reason = $6,
-	result = $7, score = $8, recommendation = $9, deadline_at = $10
+	result = $7, score = $8, recommendation = $9, deadline_at = $10, result_brief = $13
 WHERE id = $11 AND status = $12`,
 		a.Status, a.Position, a.Section, nullTime(a.SectionDeadlineAt), nullTime(a.SubmittedAt), a.SubmitReason,
-		string(a.Result), score, a.Recommendation, nullTime(a.DeadlineAt), a.ID, fromStatus)
+		string(a.Result), score, a.Recommendation, nullTime(a.DeadlineAt), a.ID, fromStatus, string(a.Brief))
 	if err != nil {
 		return false, fmt.Errorf("store: update attempt: %w", err)
 	}

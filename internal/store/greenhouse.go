@@ -416,7 +416,7 @@ func GreenhouseStatus(ctx context.Context, q Querier, orgID, id int64) (*model.G
 	var result string
 	err := q.QueryRowContext(ctx, `
 SELECT c.id, c.posting_id, c.source, c.status, c.expires_at, c.score, c.recommendation, c.started_at, c.completed_at, c.attempt_id,
-	p.assessment_type, COALESCE(a.result, ''), a.deadline_at, a.section_deadline_at, COALESCE(o.provisional, FALSE)
+	p.assessment_type, COALESCE(a.result_brief, ''), a.deadline_at, a.section_deadline_at, COALESCE(o.provisional, FALSE)
 FROM candidates c JOIN postings p ON p.id = c.posting_id LEFT JOIN attempts a ON a.id = c.attempt_id AND a.candidate_id = c.id
 LEFT JOIN org_review_settings o ON o.org_id = c.org_id
 WHERE c.id = $1 AND c.org_id = $2`, id, orgID).Scan(&g.ID, &g.PostingID, &g.Source, &g.Status, &expires, &score, &g.Recommendation,
