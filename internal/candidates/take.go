@@ -50,7 +50,7 @@ type Session struct {
 // submits the attempt as it stands.
 func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
 	hash := auth.Hash(token)
-	c, err := store.CandidateByTokenHash(ctx, s.Store.DB, hash)
+	ss, err := s.sessionByToken(ctx, s.Store.DB, hash)
 	if apperror.KindOf(err) == apperror.NotFound {
 		ss, rerr := s.retiredSession(ctx, hash)
 		if apperror.KindOf(rerr) == apperror.NotFound {
@@ -58,22 +58,15 @@ func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
 		}
 		return ss, rerr
 	}
-	if err != nil {
-		return nil, err
-	}
-	ss, err := s.session(ctx, s.Store.DB, c)
-	if err != nil || c.Status != model.CandidateStarted || !overdue(ss, s.Now()) {
+	if err != nil || ss.Candidate.Status != model.CandidateStarted || !overdue(ss, s.Now()) {
 		return ss, err
 	}
 	// The time is up: submit (or move on a section) in a write transaction,
 	// taken only then, and show the result.
-	if err := s.enforceDeadline(ctx, c); err != nil {
+	if err := s.enforceDeadline(ctx, ss.Candidate); err != nil {
 		return nil, err
 	}
-	if c, err = store.CandidateByTokenHash(ctx, s.Store.DB, hash); err != nil {
-		return nil, err
-	}
-	return s.session(ctx, s.Store.DB, c)
+	return s.sessionByToken(ctx, s.Store.DB, hash)
 }
 
 // overdue reports whether a started attempt must be submitted, or moved on
@@ -87,28 +80,44 @@ func overdue(ss *Session, now time.Time) bool {
 	return !now.Before(d)
 }
 
+// sessionByToken reads the session of the link whose token hash is hash:
+// one query, and one more for the answers once started.
+func (s *Service) sessionByToken(ctx context.Context, q store.Querier, hash string) (*Session, error) {
+	cs, err := store.CandidateSessionByToken(ctx, q, hash)
+	if err != nil {
+		return nil, err
+	}
+	return s.build(ctx, q, cs)
+}
+
+// session reads the session of candidate c (by id, in q).
 func (s *Service) session(ctx context.Context, q store.Querier, c *model.Candidate) (*Session, error) {
-	org, err := store.OrgByID(ctx, q, c.OrgID)
+	cs, err := store.CandidateSession(ctx, q, c.OrgID, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	ss := &Session{Candidate: c, Org: org, Contact: helpContact(ctx, q, c.OrgID, c.CreatedBy)}
-	sp, err := store.OrgPosting(ctx, q, c.OrgID, c.PostingID)
-	if err != nil {
+	return s.build(ctx, q, cs)
+}
+
+// build completes a session read by the store: the document, the answers
+// and the state.
+func (s *Service) build(ctx context.Context, q store.Querier, cs *model.CandidateSession) (*Session, error) {
+	c := cs.Candidate
+	if c.AttemptID != 0 && cs.Attempt == nil {
+		return nil, fmt.Errorf("candidates: attempt %d of candidate %d is missing", c.AttemptID, c.ID)
+	}
+	ss := &Session{Candidate: c, Org: cs.Org, Contact: cs.Contact, Attempt: cs.Attempt}
+	var err error
+	if len(cs.Document) == 0 {
+		return nil, fmt.Errorf("candidates: the posting document of candidate %d is missing", c.ID)
+	}
+	if ss.Doc, err = s.docs.decode(cs.Document); err != nil {
 		return nil, err
 	}
-	if c.AttemptID != 0 {
-		if ss.Attempt, err = store.GetAttempt(ctx, q, c.ID, c.AttemptID); err != nil {
-			return nil, err
-		}
-		if ss.Doc, err = s.versionDoc(ctx, q, c, ss.Attempt.PostingVersion); err != nil {
-			return nil, err
-		}
+	if ss.Attempt != nil {
 		if ss.Answers, err = store.AttemptAnswers(ctx, q, ss.Attempt.ID); err != nil {
 			return nil, err
 		}
-	} else if ss.Doc, err = s.postingDoc(ctx, q, c); err != nil {
-		return nil, err
 	}
 	ss.Questions = askedQuestions(ss.Doc)
 	now := s.Now()
@@ -123,7 +132,7 @@ func (s *Service) session(ctx context.Context, q store.Querier, c *model.Candida
 		ss.State = StateExpired
 	case c.Status == model.CandidateStarted:
 		ss.State = StateInProgress
-	case sp.Status != model.PostingActive:
+	case cs.PostingStatus != model.PostingActive:
 		ss.State = StateClosed
 	default:
 		ss.State = StateWelcome
@@ -172,14 +181,11 @@ func (s *Service) Start(ctx context.Context, token string, consent bool) error {
 		return apperror.Field("consent", "Please confirm that you agree, to start.")
 	}
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := store.CandidateByTokenHash(ctx, tx, auth.Hash(token))
+		ss, err := s.sessionByToken(ctx, tx, auth.Hash(token))
 		if err != nil {
 			return err
 		}
-		ss, err := s.session(ctx, tx, c)
-		if err != nil {
-			return err
-		}
+		c := ss.Candidate
 		if ss.State == StateInProgress {
 			return nil // a second tab, or a double click
 		}
@@ -213,11 +219,7 @@ func (s *Service) Start(ctx context.Context, token string, consent bool) error {
 
 // inProgress loads a link's session in tx and checks that answers are accepted.
 func (s *Service) inProgress(ctx context.Context, tx *sql.Tx, token string) (*Session, error) {
-	c, err := store.CandidateByTokenHash(ctx, tx, auth.Hash(token))
-	if err != nil {
-		return nil, err
-	}
-	ss, err := s.session(ctx, tx, c)
+	ss, err := s.sessionByToken(ctx, tx, auth.Hash(token))
 	if err != nil {
 		return nil, err
 	}
