@@ -223,13 +223,21 @@ func (s *Service) inProgress(ctx context.Context, tx *sql.Tx, token string) (*Se
 	if err != nil {
 		return nil, err
 	}
-	if ss.State != StateInProgress {
-		return nil, apperror.New(apperror.Conflict, "This assessment is %s: no more answers are accepted.", label(ss.State))
-	}
-	if d := ss.Deadline(); !d.IsZero() && !s.Now().Before(d) {
-		return nil, apperror.New(apperror.Conflict, "The time is up: no more answers are accepted.")
+	if err := s.accepting(ss); err != nil {
+		return nil, err
 	}
 	return ss, nil
+}
+
+// accepting checks that a session takes answers now.
+func (s *Service) accepting(ss *Session) error {
+	if ss.State != StateInProgress {
+		return apperror.New(apperror.Conflict, "This assessment is %s: no more answers are accepted.", label(ss.State))
+	}
+	if d := ss.Deadline(); !d.IsZero() && !s.Now().Before(d) {
+		return apperror.New(apperror.Conflict, "The time is up: no more answers are accepted.")
+	}
+	return nil
 }
 
 func label(state string) string {
@@ -285,6 +293,70 @@ func (s *Service) Save(ctx context.Context, token string, i int, ans scoring.Ans
 // since its last save (act, nil without JavaScript): its pastes and
 // focus-lost spells are added to those recorded for the answer.
 func (s *Service) SaveWithActivity(ctx context.Context, token string, i int, ans scoring.Answer, file *File, act *scoring.Activity) error {
+	ss, err := s.Open(ctx, token)
+	if err != nil {
+		return err
+	}
+	return s.SaveInSession(ctx, ss, token, i, ans, file, act)
+}
+
+// SaveInSession is SaveWithActivity for a link already opened (ss, as Open
+// returned it for token). Everything is checked on ss first, outside any
+// transaction; the write is then one statement that checks again what may
+// have changed since (the attempt still in progress, its time, its open
+// section), so a save never lands after the deadline. Answers with files,
+// and tasks (which keep a file attached earlier), take the longer way: the
+// whole session read again in the write transaction.
+func (s *Service) SaveInSession(ctx context.Context, ss *Session, token string, i int, ans scoring.Answer, file *File, act *scoring.Activity) error {
+	if err := s.accepting(ss); err != nil {
+		return err
+	}
+	if !ss.Editable(i) {
+		return apperror.New(apperror.Conflict, "This question is in a section that is closed.")
+	}
+	q := ss.Questions[i]
+	if file != nil || q.Kind == posting.KindTask {
+		return s.saveInTx(ctx, token, i, ans, file, act)
+	}
+	if err := checkAnswer(&q, &ans, nil); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(ans)
+	if err != nil {
+		return err
+	}
+	guard := store.AnswerGuard{TokenHash: ss.Candidate.TokenHash, PerSection: PerSection(ss.Doc)}
+	if guard.PerSection {
+		guard.Section = string(q.Section)
+	}
+	saved := false
+	err = s.Store.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if saved, err = store.SaveAnswerGuarded(ctx, tx, ss.Attempt.ID, q.Key, raw, s.Now(), maxSpan, guard); err != nil || !saved || act == nil {
+			return err
+		}
+		return s.addActivity(ctx, tx, ss.Attempt.ID, q.Key, *act)
+	})
+	if err != nil || saved {
+		return err
+	}
+	// Something changed since ss was read: say what.
+	now, err := s.Open(ctx, token)
+	if err != nil {
+		return err
+	}
+	if err := s.accepting(now); err != nil {
+		return err
+	}
+	if !now.Editable(i) {
+		return apperror.New(apperror.Conflict, "This question is in a section that is closed.")
+	}
+	return apperror.New(apperror.Conflict, "The assessment changed while the answer was sent: it was not saved. Reload the page and try again.")
+}
+
+// saveInTx saves an answer with the whole session read again in the write
+// transaction.
+func (s *Service) saveInTx(ctx context.Context, token string, i int, ans scoring.Answer, file *File, act *scoring.Activity) error {
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		ss, err := s.inProgress(ctx, tx, token)
 		if err != nil {

@@ -134,16 +134,55 @@ ON CONFLICT (attempt_id, question_key) DO UPDATE SET viewed_at = COALESCE(answer
 	return nil
 }
 
+// saveAnswerUpsert is how a save changes an answer already stored.
+const saveAnswerUpsert = `
+ON CONFLICT (attempt_id, question_key) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at,
+	time_spent_ms = answers.time_spent_ms + CASE WHEN answers.viewed_at IS NULL THEN 0
+		WHEN ($4 - answers.viewed_at) / 1000 > $5 THEN $5 ELSE ($4 - answers.viewed_at) / 1000 END,
+	viewed_at = excluded.viewed_at`
+
+// AnswerGuard is what must still hold for an answer to be saved: the link
+// (by token hash) is the candidate's, the attempt is their current one and
+// in progress, its time limit (the section's, when PerSection) or, without
+// one, the link has not run out, and in a per-section assessment the
+// question's section is the open one.
+type AnswerGuard struct {
+	TokenHash  string
+	PerSection bool
+	Section    string
+}
+
+// SaveAnswerGuarded is SaveAnswer in one statement that checks guard at
+// now; it reports false, and changes nothing, when the guard fails.
+func SaveAnswerGuarded(ctx context.Context, q Querier, attemptID int64, key string, answer []byte, now time.Time, maxSpan time.Duration, guard AnswerGuard) (bool, error) {
+	perSection := 0
+	if guard.PerSection {
+		perSection = 1
+	}
+	res, err := q.ExecContext(ctx, `
+INSERT INTO answers (attempt_id, question_key, answer, answered_at, viewed_at)
+SELECT a.id, CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) FROM attempts a JOIN candidates c ON c.attempt_id = a.id
+WHERE a.id = $1 AND c.token_hash = $6 AND c.status = 'started' AND a.status = 'in_progress' AND ($7 = 0 OR a.section = $8)
+	AND CASE WHEN (CASE WHEN $7 = 1 THEN a.section_deadline_at ELSE a.deadline_at END) IS NULL THEN c.expires_at > $4
+		ELSE (CASE WHEN $7 = 1 THEN a.section_deadline_at ELSE a.deadline_at END) > $4 END`+saveAnswerUpsert,
+		attemptID, key, string(answer), micros(now), maxSpan.Milliseconds(), guard.TokenHash, perSection, guard.Section)
+	if err != nil {
+		return false, fmt.Errorf("store: save answer: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: save answer: %w", err)
+	}
+	return n > 0, nil
+}
+
 // SaveAnswer stores an answer and adds the time since the question was
 // viewed to its time spent (capped per save, so an open tab left overnight
 // does not count as work).
 func SaveAnswer(ctx context.Context, q Querier, attemptID int64, key string, answer []byte, now time.Time, maxSpan time.Duration) error {
 	_, err := q.ExecContext(ctx, `
-INSERT INTO answers (attempt_id, question_key, answer, answered_at, viewed_at) VALUES ($1, $2, $3, $4, $4)
-ON CONFLICT (attempt_id, question_key) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at,
-	time_spent_ms = answers.time_spent_ms + CASE WHEN answers.viewed_at IS NULL THEN 0
-		WHEN ($4 - answers.viewed_at) / 1000 > $5 THEN $5 ELSE ($4 - answers.viewed_at) / 1000 END,
-	viewed_at = excluded.viewed_at`, attemptID, key, string(answer), micros(now), maxSpan.Milliseconds())
+INSERT INTO answers (attempt_id, question_key, answer, answered_at, viewed_at) VALUES ($1, $2, $3, $4, $4)`+saveAnswerUpsert,
+		attemptID, key, string(answer), micros(now), maxSpan.Milliseconds())
 	if err != nil {
 		return fmt.Errorf("store: save answer: %w", err)
 	}
