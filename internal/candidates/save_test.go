@@ -3,6 +3,7 @@ package candidates_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"os"
 	"strings"
 	"testing"
@@ -141,6 +142,56 @@ func TestGuardedSave(t *testing.T) {
 		}
 		if save(guard, clock.Now()) {
 			t.Error("the statement saved through a reset link")
+		}
+	})
+}
+
+// TestAddToPostingRead: a candidate added with a posting read before the
+// transaction sees the posting as it is when the transaction runs: a
+// posting closed or edited meanwhile is read again.
+func TestAddToPostingRead(t *testing.T) {
+	t.Parallel()
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		a, _ := open(t, dbURL)
+		org, _ := a.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
+		us := model.CommandLine(org.ID)
+		doc, err := os.ReadFile("../../examples/postings/backend-engineer.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := a.Postings.Import(ctx, us, bytes.NewReader(doc), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		add := func(sp *model.Posting, email string) (*model.Candidate, error) {
+			var c *model.Candidate
+			err := a.Store.Tx(ctx, func(tx *sql.Tx) error {
+				var err error
+				c, err = a.Candidates.AddToPostingTx(ctx, us, tx, sp, candidates.Person{FirstName: "A", LastName: "B", Email: email},
+					candidates.AddOptions{Source: model.SourceGreenhouse, Greenhouse: &candidates.Greenhouse{TestID: email}})
+				return err
+			})
+			return c, err
+		}
+		read, err := store.OrgPosting(ctx, a.Store.DB, org.ID, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err := add(read, "one@example.test"); err != nil || c.PostingTitle != read.Title {
+			t.Fatalf("added with a current read: %v, %v", c, err)
+		}
+		if _, err := a.Postings.Update(ctx, us, p.ID, read.Revision, func(d *posting.Posting) error { d.Title = "Renamed"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := add(read, "two@example.test"); err != nil || c.PostingTitle != "Renamed" {
+			t.Errorf("added with a read from before an edit: title %q, %v", c.PostingTitle, err)
+		}
+		if err := a.Postings.Close(ctx, us, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := add(read, "three@example.test"); apperror.KindOf(err) != apperror.Conflict {
+			t.Errorf("added to a posting closed meanwhile: %v, want Conflict", err)
 		}
 	})
 }

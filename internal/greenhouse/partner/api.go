@@ -149,7 +149,7 @@ func (s *Service) SendTest(ctx context.Context, c *Caller, body io.Reader) (*gre
 	var cand *model.Candidate
 	err = s.store.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		cand, err = s.candidates.AddTx(ctx, model.Actor{OrgID: c.Org.ID}, tx, sp.ID, person, candidates.AddOptions{
+		cand, err = s.candidates.AddToPostingTx(ctx, model.Actor{OrgID: c.Org.ID}, tx, sp, person, candidates.AddOptions{
 			Source: model.SourceGreenhouse, SendEmail: settings.EmailCandidates,
 			Greenhouse: &candidates.Greenhouse{TestID: testKey, CandidateID: ghCandidate, ApplicationID: ghApplication,
 				ProfileURL: req.Candidate.GreenhouseProfileURL, CallbackURL: req.URL, SentBy: req.SentBy},
