@@ -194,23 +194,33 @@ func (s *Service) AuthenticateOrg(ctx context.Context, key string) (*model.APIKe
 	if !WellFormed(key) {
 		return nil, nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
 	}
-	h := Hash(key)
-	k, org, err := store.APIKeyAndOrgByHash(ctx, s.Store.DB, h)
-	if apperror.KindOf(err) == apperror.NotFound {
-		return nil, nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
+	k, org, err := store.APIKeyAndOrgByHash(ctx, s.Store.DB, Hash(key))
+	if k, err = Check(key, k, err); err != nil {
+		return k, nil, err
 	}
-	if err != nil {
-		return nil, nil, err
+	return k, org, nil
+}
+
+// Check judges the outcome of looking up key by its Hash (the record k, or
+// the lookup's error), for callers that read the key along with more in one
+// query: the same answers as Authenticate. A malformed key must have been
+// refused before the lookup (WellFormed).
+func Check(key string, k *model.APIKey, lookupErr error) (*model.APIKey, error) {
+	if apperror.KindOf(lookupErr) == apperror.NotFound {
+		return nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
+	}
+	if lookupErr != nil {
+		return nil, lookupErr
 	}
 	// The lookup is by hash already; compare again in constant time so that
 	// no code path depends on a variable-time comparison of key material.
-	if subtle.ConstantTimeCompare([]byte(k.Hash), []byte(h)) != 1 {
-		return nil, nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
+	if subtle.ConstantTimeCompare([]byte(k.Hash), []byte(Hash(key))) != 1 {
+		return nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
 	}
 	if k.Status != model.KeyActive {
-		return k, nil, &endedError{status: k.Status}
+		return k, &endedError{status: k.Status}
 	}
-	return k, org, nil
+	return k, nil
 }
 
 type endedError struct{ status model.KeyStatus }
