@@ -297,6 +297,9 @@ func (s *Service) SaveWithActivity(ctx context.Context, token string, i int, ans
 	if err != nil {
 		return err
 	}
+	if ss.Candidate == nil { // a replaced or erased link
+		return apperror.New(apperror.NotFound, "This assessment link is no longer valid.")
+	}
 	return s.SaveInSession(ctx, ss, token, i, ans, file, act)
 }
 

@@ -13,7 +13,7 @@ import (
 const sessionQuery = `SELECT ` + candidateColumns + `, o.slug, o.name, o.created_at, p.status,
 	a.id, a.posting_version, a.status, a.position, a.started_at, a.deadline_at, a.section, a.section_deadline_at,
 	a.submitted_at, a.submit_reason, a.result, a.result_brief, a.score, a.recommendation,
-	CASE WHEN a.id IS NULL THEN p.document ELSE v.document END,
+	COALESCE(CASE WHEN a.id IS NULL THEN p.document ELSE v.document END, ''),
 	COALESCE((SELECT u.email FROM users u WHERE u.id = c.created_by AND u.org_id = c.org_id),
 		(SELECT u.email FROM users u WHERE u.org_id = c.org_id AND u.role = 'admin' ORDER BY u.name, u.id LIMIT 1), '')
 FROM candidates c JOIN postings p ON p.id = c.posting_id JOIN organizations o ON o.id = c.org_id
