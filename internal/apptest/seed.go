@@ -61,8 +61,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 		if err != nil {
 			return err
 		}
-		att, err := tx.PrepareContext(ctx, `INSERT INTO attempts (candidate_id, posting_version, status, started_at, submitted_at, result, score, recommendation)
-VALUES ($1, 1, 'submitted', $2, $3, $4, $5, $6) RETURNING id`)
+		att, err := tx.PrepareContext(ctx, `INSERT INTO attempts (candidate_id, posting_version, status, started_at, submitted_at, result, score, recommendation, result_brief)
+VALUES ($1, 1, 'submitted', $2, $3, $4, $5, $6, $7) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -131,8 +131,9 @@ VALUES ($1, 1, 'submitted', $2, $3, $4, $5, $6) RETURNING id`)
 			}
 			if s.Result != nil {
 				raw, _ := json.Marshal(s.Result)
+				brief, _ := json.Marshal(s.Result.Brief())
 				var aid int64
-				if err := att.QueryRowContext(ctx, s.ID, started, completed, string(raw), s.Result.Overall, rec).Scan(&aid); err != nil {
+				if err := att.QueryRowContext(ctx, s.ID, started, completed, string(raw), s.Result.Overall, rec, string(brief)).Scan(&aid); err != nil {
 					return err
 				}
 				for _, q := range qs {

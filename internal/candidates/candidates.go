@@ -108,6 +108,31 @@ func (s *Service) AddTx(ctx context.Context, actor model.Actor, tx *sql.Tx, post
 	if err != nil {
 		return nil, err
 	}
+	return s.addTx(ctx, actor, tx, sp, p, opt)
+}
+
+// AddToPostingTx is AddTx for a posting the caller read before the
+// transaction (sp, with its document), which keeps the write transaction
+// short: inside it only the posting's status and revision are read again,
+// and a posting saved meanwhile is read again in full.
+func (s *Service) AddToPostingTx(ctx context.Context, actor model.Actor, tx *sql.Tx, sp *model.Posting, p Person, opt AddOptions) (*model.Candidate, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	status, rev, err := store.PostingRevision(ctx, tx, actor.OrgID, sp.ID)
+	if err != nil {
+		return nil, err
+	}
+	if rev != sp.Revision || status != sp.Status {
+		if sp, err = store.OrgPosting(ctx, tx, actor.OrgID, sp.ID); err != nil {
+			return nil, err
+		}
+	}
+	return s.addTx(ctx, actor, tx, sp, p, opt)
+}
+
+func (s *Service) addTx(ctx context.Context, actor model.Actor, tx *sql.Tx, sp *model.Posting, p Person, opt AddOptions) (*model.Candidate, error) {
+	postingID := sp.ID
 	if sp.Status != model.PostingActive {
 		return nil, apperror.New(apperror.Conflict, "The posting %q is %s: only an active posting takes candidates.", sp.Title, sp.Status)
 	}
@@ -339,7 +364,9 @@ func (s *Service) Erase(ctx context.Context, actor model.Actor, id int64) error 
 				return "", err
 			}
 			if len(a.Result) > 0 {
-				a.Result = anonymousResult(a.Result)
+				if err := encodeResult(a, anonymousResult(a.Result)); err != nil {
+					return "", err
+				}
 				if _, err := store.UpdateAttempt(ctx, tx, a, a.Status); err != nil {
 					return "", err
 				}
@@ -373,10 +400,10 @@ func (s *Service) Erase(ctx context.Context, actor model.Actor, id int64) error 
 
 // anonymousResult keeps a result's scores and drops the evidence, which
 // quotes the candidate's answers.
-func anonymousResult(raw []byte) []byte {
+func anonymousResult(raw []byte) scoring.Result {
 	var r scoring.Result
 	if json.Unmarshal(raw, &r) != nil {
-		return nil
+		return scoring.Result{}
 	}
 	for i := range r.Questions {
 		r.Questions[i].Evidence = nil
@@ -384,8 +411,7 @@ func anonymousResult(raw []byte) []byte {
 			r.Questions[i].Override.Note = ""
 		}
 	}
-	b, _ := json.Marshal(r)
-	return b
+	return r
 }
 
 // versionDoc returns the posting document of the version an attempt runs on.

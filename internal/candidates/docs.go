@@ -2,7 +2,7 @@ package candidates
 
 import (
 	"bytes"
-	"crypto/sha256"
+	"hash/maphash"
 	"sync"
 
 	"github.com/talentsystems/talentsystems/internal/posting"
@@ -15,20 +15,31 @@ const maxCachedDocs = 256
 // candidate opens needs the posting version their attempt runs on, and
 // decoding the strict format dominated those pages; versions change rarely
 // and a changed document has another key.
+//
+// Entries are found by a fast hash of the document and kept with its bytes,
+// which a hit compares in full: a hash collision can cost a decode, never
+// serve another document.
 type docCache struct {
 	mu sync.Mutex
-	m  map[[32]byte]*posting.Posting
+	m  map[uint64]cachedDoc
+}
+
+var docSeed = maphash.MakeSeed()
+
+type cachedDoc struct {
+	raw []byte
+	doc *posting.Posting
 }
 
 // decode returns the posting in raw. The result is shared: callers read it
 // and never modify it.
 func (c *docCache) decode(raw []byte) (*posting.Posting, error) {
-	key := sha256.Sum256(raw)
+	key := maphash.Bytes(docSeed, raw)
 	c.mu.Lock()
-	doc, ok := c.m[key]
+	e, ok := c.m[key]
 	c.mu.Unlock()
-	if ok {
-		return doc, nil
+	if ok && bytes.Equal(e.raw, raw) {
+		return e.doc, nil
 	}
 	doc, err := posting.Decode(bytes.NewReader(raw))
 	if err != nil {
@@ -36,9 +47,9 @@ func (c *docCache) decode(raw []byte) (*posting.Posting, error) {
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= maxCachedDocs {
-		c.m = make(map[[32]byte]*posting.Posting)
+		c.m = make(map[uint64]cachedDoc)
 	}
-	c.m[key] = doc
+	c.m[key] = cachedDoc{raw: bytes.Clone(raw), doc: doc}
 	c.mu.Unlock()
 	return doc, nil
 }

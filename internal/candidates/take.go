@@ -64,7 +64,7 @@ func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
 
 func (s *Service) open(ctx context.Context, token string) (*Session, error) {
 	hash := auth.Hash(token)
-	c, err := store.CandidateByTokenHash(ctx, s.Store.DB, hash)
+	ss, err := s.sessionByToken(ctx, s.Store.DB, hash)
 	if apperror.KindOf(err) == apperror.NotFound {
 		ss, rerr := s.retiredSession(ctx, hash)
 		if apperror.KindOf(rerr) == apperror.NotFound {
@@ -72,11 +72,7 @@ func (s *Service) open(ctx context.Context, token string) (*Session, error) {
 		}
 		return ss, rerr
 	}
-	if err != nil {
-		return nil, err
-	}
-	ss, err := s.session(ctx, s.Store.DB, c)
-	if err != nil || c.Status != model.CandidateStarted || !overdue(ss, s.Now()) {
+	if err != nil || ss.Candidate.Status != model.CandidateStarted || !overdue(ss, s.Now()) {
 		return ss, err
 	}
 	// The time is up: submit (or move on a section) in a write transaction,
@@ -85,13 +81,10 @@ func (s *Service) open(ctx context.Context, token string) (*Session, error) {
 	if ss.Attempt != nil {
 		before = posting.Section(ss.Attempt.Section)
 	}
-	if err := s.enforceDeadline(ctx, c); err != nil {
+	if err := s.enforceDeadline(ctx, ss.Candidate); err != nil {
 		return nil, err
 	}
-	if c, err = store.CandidateByTokenHash(ctx, s.Store.DB, hash); err != nil {
-		return nil, err
-	}
-	if ss, err = s.session(ctx, s.Store.DB, c); err != nil {
+	if ss, err = s.sessionByToken(ctx, s.Store.DB, hash); err != nil {
 		return nil, err
 	}
 	if ss.State == StateInProgress && PerSection(ss.Doc) && before != "" && posting.Section(ss.Attempt.Section) != before {
@@ -111,28 +104,44 @@ func overdue(ss *Session, now time.Time) bool {
 	return !now.Before(d)
 }
 
+// sessionByToken reads the session of the link whose token hash is hash:
+// one query, and one more for the answers once started.
+func (s *Service) sessionByToken(ctx context.Context, q store.Querier, hash string) (*Session, error) {
+	cs, err := store.CandidateSessionByToken(ctx, q, hash)
+	if err != nil {
+		return nil, err
+	}
+	return s.build(ctx, q, cs)
+}
+
+// session reads the session of candidate c (by id, in q).
 func (s *Service) session(ctx context.Context, q store.Querier, c *model.Candidate) (*Session, error) {
-	org, err := store.OrgByID(ctx, q, c.OrgID)
+	cs, err := store.CandidateSession(ctx, q, c.OrgID, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	ss := &Session{Candidate: c, Org: org, Contact: helpContact(ctx, q, c.OrgID, c.CreatedBy)}
-	sp, err := store.OrgPosting(ctx, q, c.OrgID, c.PostingID)
-	if err != nil {
+	return s.build(ctx, q, cs)
+}
+
+// build completes a session read by the store: the document, the answers
+// and the state.
+func (s *Service) build(ctx context.Context, q store.Querier, cs *model.CandidateSession) (*Session, error) {
+	c := cs.Candidate
+	if c.AttemptID != 0 && cs.Attempt == nil {
+		return nil, fmt.Errorf("candidates: attempt %d of candidate %d is missing", c.AttemptID, c.ID)
+	}
+	ss := &Session{Candidate: c, Org: cs.Org, Contact: cs.Contact, Attempt: cs.Attempt}
+	var err error
+	if len(cs.Document) == 0 {
+		return nil, fmt.Errorf("candidates: the posting document of candidate %d is missing", c.ID)
+	}
+	if ss.Doc, err = s.docs.decode(cs.Document); err != nil {
 		return nil, err
 	}
-	if c.AttemptID != 0 {
-		if ss.Attempt, err = store.GetAttempt(ctx, q, c.ID, c.AttemptID); err != nil {
-			return nil, err
-		}
-		if ss.Doc, err = s.versionDoc(ctx, q, c, ss.Attempt.PostingVersion); err != nil {
-			return nil, err
-		}
+	if ss.Attempt != nil {
 		if ss.Answers, err = store.AttemptAnswers(ctx, q, ss.Attempt.ID); err != nil {
 			return nil, err
 		}
-	} else if ss.Doc, err = s.postingDoc(ctx, q, c); err != nil {
-		return nil, err
 	}
 	ss.Questions = askedQuestions(ss.Doc)
 	now := s.Now()
@@ -147,7 +156,7 @@ func (s *Service) session(ctx context.Context, q store.Querier, c *model.Candida
 		ss.State = StateExpired
 	case c.Status == model.CandidateStarted:
 		ss.State = StateInProgress
-	case sp.Status != model.PostingActive:
+	case cs.PostingStatus != model.PostingActive:
 		ss.State = StateClosed
 	default:
 		ss.State = StateWelcome
@@ -196,14 +205,11 @@ func (s *Service) Start(ctx context.Context, token string, consent bool) error {
 		return apperror.Field("consent", "Please confirm that you agree, to start.")
 	}
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := store.CandidateByTokenHash(ctx, tx, auth.Hash(token))
+		ss, err := s.sessionByToken(ctx, tx, auth.Hash(token))
 		if err != nil {
 			return err
 		}
-		ss, err := s.session(ctx, tx, c)
-		if err != nil {
-			return err
-		}
+		c := ss.Candidate
 		if ss.State == StateInProgress {
 			return nil // a second tab, or a double click
 		}
@@ -237,21 +243,25 @@ func (s *Service) Start(ctx context.Context, token string, consent bool) error {
 
 // inProgress loads a link's session in tx and checks that answers are accepted.
 func (s *Service) inProgress(ctx context.Context, tx *sql.Tx, token string) (*Session, error) {
-	c, err := store.CandidateByTokenHash(ctx, tx, auth.Hash(token))
+	ss, err := s.sessionByToken(ctx, tx, auth.Hash(token))
 	if err != nil {
 		return nil, err
 	}
-	ss, err := s.session(ctx, tx, c)
-	if err != nil {
+	if err := s.accepting(ss); err != nil {
 		return nil, err
-	}
-	if ss.State != StateInProgress {
-		return nil, apperror.New(apperror.Conflict, "This assessment is %s: no more answers are accepted.", label(ss.State))
-	}
-	if d := ss.Deadline(); !d.IsZero() && !s.Now().Before(d) {
-		return nil, apperror.New(apperror.Conflict, "The time is up: no more answers are accepted.")
 	}
 	return ss, nil
+}
+
+// accepting checks that a session takes answers now.
+func (s *Service) accepting(ss *Session) error {
+	if ss.State != StateInProgress {
+		return apperror.New(apperror.Conflict, "This assessment is %s: no more answers are accepted.", label(ss.State))
+	}
+	if d := ss.Deadline(); !d.IsZero() && !s.Now().Before(d) {
+		return apperror.New(apperror.Conflict, "The time is up: no more answers are accepted.")
+	}
+	return nil
 }
 
 func label(state string) string {
@@ -307,6 +317,73 @@ func (s *Service) Save(ctx context.Context, token string, i int, ans scoring.Ans
 // since its last save (act, nil without JavaScript): its pastes and
 // focus-lost spells are added to those recorded for the answer.
 func (s *Service) SaveWithActivity(ctx context.Context, token string, i int, ans scoring.Answer, file *File, act *scoring.Activity) error {
+	ss, err := s.Open(ctx, token)
+	if err != nil {
+		return err
+	}
+	if ss.Candidate == nil { // a replaced or erased link
+		return apperror.New(apperror.NotFound, "This assessment link is no longer valid.")
+	}
+	return s.SaveInSession(ctx, ss, token, i, ans, file, act)
+}
+
+// SaveInSession is SaveWithActivity for a link already opened (ss, as Open
+// returned it for token). Everything is checked on ss first, outside any
+// transaction; the write is then one statement that checks again what may
+// have changed since (the attempt still in progress, its time, its open
+// section), so a save never lands after the deadline. Answers with files,
+// and tasks (which keep a file attached earlier), take the longer way: the
+// whole session read again in the write transaction.
+func (s *Service) SaveInSession(ctx context.Context, ss *Session, token string, i int, ans scoring.Answer, file *File, act *scoring.Activity) error {
+	if err := s.accepting(ss); err != nil {
+		return err
+	}
+	if !ss.Editable(i) {
+		return apperror.New(apperror.Conflict, "This question is in a section that is closed.")
+	}
+	q := ss.Questions[i]
+	if file != nil || q.Kind == posting.KindTask {
+		return s.saveInTx(ctx, token, i, ans, file, act)
+	}
+	if err := checkAnswer(&q, &ans, nil); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(ans)
+	if err != nil {
+		return err
+	}
+	guard := store.AnswerGuard{TokenHash: ss.Candidate.TokenHash, PerSection: PerSection(ss.Doc)}
+	if guard.PerSection {
+		guard.Section = string(q.Section)
+	}
+	saved := false
+	err = s.Store.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if saved, err = store.SaveAnswerGuarded(ctx, tx, ss.Attempt.ID, q.Key, raw, s.Now(), maxSpan, guard); err != nil || !saved || act == nil {
+			return err
+		}
+		return s.addActivity(ctx, tx, ss.Attempt.ID, q.Key, *act)
+	})
+	if err != nil || saved {
+		return err
+	}
+	// Something changed since ss was read: say what.
+	now, err := s.Open(ctx, token)
+	if err != nil {
+		return err
+	}
+	if err := s.accepting(now); err != nil {
+		return err
+	}
+	if !now.Editable(i) {
+		return apperror.New(apperror.Conflict, "This question is in a section that is closed.")
+	}
+	return apperror.New(apperror.Conflict, "The assessment changed while the answer was sent: it was not saved. Reload the page and try again.")
+}
+
+// saveInTx saves an answer with the whole session read again in the write
+// transaction.
+func (s *Service) saveInTx(ctx context.Context, token string, i int, ans scoring.Answer, file *File, act *scoring.Activity) error {
 	return s.Store.Tx(ctx, func(tx *sql.Tx) error {
 		ss, err := s.inProgress(ctx, tx, token)
 		if err != nil {
@@ -560,9 +637,22 @@ func (s *Service) finish(ctx context.Context, tx *sql.Tx, c *model.Candidate, re
 	return s.onResult(ctx, tx, c)
 }
 
-func setResult(a *model.Attempt, c *model.Candidate, res scoring.Result) error {
+// encodeResult sets an attempt's stored result and its brief.
+func encodeResult(a *model.Attempt, res scoring.Result) error {
 	raw, err := json.Marshal(res)
 	if err != nil {
+		return err
+	}
+	brief, err := json.Marshal(res.Brief())
+	if err != nil {
+		return err
+	}
+	a.Result, a.Brief = raw, brief
+	return nil
+}
+
+func setResult(a *model.Attempt, c *model.Candidate, res scoring.Result) error {
+	if err := encodeResult(a, res); err != nil {
 		return err
 	}
 	score := res.Overall
@@ -570,7 +660,7 @@ func setResult(a *model.Attempt, c *model.Candidate, res scoring.Result) error {
 	// below yes (scoring.CappedRecommendation); the result keeps what the
 	// score alone says.
 	rec, _ := scoring.CappedRecommendation(res)
-	a.Result, a.Score, a.Recommendation = raw, &score, string(rec)
+	a.Score, a.Recommendation = &score, string(rec)
 	c.Score, c.Recommendation = &score, string(rec)
 	return nil
 }

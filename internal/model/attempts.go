@@ -27,8 +27,11 @@ type Attempt struct {
 	SubmittedAt       time.Time
 	SubmitReason      string // candidate, time_limit
 	Result            []byte // scoring.Result as JSON, once scored
-	Score             *float64
-	Recommendation    string
+	// Brief is Result without its per-question scores (scoring.Result.Brief),
+	// stored with it for the readers that need only the totals.
+	Brief          []byte
+	Score          *float64
+	Recommendation string
 }
 
 // Answer is a stored answer to one question.

@@ -102,3 +102,21 @@ type CandidateFilter struct {
 	Offset    int
 	Now       time.Time
 }
+
+// CandidateSession is what a candidate's pages read of their link in one
+// query: the candidate, the organization, the posting's status, the current
+// attempt and the posting document they take.
+type CandidateSession struct {
+	Candidate     *Candidate
+	Org           *Org
+	PostingStatus PostingStatus
+	// Attempt is the current attempt (nil before the start).
+	Attempt *Attempt
+	// Document is the posting as the candidate takes it: the version the
+	// attempt runs on, or the current document before the start.
+	Document []byte
+	// Contact is the email of whom the candidate can ask for help: the
+	// member who added them, else the organization's first admin by name
+	// ("" when there is none).
+	Contact string
+}

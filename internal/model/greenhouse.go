@@ -130,7 +130,8 @@ type GreenhouseStatus struct {
 	CompletedAt    time.Time
 	AttemptID      int64
 	AssessmentType string
-	// Result is the scored attempt as JSON (empty before scoring).
+	// Result is the scored attempt's brief as JSON (scoring.Result.Brief:
+	// no per-question scores; empty before scoring).
 	Result []byte
 	// DeadlineAt and SectionDeadlineAt are the attempt's time limits (zero: none).
 	DeadlineAt, SectionDeadlineAt time.Time

@@ -76,6 +76,15 @@ type Result struct {
 	PendingReview []string `json:"pending_review,omitempty"`
 }
 
+// Brief is the result without its per-question scores: the overall score,
+// the recommendation, the competencies and what awaits review. It is
+// stored next to the result (a tenth of its size), so that status reads such
+// as Greenhouse's test_status need not decode the whole result.
+func (r Result) Brief() Result {
+	r.Questions = nil
+	return r
+}
+
 // Pending reports whether an effective question score is an open answer's
 // automatic suggestion with low confidence that no person has reviewed.
 func (s QuestionScore) Pending() bool {

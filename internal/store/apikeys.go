@@ -48,6 +48,26 @@ func APIKeyByHash(ctx context.Context, q Querier, hash string) (*model.APIKey, e
 	return k, nil
 }
 
+// APIKeyAndOrgByHash returns the key, in any status, whose hash is hash,
+// with its organization: what authenticating an API call needs, in one query.
+func APIKeyAndOrgByHash(ctx context.Context, q Querier, hash string) (*model.APIKey, *model.Org, error) {
+	k := &model.APIKey{}
+	o := &model.Org{}
+	var by, used, ended sql.NullInt64
+	var created, orgCreated int64
+	err := q.QueryRowContext(ctx, `SELECT k.id, k.org_id, k.prefix, k.key_hash, k.key_sealed, k.status, k.created_by, k.created_at,
+	k.last_used_at, k.ended_at, o.slug, o.name, o.created_at
+FROM api_keys k JOIN organizations o ON o.id = k.org_id WHERE k.key_hash = $1`, hash).Scan(&k.ID, &k.OrgID, &k.Prefix, &k.Hash, &k.Sealed, &k.Status,
+		&by, &created, &used, &ended, &o.Slug, &o.Name, &orgCreated)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: api key by hash: %w", notFound(err, "API key"))
+	}
+	k.CreatedBy, k.CreatedAt = by.Int64, fromMicros(created)
+	k.LastUsedAt, k.EndedAt = nullMicros(used), nullMicros(ended)
+	o.ID, o.CreatedAt = k.OrgID, fromMicros(orgCreated)
+	return k, o, nil
+}
+
 // ActiveAPIKey returns the organization's active key, or NotFound.
 func ActiveAPIKey(ctx context.Context, q Querier, orgID int64) (*model.APIKey, error) {
 	k, err := scanAPIKey(q.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE org_id = $1 AND status = 'active'`, orgID))
@@ -95,11 +115,12 @@ func EndActiveAPIKey(ctx context.Context, q Querier, orgID int64, status model.K
 	return k, nil
 }
 
-// TouchAPIKey records that a key was used. It writes at most once a minute
-// per key, so a busy integration does not turn every read into a write.
+// TouchAPIKey records that a key was last used at now, unless a later use
+// is already recorded. The partner service calls it when it flushes the uses
+// it counted in memory, so that answering a call writes nothing.
 func TouchAPIKey(ctx context.Context, q Querier, id int64, now time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
-		micros(now), id, micros(now.Add(-time.Minute)))
+	_, err := q.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)`,
+		micros(now), id)
 	if err != nil {
 		return fmt.Errorf("store: touch api key: %w", err)
 	}

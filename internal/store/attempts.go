@@ -22,21 +22,24 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 }
 
 const attemptColumns = `id, candidate_id, posting_version, status, position, started_at, deadline_at, section, section_deadline_at,
-	submitted_at, submit_reason, result, score, recommendation`
+	submitted_at, submit_reason, result, result_brief, score, recommendation`
 
 func scanAttempt(sc interface{ Scan(...any) error }) (*model.Attempt, error) {
 	a := &model.Attempt{}
 	var started int64
 	var deadline, secDeadline, submitted sql.NullInt64
-	var result string
+	var result, brief string
 	var score sql.NullFloat64
 	if err := sc.Scan(&a.ID, &a.CandidateID, &a.PostingVersion, &a.Status, &a.Position, &started, &deadline, &a.Section, &secDeadline,
-		&submitted, &a.SubmitReason, &result, &score, &a.Recommendation); err != nil {
+		&submitted, &a.SubmitReason, &result, &brief, &score, &a.Recommendation); err != nil {
 		return nil, err
 	}
 	a.StartedAt, a.DeadlineAt, a.SectionDeadlineAt, a.SubmittedAt = fromMicros(started), nullMicros(deadline), nullMicros(secDeadline), nullMicros(submitted)
 	if result != "" {
 		a.Result = []byte(result)
+	}
+	if brief != "" {
+		a.Brief = []byte(brief)
 	}
 	if score.Valid {
 		v := score.Float64
@@ -72,20 +75,24 @@ func CandidateAttempts(ctx context.Context, q Querier, candidateID int64) ([]*mo
 	return out, rows.Err()
 }
 
-// UpdateAttempt saves an attempt's progress, status and result. It changes
-// only an attempt that is still in fromStatus, and reports whether it did:
-// two tabs submitting at once score the attempt once.
+// UpdateAttempt saves an attempt's progress, status and result (with its
+// brief, which must be set with it). It changes only an attempt that is
+// still in fromStatus, and reports whether it did: two tabs submitting at
+// once score the attempt once.
 func UpdateAttempt(ctx context.Context, q Querier, a *model.Attempt, fromStatus model.AttemptStatus) (bool, error) {
+	if (len(a.Result) == 0) != (len(a.Brief) == 0) {
+		return false, fmt.Errorf("store: update attempt %d: a result and its brief are stored together", a.ID)
+	}
 	var score sql.NullFloat64
 	if a.Score != nil {
 		score = sql.NullFloat64{Float64: *a.Score, Valid: true}
 	}
 	res, err := q.ExecContext(ctx, `
 UPDATE attempts SET status = $1, position = $2, section = $3, section_deadline_at = $4, submitted_at = $5, submit_reason = $6,
-	result = $7, score = $8, recommendation = $9, deadline_at = $10
+	result = $7, score = $8, recommendation = $9, deadline_at = $10, result_brief = $13
 WHERE id = $11 AND status = $12`,
 		a.Status, a.Position, a.Section, nullTime(a.SectionDeadlineAt), nullTime(a.SubmittedAt), a.SubmitReason,
-		string(a.Result), score, a.Recommendation, nullTime(a.DeadlineAt), a.ID, fromStatus)
+		string(a.Result), score, a.Recommendation, nullTime(a.DeadlineAt), a.ID, fromStatus, string(a.Brief))
 	if err != nil {
 		return false, fmt.Errorf("store: update attempt: %w", err)
 	}
@@ -127,16 +134,55 @@ ON CONFLICT (attempt_id, question_key) DO UPDATE SET viewed_at = COALESCE(answer
 	return nil
 }
 
+// saveAnswerUpsert is how a save changes an answer already stored.
+const saveAnswerUpsert = `
+ON CONFLICT (attempt_id, question_key) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at,
+	time_spent_ms = answers.time_spent_ms + CASE WHEN answers.viewed_at IS NULL THEN 0
+		WHEN ($4 - answers.viewed_at) / 1000 > $5 THEN $5 ELSE ($4 - answers.viewed_at) / 1000 END,
+	viewed_at = excluded.viewed_at`
+
+// AnswerGuard is what must still hold for an answer to be saved: the link
+// (by token hash) is the candidate's, the attempt is their current one and
+// in progress, its time limit (the section's, when PerSection) or, without
+// one, the link has not run out, and in a per-section assessment the
+// question's section is the open one.
+type AnswerGuard struct {
+	TokenHash  string
+	PerSection bool
+	Section    string
+}
+
+// SaveAnswerGuarded is SaveAnswer in one statement that checks guard at
+// now; it reports false, and changes nothing, when the guard fails.
+func SaveAnswerGuarded(ctx context.Context, q Querier, attemptID int64, key string, answer []byte, now time.Time, maxSpan time.Duration, guard AnswerGuard) (bool, error) {
+	perSection := 0
+	if guard.PerSection {
+		perSection = 1
+	}
+	res, err := q.ExecContext(ctx, `
+INSERT INTO answers (attempt_id, question_key, answer, answered_at, viewed_at)
+SELECT a.id, CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) FROM attempts a JOIN candidates c ON c.attempt_id = a.id
+WHERE a.id = $1 AND c.token_hash = $6 AND c.status = 'started' AND a.status = 'in_progress' AND ($7 = 0 OR a.section = $8)
+	AND CASE WHEN (CASE WHEN $7 = 1 THEN a.section_deadline_at ELSE a.deadline_at END) IS NULL THEN c.expires_at > $4
+		ELSE (CASE WHEN $7 = 1 THEN a.section_deadline_at ELSE a.deadline_at END) > $4 END`+saveAnswerUpsert,
+		attemptID, key, string(answer), micros(now), maxSpan.Milliseconds(), guard.TokenHash, perSection, guard.Section)
+	if err != nil {
+		return false, fmt.Errorf("store: save answer: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: save answer: %w", err)
+	}
+	return n > 0, nil
+}
+
 // SaveAnswer stores an answer and adds the time since the question was
 // viewed to its time spent (capped per save, so an open tab left overnight
 // does not count as work).
 func SaveAnswer(ctx context.Context, q Querier, attemptID int64, key string, answer []byte, now time.Time, maxSpan time.Duration) error {
 	_, err := q.ExecContext(ctx, `
-INSERT INTO answers (attempt_id, question_key, answer, answered_at, viewed_at) VALUES ($1, $2, $3, $4, $4)
-ON CONFLICT (attempt_id, question_key) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at,
-	time_spent_ms = answers.time_spent_ms + CASE WHEN answers.viewed_at IS NULL THEN 0
-		WHEN ($4 - answers.viewed_at) / 1000 > $5 THEN $5 ELSE ($4 - answers.viewed_at) / 1000 END,
-	viewed_at = excluded.viewed_at`, attemptID, key, string(answer), micros(now), maxSpan.Milliseconds())
+INSERT INTO answers (attempt_id, question_key, answer, answered_at, viewed_at) VALUES ($1, $2, $3, $4, $4)`+saveAnswerUpsert,
+		attemptID, key, string(answer), micros(now), maxSpan.Milliseconds())
 	if err != nil {
 		return fmt.Errorf("store: save answer: %w", err)
 	}

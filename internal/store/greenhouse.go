@@ -410,33 +410,85 @@ ORDER BY c.expires_at LIMIT $2`, micros(now), limit)
 	return out, rows.Err()
 }
 
+// greenhouseStatusColumns are what test_status reports of a candidate c,
+// all NULL when there is no such candidate (in a LEFT JOIN).
+const greenhouseStatusColumns = `c.id, c.posting_id, c.source, c.status, c.expires_at, c.score, c.recommendation, c.started_at,
+	c.completed_at, c.attempt_id, p.assessment_type, COALESCE(a.result_brief, ''), a.deadline_at, a.section_deadline_at,
+	COALESCE(rs.provisional, FALSE)`
+
+// greenhouseStatusRow scans greenhouseStatusColumns.
+type greenhouseStatusRow struct {
+	id, postingID, expires                                 sql.NullInt64
+	source, status, rec, assessmentType                    sql.NullString
+	attempt, started, completed, deadline, sectionDeadline sql.NullInt64
+	score                                                  sql.NullFloat64
+	result                                                 string
+	provisional                                            bool
+}
+
+func (r *greenhouseStatusRow) dest() []any {
+	return []any{&r.id, &r.postingID, &r.source, &r.status, &r.expires, &r.score, &r.rec, &r.started, &r.completed, &r.attempt,
+		&r.assessmentType, &r.result, &r.deadline, &r.sectionDeadline, &r.provisional}
+}
+
+// get returns the row's candidate, or nil when there was none.
+func (r *greenhouseStatusRow) get() *model.GreenhouseStatus {
+	if !r.id.Valid {
+		return nil
+	}
+	g := &model.GreenhouseStatus{ID: r.id.Int64, PostingID: r.postingID.Int64, Source: model.Source(r.source.String),
+		Status: model.CandidateStatus(r.status.String), Recommendation: r.rec.String, AssessmentType: r.assessmentType.String,
+		AttemptID: r.attempt.Int64, Provisional: r.provisional}
+	g.ExpiresAt, g.StartedAt, g.CompletedAt = fromMicros(r.expires.Int64), nullMicros(r.started), nullMicros(r.completed)
+	g.DeadlineAt, g.SectionDeadlineAt = nullMicros(r.deadline), nullMicros(r.sectionDeadline)
+	if r.score.Valid {
+		v := r.score.Float64
+		g.Score = &v
+	}
+	if r.result != "" {
+		g.Result = []byte(r.result)
+	}
+	return g
+}
+
 // GreenhouseStatus reads what test_status reports of an organization's
 // candidate in one query by primary key.
 func GreenhouseStatus(ctx context.Context, q Querier, orgID, id int64) (*model.GreenhouseStatus, error) {
-	g := &model.GreenhouseStatus{}
-	var attempt, started, completed, deadline, sectionDeadline sql.NullInt64
-	var score sql.NullFloat64
-	var expires int64
-	var result string
-	err := q.QueryRowContext(ctx, `
-SELECT c.id, c.posting_id, c.source, c.status, c.expires_at, c.score, c.recommendation, c.started_at, c.completed_at, c.attempt_id,
-	p.assessment_type, COALESCE(a.result, ''), a.deadline_at, a.section_deadline_at, COALESCE(o.provisional, FALSE)
+	var r greenhouseStatusRow
+	err := q.QueryRowContext(ctx, `SELECT `+greenhouseStatusColumns+`
 FROM candidates c JOIN postings p ON p.id = c.posting_id LEFT JOIN attempts a ON a.id = c.attempt_id AND a.candidate_id = c.id
-LEFT JOIN org_review_settings o ON o.org_id = c.org_id
-WHERE c.id = $1 AND c.org_id = $2`, id, orgID).Scan(&g.ID, &g.PostingID, &g.Source, &g.Status, &expires, &score, &g.Recommendation,
-		&started, &completed, &attempt, &g.AssessmentType, &result, &deadline, &sectionDeadline, &g.Provisional)
+LEFT JOIN org_review_settings rs ON rs.org_id = c.org_id
+WHERE c.id = $1 AND c.org_id = $2`, id, orgID).Scan(r.dest()...)
 	if err != nil {
 		return nil, fmt.Errorf("store: greenhouse status %d: %w", id, notFound(err, "candidate"))
 	}
-	g.ExpiresAt, g.StartedAt, g.CompletedAt = fromMicros(expires), nullMicros(started), nullMicros(completed)
-	g.DeadlineAt, g.SectionDeadlineAt = nullMicros(deadline), nullMicros(sectionDeadline)
-	g.AttemptID = attempt.Int64
-	if score.Valid {
-		v := score.Float64
-		g.Score = &v
+	return r.get(), nil
+}
+
+// APIKeyAndGreenhouseStatus is APIKeyAndOrgByHash and GreenhouseStatus (of
+// the key's organization's candidate id) in one query: a test_status call
+// is one round trip. The status is nil when the organization has no such
+// candidate; a key is returned in any status, and its candidate only while
+// it is active.
+func APIKeyAndGreenhouseStatus(ctx context.Context, q Querier, hash string, id int64) (*model.APIKey, *model.Org, *model.GreenhouseStatus, error) {
+	k := &model.APIKey{}
+	o := &model.Org{}
+	var by, used, ended sql.NullInt64
+	var created, orgCreated int64
+	var r greenhouseStatusRow
+	err := q.QueryRowContext(ctx, `SELECT k.id, k.org_id, k.prefix, k.key_hash, k.key_sealed, k.status, k.created_by, k.created_at,
+	k.last_used_at, k.ended_at, o.slug, o.name, o.created_at, `+greenhouseStatusColumns+`
+FROM api_keys k JOIN organizations o ON o.id = k.org_id
+LEFT JOIN candidates c ON c.id = $2 AND c.org_id = k.org_id AND k.status = 'active'
+LEFT JOIN postings p ON p.id = c.posting_id LEFT JOIN attempts a ON a.id = c.attempt_id AND a.candidate_id = c.id
+LEFT JOIN org_review_settings rs ON rs.org_id = c.org_id
+WHERE k.key_hash = $1`, hash, id).Scan(append([]any{&k.ID, &k.OrgID, &k.Prefix, &k.Hash, &k.Sealed, &k.Status,
+		&by, &created, &used, &ended, &o.Slug, &o.Name, &orgCreated}, r.dest()...)...)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("store: api key and greenhouse status: %w", notFound(err, "API key"))
 	}
-	if result != "" {
-		g.Result = []byte(result)
-	}
-	return g, nil
+	k.CreatedBy, k.CreatedAt = by.Int64, fromMicros(created)
+	k.LastUsedAt, k.EndedAt = nullMicros(used), nullMicros(ended)
+	o.ID, o.CreatedAt = k.OrgID, fromMicros(orgCreated)
+	return k, o, r.get(), nil
 }

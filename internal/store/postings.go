@@ -167,6 +167,18 @@ WHERE posting_id = $1 AND version = $2`, postingID, version).Scan(&v.ID, &v.Post
 	return v, nil
 }
 
+// PostingRevision returns an organization's posting's status and revision
+// (which every save of the posting increments), without its document.
+func PostingRevision(ctx context.Context, q Querier, orgID, id int64) (model.PostingStatus, int, error) {
+	var status model.PostingStatus
+	var rev int
+	err := q.QueryRowContext(ctx, `SELECT status, revision FROM postings WHERE id = $1 AND org_id = $2`, id, orgID).Scan(&status, &rev)
+	if err != nil {
+		return "", 0, fmt.Errorf("store: posting %d revision: %w", id, notFound(err, "posting"))
+	}
+	return status, rev, nil
+}
+
 // ActivePostingTitles returns an organization's active postings, newest
 // change first, with only their public id, title and assessment type (not
 // the document): what list_tests answers.

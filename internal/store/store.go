@@ -81,15 +81,13 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		}
 		path := filepath.Join(dataDir, "talentsystems.db")
 		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		db, err := sql.Open("sqlite", dsn)
+		connector, err := sqlite.NewConnector(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 		}
-		w, err := sql.Open("sqlite", dsn)
-		if err != nil {
-			db.Close()
-			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
-		}
+		// Each connection keeps its statements prepared (stmtcache.go).
+		db := sql.OpenDB(cachingConnector{connector})
+		w := sql.OpenDB(cachingConnector{connector})
 		// Go's default pool (unlimited open, 2 idle) opened a connection,
 		// and re-parsed the schema, on most requests under load.
 		n := sqliteReaders()

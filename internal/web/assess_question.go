@@ -105,7 +105,7 @@ func (a *assess) answer(w http.ResponseWriter, r *http.Request) error {
 	}
 	ans, raw, file, err := formAnswer(r, ss.Questions[i], true)
 	if err == nil {
-		err = a.candidates.SaveWithActivity(r.Context(), token, i, ans, file, formActivity(r))
+		err = a.candidates.SaveInSession(r.Context(), ss, token, i, ans, file, formActivity(r))
 	}
 	if err != nil {
 		return a.answerFailed(w, r, ss, token, i, ans, raw, err)
@@ -268,7 +268,7 @@ func (a *assess) autosave(w http.ResponseWriter, r *http.Request) error {
 	}
 	ans, _, _, err := formAnswer(r, ss.Questions[n-1], false)
 	if err == nil {
-		err = a.candidates.SaveWithActivity(r.Context(), token, n-1, ans, nil, formActivity(r))
+		err = a.candidates.SaveInSession(r.Context(), ss, token, n-1, ans, nil, formActivity(r))
 	}
 	if err != nil {
 		return err

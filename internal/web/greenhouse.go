@@ -46,26 +46,29 @@ type httpError struct {
 func (e *httpError) Error() string { return e.err.Error() }
 func (e *httpError) Unwrap() error { return e.err }
 
-// apiEndpoint is one endpoint of the Assessment Partner API.
+// apiEndpoint is one endpoint of the Assessment Partner API: serve runs
+// after the key check, or, for an endpoint that checks the key in its own
+// single query, authServe runs instead (with the same answers).
 type apiEndpoint struct {
-	method string
-	serve  func(s *Server, w http.ResponseWriter, r *http.Request, c *partner.Caller) error
+	method    string
+	serve     func(s *Server, w http.ResponseWriter, r *http.Request, c *partner.Caller) error
+	authServe func(s *Server, w http.ResponseWriter, r *http.Request) error
 }
 
 var apiEndpoints = map[string]apiEndpoint{
-	"list_tests": {http.MethodGet, func(s *Server, w http.ResponseWriter, r *http.Request, c *partner.Caller) error {
+	"list_tests": {method: http.MethodGet, serve: func(s *Server, w http.ResponseWriter, r *http.Request, c *partner.Caller) error {
 		out, err := s.greenhouse.ListTests(r.Context(), c)
 		return answerJSON(w, out, err)
 	}},
-	"send_test": {http.MethodPost, func(s *Server, w http.ResponseWriter, r *http.Request, c *partner.Caller) error {
+	"send_test": {method: http.MethodPost, serve: func(s *Server, w http.ResponseWriter, r *http.Request, c *partner.Caller) error {
 		out, err := s.greenhouse.SendTest(r.Context(), c, r.Body)
 		return answerJSON(w, out, err)
 	}},
-	"test_status": {http.MethodGet, func(s *Server, w http.ResponseWriter, r *http.Request, c *partner.Caller) error {
-		out, err := s.greenhouse.TestStatus(r.Context(), c, r.URL.Query())
+	"test_status": {method: http.MethodGet, authServe: func(s *Server, w http.ResponseWriter, r *http.Request) error {
+		out, err := s.greenhouse.AuthenticatedTestStatus(r.Context(), r.Header.Get("Authorization"), r.URL.Query())
 		return answerJSON(w, out, err)
 	}},
-	"response_errors": {http.MethodPost, func(s *Server, w http.ResponseWriter, r *http.Request, c *partner.Caller) error {
+	"response_errors": {method: http.MethodPost, serve: func(s *Server, w http.ResponseWriter, r *http.Request, c *partner.Caller) error {
 		return answerJSON(w, map[string]int{"status": http.StatusOK}, s.greenhouse.ResponseErrors(r.Context(), c, r.Body))
 	}},
 }
@@ -90,12 +93,12 @@ func (s *Server) greenhouseAPI(w http.ResponseWriter, r *http.Request) error {
 		return &httpError{status: http.StatusMethodNotAllowed, header: http.Header{"Allow": {ep.method}},
 			err: apperror.New(apperror.Invalid, "%s takes %s requests, not %s.", name, ep.method, r.Method)}
 	}
-	caller, err := s.greenhouse.Authenticate(r.Context(), r.Header.Get("Authorization"), name)
-	if errors.Is(err, partner.ErrBadKey) {
-		return &httpError{status: http.StatusUnauthorized, header: http.Header{"Www-Authenticate": {`Basic realm="` + greenhouse.Realm + `", charset="UTF-8"`}}, err: err}
+	if ep.authServe != nil {
+		return keyError(ep.authServe(s, w, r))
 	}
+	caller, err := s.greenhouse.Authenticate(r.Context(), r.Header.Get("Authorization"), name)
 	if err != nil {
-		return err
+		return keyError(err)
 	}
 	if ep.method == http.MethodPost {
 		if ct := r.Header.Get("Content-Type"); ct != "" {
@@ -110,6 +113,14 @@ func (s *Server) greenhouseAPI(w http.ResponseWriter, r *http.Request) error {
 		r.Body = http.MaxBytesReader(w, r.Body, greenhouse.MaxBodyBytes)
 	}
 	return ep.serve(s, w, r, caller)
+}
+
+// keyError answers a refused key 401 with a challenge.
+func keyError(err error) error {
+	if errors.Is(err, partner.ErrBadKey) {
+		return &httpError{status: http.StatusUnauthorized, header: http.Header{"Www-Authenticate": {`Basic realm="` + greenhouse.Realm + `", charset="UTF-8"`}}, err: err}
+	}
+	return err
 }
 
 // Integration is one integration on the Integrations page. Each kind fills

@@ -19,7 +19,6 @@ import (
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/model"
-	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/postings"
 	"github.com/talentsystems/talentsystems/internal/ratelimit"
 	"github.com/talentsystems/talentsystems/internal/scoring"
@@ -75,7 +74,7 @@ func loadAssets() (assets, map[string][]byte, error) {
 }
 
 var templateFuncs = template.FuncMap{
-	"markdown":         posting.RenderMarkdown,
+	"markdown":         markdown,
 	"num":              fmtNum,
 	"inc":              func(i int) int { return i + 1 },
 	"plural":           plural,

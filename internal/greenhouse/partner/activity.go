@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // activity counts the successful reads Greenhouse makes (list_tests,
@@ -14,9 +15,44 @@ import (
 // stores one event per organization and kind, carrying the newest call's
 // detail and how many calls it stands for. Failures are not counted here:
 // they are recorded at once, since the card's troubleshooting reads them.
+//
+// The last use of each API key is kept the same way and stored at Flush.
 type activity struct {
 	mu      sync.Mutex
 	pending map[activityKey]*activityEntry
+	keys    map[int64]keyUse // by key id
+}
+
+// keyUse is the newest call made with a key.
+type keyUse struct {
+	org int64
+	at  time.Time
+}
+
+// used notes a call with key id of organization orgID at now.
+func (a *activity) used(id, orgID int64, now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.keys == nil {
+		a.keys = map[int64]keyUse{}
+	}
+	if u, ok := a.keys[id]; !ok || now.After(u.at) {
+		a.keys[id] = keyUse{orgID, now}
+	}
+}
+
+// takeKeys removes and returns the key uses noted, of one organization (0: all).
+func (a *activity) takeKeys(orgID int64) map[int64]keyUse {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[int64]keyUse{}
+	for id, u := range a.keys {
+		if orgID == 0 || u.org == orgID {
+			out[id] = u
+			delete(a.keys, id)
+		}
+	}
+	return out
 }
 
 type activityKey struct {
@@ -68,8 +104,13 @@ func (s *Service) countRead(orgID int64, kind, detail string) {
 }
 
 // Flush stores the successful reads counted since the last flush (of one
-// organization, or of all with 0) as events.
+// organization, or of all with 0) as events, and the keys' last uses.
 func (s *Service) Flush(ctx context.Context, orgID int64) {
+	for id, u := range s.activity.takeKeys(orgID) {
+		if err := store.TouchAPIKey(ctx, s.store.DB, id, u.at); err != nil {
+			s.log.WarnContext(ctx, "api key last use not recorded", "err", err)
+		}
+	}
 	for k, e := range s.activity.take(orgID) {
 		detail := e.detail
 		if e.n > 1 {

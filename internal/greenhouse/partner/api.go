@@ -47,11 +47,16 @@ func (s *Service) tooMany(d time.Duration) error {
 // also recorded for its organization, whose card then says why Greenhouse
 // fails.
 func (s *Service) Authenticate(ctx context.Context, authorization, endpoint string) (*Caller, error) {
+	return s.authenticate(ctx, authorization, endpoint, s.keys.AuthenticateOrg)
+}
+
+// authenticate is Authenticate with the key looked up by lookup.
+func (s *Service) authenticate(ctx context.Context, authorization, endpoint string, lookup func(ctx context.Context, key string) (*model.APIKey, *model.Org, error)) (*Caller, error) {
 	raw, err := greenhouse.ParseBasicAuth(authorization)
 	if err != nil {
 		return nil, refuseKey(err.Error())
 	}
-	k, err := s.keys.Authenticate(ctx, raw)
+	k, org, err := lookup(ctx, raw)
 	if errors.Is(err, apikey.ErrEnded) {
 		s.event(ctx, nil, k.OrgID, "auth", false, fmt.Sprintf("Greenhouse called %s with the key %s…, which was %s on %s: the request was refused.",
 			endpoint, k.Prefix, k.Status, date(k.EndedAt)))
@@ -67,15 +72,7 @@ func (s *Service) Authenticate(ctx context.Context, authorization, endpoint stri
 	if d := s.limits.Take(strconv.FormatInt(k.ID, 10), now); d > 0 {
 		return nil, s.tooMany(d)
 	}
-	if now.Sub(k.LastUsedAt) >= time.Minute {
-		if err := store.TouchAPIKey(ctx, s.store.DB, k.ID, now); err != nil {
-			s.log.WarnContext(ctx, "api key last use not recorded", "err", err)
-		}
-	}
-	org, err := store.OrgByID(ctx, s.store.DB, k.OrgID)
-	if err != nil {
-		return nil, err
-	}
+	s.activity.used(k.ID, org.ID, now) // stored at the next Flush: a call writes nothing
 	return &Caller{Org: org, Key: k}, nil
 }
 
@@ -157,7 +154,7 @@ func (s *Service) SendTest(ctx context.Context, c *Caller, body io.Reader) (*gre
 	var cand *model.Candidate
 	err = s.store.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		cand, err = s.candidates.AddTx(ctx, model.Actor{OrgID: c.Org.ID}, tx, sp.ID, person, candidates.AddOptions{
+		cand, err = s.candidates.AddToPostingTx(ctx, model.Actor{OrgID: c.Org.ID}, tx, sp, person, candidates.AddOptions{
 			Source: model.SourceGreenhouse, SendEmail: settings.EmailCandidates,
 			Greenhouse: &candidates.Greenhouse{TestID: testKey, CandidateID: ghCandidate, ApplicationID: ghApplication,
 				ProfileURL: req.Candidate.GreenhouseProfileURL, CallbackURL: req.URL, SentBy: req.SentBy},
@@ -198,21 +195,73 @@ func (s *Service) repeatedSend(ctx context.Context, c *Caller, existing *model.C
 
 // TestStatus answers test_status for the query's partner_interview_id.
 func (s *Service) TestStatus(ctx context.Context, c *Caller, query url.Values) (*greenhouse.TestStatus, error) {
-	interviewID, err := greenhouse.ParseInterviewID(query)
+	interviewID, id, err := interviewID(query)
 	if err != nil {
 		return nil, err
 	}
+	var row *model.GreenhouseStatus
+	if id > 0 {
+		row, err = store.GreenhouseStatus(ctx, s.store.DB, c.Org.ID, id)
+	}
+	return s.testStatus(ctx, c, interviewID, id, row, err)
+}
+
+// AuthenticatedTestStatus is Authenticate and TestStatus in one: the key, its
+// organization and the candidate are read in one query. It answers as the
+// two would in turn (a refused key first, then a bad or unknown id).
+func (s *Service) AuthenticatedTestStatus(ctx context.Context, authorization string, query url.Values) (*greenhouse.TestStatus, error) {
+	interviewID, id, idErr := interviewID(query)
+	var row *model.GreenhouseStatus
+	c, err := s.authenticate(ctx, authorization, "test_status", func(ctx context.Context, key string) (*model.APIKey, *model.Org, error) {
+		if !apikey.WellFormed(key) {
+			return nil, nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
+		}
+		k, org, r, err := store.APIKeyAndGreenhouseStatus(ctx, s.store.DB, apikey.Hash(key), id)
+		if k, err = apikey.Check(key, k, err); err != nil {
+			return k, nil, err
+		}
+		row = r
+		return k, org, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if idErr != nil {
+		return nil, idErr
+	}
+	var rowErr error
+	if row == nil {
+		rowErr = apperror.New(apperror.NotFound, "candidate not found")
+	}
+	return s.testStatus(ctx, c, interviewID, id, row, rowErr)
+}
+
+// interviewID reads the query's partner_interview_id: the id as sent, and
+// as a number (0 when it is not one of ours).
+func interviewID(query url.Values) (string, int64, error) {
+	raw, err := greenhouse.ParseInterviewID(query)
+	if err != nil {
+		return "", 0, err
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return raw, 0, nil
+	}
+	return raw, id, nil
+}
+
+// testStatus answers test_status from the candidate read (row, or the
+// read's error) for id.
+func (s *Service) testStatus(ctx context.Context, c *Caller, interviewID string, id int64, row *model.GreenhouseStatus, err error) (*greenhouse.TestStatus, error) {
 	notFound := func() error {
 		s.event(ctx, nil, c.Org.ID, "test_status", false, fmt.Sprintf("Greenhouse asked for the status of test %q, which is not one of your Greenhouse candidates.", interviewID))
 		return apperror.New(apperror.NotFound, "No test has the partner_interview_id %q.", interviewID)
 	}
-	id, err := strconv.ParseInt(interviewID, 10, 64)
-	if err != nil || id <= 0 {
+	if id <= 0 {
 		return nil, notFound()
 	}
 	// One indexed read answers a settled candidate; a started one whose
 	// time may be up goes through the deadline check first.
-	row, err := store.GreenhouseStatus(ctx, s.store.DB, c.Org.ID, id)
 	if apperror.KindOf(err) == apperror.NotFound || (err == nil && row.Source != model.SourceGreenhouse) {
 		return nil, notFound()
 	}

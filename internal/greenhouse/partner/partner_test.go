@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/url"
 	"os"
+	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -230,6 +232,99 @@ func TestSuccessfulReadsCounted(t *testing.T) {
 		}
 		if len(listed) != 1 || !strings.Contains(listed[0], "1 active") || !strings.Contains(listed[0], "The last of 3 list_tests calls") {
 			t.Errorf("card events for list_tests: %q", listed)
+		}
+	})
+}
+
+// TestKeyUseNotedInMemory: authenticating writes nothing, not even the key's
+// last use, which the card's flush stores; a revoked key is refused at once.
+func TestKeyUseNotedInMemory(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		f := setup(t, dbURL)
+		gh := f.Greenhouse
+		caller, err := gh.Authenticate(ctx, f.header, "list_tests")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if caller.Org.ID != f.admin.OrgID || caller.Org.Slug != "acme" || caller.Org.Name != "Acme" || caller.Org.CreatedAt.IsZero() {
+			t.Errorf("caller's organization: %+v", caller.Org)
+		}
+		k, err := store.ActiveAPIKey(ctx, f.Store.DB, f.admin.OrgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !k.LastUsedAt.IsZero() {
+			t.Errorf("the call wrote the key's last use at once: %v", k.LastUsedAt)
+		}
+		if _, err := gh.Card(ctx, f.admin.OrgID); err != nil {
+			t.Fatal(err)
+		}
+		if k, err = store.ActiveAPIKey(ctx, f.Store.DB, f.admin.OrgID); err != nil || k.LastUsedAt.IsZero() {
+			t.Errorf("after the card's flush: last use %v, %v", k.LastUsedAt, err)
+		}
+		if _, err := f.APIKeys.Revoke(ctx, model.CommandLine(f.admin.OrgID), f.admin.OrgID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := gh.Authenticate(ctx, f.header, "list_tests"); !errors.Is(err, partner.ErrBadKey) {
+			t.Errorf("revoked key: got %v, want a refusal", err)
+		}
+	})
+}
+
+// TestAuthenticatedTestStatus: the one-query test_status answers as
+// Authenticate then TestStatus do, for a known, unknown, malformed, missing
+// and another organization's id, and refuses a revoked key at once.
+func TestAuthenticatedTestStatus(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		f := setup(t, dbURL)
+		gh := f.Greenhouse
+		caller, err := gh.Authenticate(ctx, f.header, "send_test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := gh.SendTest(ctx, caller, strings.NewReader(sendBody(f.publicID, "4242")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := store.CreateOrg(ctx, f.Store.DB, "globex", "Globex", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := store.OrgPosting(ctx, f.Store.DB, f.admin.OrgID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs := &model.Candidate{OrgID: other.ID, PostingID: p.ID, FirstName: "O", LastName: "T", Email: "o@example.test",
+			Source: model.SourceGreenhouse, Status: model.CandidateSent, TokenHash: "h-other", ExpiresAt: time.Now().Add(time.Hour), CreatedAt: time.Now()}
+		if err := store.CreateCandidate(ctx, f.Store.DB, theirs); err != nil {
+			t.Fatal(err)
+		}
+		cases := []url.Values{
+			{"partner_interview_id": {out.PartnerInterviewID}},
+			{"partner_interview_id": {"999999"}},
+			{"partner_interview_id": {"not a number"}},
+			{"partner_interview_id": {""}},
+			{},
+			{"partner_interview_id": {strconv.FormatInt(theirs.ID, 10)}},
+		}
+		for _, q := range cases {
+			want, wantErr := gh.TestStatus(ctx, caller, q)
+			got, err := gh.AuthenticatedTestStatus(ctx, f.header, q)
+			if !reflect.DeepEqual(got, want) || apperror.KindOf(err) != apperror.KindOf(wantErr) || apperror.Message(err) != apperror.Message(wantErr) {
+				t.Errorf("%v: got %+v, %v; want %+v, %v", q, got, err, want, wantErr)
+			}
+		}
+		bad := "Basic " + base64.StdEncoding.EncodeToString([]byte("gh_nope:"))
+		if _, err := gh.AuthenticatedTestStatus(ctx, bad, cases[0]); !errors.Is(err, partner.ErrBadKey) {
+			t.Errorf("unknown key: %v, want ErrBadKey", err)
+		}
+		if _, err := f.APIKeys.Revoke(ctx, model.CommandLine(f.admin.OrgID), f.admin.OrgID); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := gh.AuthenticatedTestStatus(ctx, f.header, cases[0]); !errors.Is(err, partner.ErrBadKey) {
+			t.Errorf("revoked key: %+v, %v; want ErrBadKey", st, err)
 		}
 	})
 }

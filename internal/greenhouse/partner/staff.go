@@ -39,6 +39,7 @@ func ValidCallbackStatus(s model.CallbackStatus) bool {
 // Overview returns the staff overview; status filters the callbacks ("" for all).
 func (s *Service) Overview(ctx context.Context, status model.CallbackStatus) (*Overview, error) {
 	v := &Overview{}
+	s.Flush(ctx, 0) // the keys' last uses noted on this instance show at once
 	orgs, err := store.GreenhouseOrgs(ctx, s.store.DB)
 	if err != nil {
 		return nil, err
@@ -75,6 +76,7 @@ type OrgView struct {
 // OrgView returns one organization's integration for staff.
 func (s *Service) OrgView(ctx context.Context, orgID int64) (*OrgView, error) {
 	v := &OrgView{}
+	s.Flush(ctx, orgID) // this instance's counted reads and key uses show at once
 	var err error
 	if v.Target, err = store.OrgByID(ctx, s.store.DB, orgID); err != nil {
 		return nil, err
@@ -92,7 +94,6 @@ func (s *Service) OrgView(ctx context.Context, orgID int64) (*OrgView, error) {
 	if v.Errors, err = store.ListResponseErrors(ctx, s.store.DB, orgID, time.Time{}, 20); err != nil {
 		return nil, err
 	}
-	s.Flush(ctx, orgID)
 	if v.Events, err = store.RecentGreenhouseEvents(ctx, s.store.DB, orgID, false, time.Time{}, 30); err != nil {
 		return nil, err
 	}
