@@ -10,7 +10,8 @@ import (
 
 // sessionQuery reads a candidate's session: candidate, organization,
 // posting status, current attempt, document and help contact.
-const sessionQuery = `SELECT ` + candidateColumns + `, o.slug, o.name, o.created_at, p.status,
+const sessionQuery = `SELECT ` + candidateColumns + `, o.slug, o.name, o.created_at, o.time_zone,
+	(SELECT l.updated_at FROM org_logos l WHERE l.org_id = o.id), p.status,
 	a.id, a.posting_version, a.status, a.position, a.started_at, a.deadline_at, a.section, a.section_deadline_at,
 	a.submitted_at, a.submit_reason, a.result, a.result_brief, a.score, a.recommendation,
 	COALESCE(CASE WHEN a.id IS NULL THEN p.document ELSE v.document END, ''),
@@ -50,11 +51,12 @@ func (e extraScan) Scan(dest ...any) error { return e.row.Scan(append(dest, e.ex
 func scanSession(row *sql.Row) (*model.CandidateSession, error) {
 	cs := &model.CandidateSession{Org: &model.Org{}}
 	var orgCreated int64
+	var logo sql.NullInt64
 	var id, version, position, started, deadline, secDeadline, submitted sql.NullInt64
 	var status, section, reason, result, brief, rec sql.NullString
 	var score sql.NullFloat64
 	var doc string
-	c, err := scanCandidate(extraScan{row, []any{&cs.Org.Slug, &cs.Org.Name, &orgCreated, &cs.PostingStatus,
+	c, err := scanCandidate(extraScan{row, []any{&cs.Org.Slug, &cs.Org.Name, &orgCreated, &cs.Org.TimeZone, &logo, &cs.PostingStatus,
 		&id, &version, &status, &position, &started, &deadline, &section, &secDeadline,
 		&submitted, &reason, &result, &brief, &score, &rec, &doc, &cs.Contact}})
 	if err != nil {
@@ -62,6 +64,9 @@ func scanSession(row *sql.Row) (*model.CandidateSession, error) {
 	}
 	cs.Candidate, cs.Document = c, []byte(doc)
 	cs.Org.ID, cs.Org.CreatedAt = c.OrgID, fromMicros(orgCreated)
+	if logo.Valid {
+		cs.Org.LogoAt = fromMicros(logo.Int64)
+	}
 	if id.Valid {
 		a := &model.Attempt{ID: id.Int64, CandidateID: c.ID, PostingVersion: int(version.Int64), Status: model.AttemptStatus(status.String),
 			Position: int(position.Int64), StartedAt: fromMicros(started.Int64), DeadlineAt: nullMicros(deadline), Section: section.String,
