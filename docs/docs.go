@@ -1,5 +1,5 @@
 // Package docs ships the documentation pages the product shows to its users
-// (the posting JSON format) inside the binary.
+// (the posting JSON format and its JSON Schema) inside the binary.
 package docs
 
 import _ "embed"
@@ -8,3 +8,8 @@ import _ "embed"
 //
 //go:embed posting-format.md
 var PostingFormat string
+
+// PostingSchema is posting.schema.json: the posting format's JSON Schema.
+//
+//go:embed posting.schema.json
+var PostingSchema []byte

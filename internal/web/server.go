@@ -136,6 +136,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /posting-templates/{key}", s.requireOrg(s.fromTemplate))
 	mux.HandleFunc("GET /posting-templates/{file}", s.requireOrg(s.templateFile))
 	mux.HandleFunc("GET /help/posting-format", s.requireUser(s.postingFormatHelp))
+	mux.HandleFunc("GET /help/posting.schema.json", s.requireUser(s.postingSchema))
 	mux.HandleFunc("POST /postings/import", s.requireOrg(s.importPosting))
 	mux.HandleFunc("GET /postings/{id}", s.requireOrg(s.postingPage))
 	mux.HandleFunc("GET /postings/{id}/edit", s.requireOrg(s.editPostingPage))

@@ -56,7 +56,12 @@ func TestStartFromTemplate(t *testing.T) {
 			`action="/posting-templates/backend-engineer"`, `href="/posting-templates/data-analyst.json"`)
 	}
 	expectStatus(t, "import page links the format", c.Get("/postings/import"), http.StatusOK, `href="/help/posting-format"`)
-	expectStatus(t, "format page", c.Get("/help/posting-format"), http.StatusOK, "Posting format", "Publish rules")
+	expectStatus(t, "format page", c.Get("/help/posting-format"), http.StatusOK, "Posting format", "Publish rules",
+		`href="`+e.URL+`/help/posting.schema.json"`, `href="`+e.URL+`/posting-templates/data-analyst.json"`)
+	if body := c.Get("/help/posting-format").Body; strings.Contains(body, "internal/") {
+		t.Error("the format page speaks of the source code")
+	}
+	expectStatus(t, "schema", c.Get("/help/posting.schema.json"), http.StatusOK, `"$schema"`)
 
 	r := c.Submit("/postings", "/posting-templates/customer-support-lead", url.Values{})
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/postings/") {

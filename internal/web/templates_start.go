@@ -43,8 +43,19 @@ type HelpPage struct {
 	Markdown string
 }
 
-// postingFormatHelp shows the posting JSON format.
+// postingFormatHelp shows the posting JSON format. The page's links to the
+// schema and the example files point where the product serves them.
 func (s *Server) postingFormatHelp(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "help", &HelpPage{Base: Base{Title: "The posting JSON format", Nav: "postings"}, Markdown: docs.PostingFormat})
+	base := strings.TrimSuffix(s.cfg.BaseURL, "/")
+	md := strings.ReplaceAll(docs.PostingFormat, "](posting.schema.json)", "]("+base+"/help/posting.schema.json)")
+	md = strings.ReplaceAll(md, "](../examples/postings/", "]("+base+"/posting-templates/")
+	s.render(w, r, http.StatusOK, "help", &HelpPage{Base: Base{Title: "The posting JSON format", Nav: "postings"}, Markdown: md})
+	return nil
+}
+
+// postingSchema downloads the posting format's JSON Schema.
+func (s *Server) postingSchema(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/schema+json")
+	w.Write(docs.PostingSchema)
 	return nil
 }
