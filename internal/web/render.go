@@ -99,6 +99,14 @@ var templateFuncs = template.FuncMap{
 		}
 		return t.UTC().Format("2 Jan 2006 15:04 UTC")
 	},
+	// localTime is a time for a reader whose zone the server does not know
+	// (a candidate): UTC in the page, the browser's zone once app.js ran.
+	"localTime": func(t time.Time) template.HTML {
+		if t.IsZero() {
+			return "—"
+		}
+		return template.HTML(`<time datetime="` + t.UTC().Format(time.RFC3339) + `" data-local>` + t.UTC().Format("2 Jan 2006 15:04 UTC") + `</time>`)
+	},
 }
 
 // parseTemplates builds one template set per page: the layout plus the page.

@@ -122,4 +122,17 @@ func TestBrowserTimeZone(t *testing.T) {
 		t.Errorf("settings hint %q", hint)
 	}
 	apptest.Audit(t, ctx)
+
+	// A candidate's page, whose reader's zone the server does not know,
+	// shows the link's expiry in the browser's zone once the script ran.
+	p := importExample(t, e, ann, "data-analyst")
+	cand, err := e.Candidates.Add(context.Background(), ann.Actor(), p.ID, candidates.Person{FirstName: "Grace", LastName: "Hopper", Email: "grace@example.test"}, candidates.AddOptions{Source: model.SourceManual})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apptest.Load(t, ctx, chromedp.Navigate(e.URL+"/a/"+tokenOf(e, cand)))
+	expiry := apptest.Get(t, ctx, chromedp.Text(`time[data-local]`))
+	if strings.Contains(expiry, "UTC") || !(strings.Contains(expiry, "GMT+1") || strings.Contains(expiry, "CET")) {
+		t.Errorf("the candidate's expiry reads %q, not in the browser's zone", expiry)
+	}
 }

@@ -1,5 +1,13 @@
 // Small enhancements of the dashboard; every page works without them.
 document.addEventListener("DOMContentLoaded", () => {
+  // Times a candidate reads (written in UTC by the server, who does not know
+  // their zone) are shown in the browser's own zone, naming it.
+  for (const t of document.querySelectorAll("time[data-local]")) {
+    const d = new Date(t.getAttribute("datetime"));
+    if (isNaN(d)) continue;
+    t.textContent = d.toLocaleString([], {day: "numeric", month: "short", year: "numeric",
+      hour: "2-digit", minute: "2-digit", timeZoneName: "short"});
+  }
   // Sign-in and sign-up send the browser's time zone: a user without one
   // gets it as the zone their pages show times in (Settings changes it).
   for (const input of document.querySelectorAll("input[data-time-zone]")) {
