@@ -1,20 +1,21 @@
 // Package analytics computes the figures of the analytics pages, the
 // percentiles of scorecards, the item analysis of a posting version, the
 // comparison of candidates and the candidates export. Counts, bins and
-// quantiles are computed by the database; figures that need the stored
-// scoring results (competencies, question levels) are computed as the rows
-// stream from the database, so memory does not grow with the candidates.
+// quantiles are computed by the database; figures of the stored scoring
+// results (competencies, question levels) are aggregated by the database
+// over the per-result rows written with each result (result_competencies,
+// result_questions), and ranks come from score_counts, so no result is
+// decoded per candidate and memory does not grow with the candidates.
 package analytics
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+		"fmt"
+	"math"
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/postings"
-	"github.com/talentsystems/talentsystems/internal/stats"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -157,44 +158,46 @@ func step(ctx context.Context, q store.Querier, sc model.AnalyticsScope, which s
 	return Step{N: n, Median: qs[0], P90: qs[1]}, nil
 }
 
-// competencies streams the scored results and accumulates each competency's
-// mean and spread, in the order of the posting's current competencies
-// (then any that only older versions had).
+// competencies returns each competency's mean and spread over the scope's
+// scored candidates, in the order of the posting's current competencies
+// (then any that only older versions had, by key). The database sums the
+// per-result rows (store.CompetencyMoments); no result is decoded.
 func (s *Service) competencies(ctx context.Context, sc model.AnalyticsScope, p *postings.Posting) ([]CompetencyFigure, error) {
-	acc := map[string]*stats.Moments{}
-	names := map[string]string{}
-	var order []string
-	for _, c := range p.Doc.Competencies {
-		order = append(order, c.Key)
-		names[c.Key] = c.Name
-	}
-	err := store.ScoredResults(ctx, s.Store.DB, sc, 0, func(_ int, raw []byte) error {
-		var res slimResult
-		if err := json.Unmarshal(raw, &res); err != nil {
-			return fmt.Errorf("analytics: decode result: %w", err)
-		}
-		for _, c := range res.Competencies {
-			m := acc[c.Key]
-			if m == nil {
-				m = &stats.Moments{}
-				acc[c.Key] = m
-				if _, known := names[c.Key]; !known {
-					names[c.Key] = c.Name
-					order = append(order, c.Key)
-				}
-			}
-			m.Add(c.Score)
-		}
-		return nil
-	})
+	moments, err := store.CompetencyMoments(ctx, s.Store.DB, sc)
 	if err != nil {
 		return nil, err
 	}
+	byKey := map[string]store.CompetencyMoment{}
+	for _, m := range moments {
+		byKey[m.Key] = m
+	}
 	var out []CompetencyFigure
-	for _, k := range order {
-		if m := acc[k]; m != nil {
-			out = append(out, CompetencyFigure{Key: k, Name: names[k], N: m.N, Mean: m.Mean(), SD: m.SD()})
+	add := func(key, name string) {
+		m, ok := byKey[key]
+		if !ok || m.N == 0 {
+			return
 		}
+		delete(byKey, key)
+		if name == "" {
+			name = m.Name
+		}
+		out = append(out, CompetencyFigure{Key: key, Name: name, N: m.N, Mean: m.Sum / float64(m.N), SD: sampleSD(m.N, m.Sum, m.SumSq)})
+	}
+	for _, c := range p.Doc.Competencies {
+		add(c.Key, c.Name)
+	}
+	for _, m := range moments {
+		add(m.Key, "")
 	}
 	return out, nil
+}
+
+// sampleSD is the sample standard deviation (divisor n − 1) of n values
+// with sum and sum of squares; 0 below two values.
+func sampleSD(n int, sum, sumSq float64) float64 {
+	if n < 2 {
+		return 0
+	}
+	v := (sumSq - sum*sum/float64(n)) / float64(n-1)
+	return math.Sqrt(max(v, 0))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/scoring"
+	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // Seeded is one candidate SeedCandidates inserted, with everything it was
@@ -133,6 +134,9 @@ VALUES ($1, 1, 'submitted', $2, $3, $4, $5, $6) RETURNING id`)
 				raw, _ := json.Marshal(s.Result)
 				var aid int64
 				if err := att.QueryRowContext(ctx, s.ID, started, completed, string(raw), s.Result.Overall, rec).Scan(&aid); err != nil {
+					return err
+				}
+				if err := store.WriteResultFacts(ctx, tx, aid, raw); err != nil {
 					return err
 				}
 				for _, q := range qs {

@@ -1,0 +1,114 @@
+-- +goose Up
+-- Per-result rows: each stored result's question levels and competency
+-- scores, rewritten by store.UpdateAttempt in the transaction that stores the
+-- result (scoring, override, review, reset, erase), so the analytics, the
+-- comparison and the export aggregate and join them instead of decoding the
+-- result's JSON row by row. Existing results are copied here once, in SQL.
+CREATE TABLE result_questions (
+    attempt_id   BIGINT NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+    question_key TEXT NOT NULL,
+    level        BIGINT NOT NULL,
+    PRIMARY KEY (attempt_id, question_key)
+);
+CREATE TABLE result_competencies (
+    attempt_id     BIGINT NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+    competency_key TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    score          DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (attempt_id, competency_key)
+);
+-- DISTINCT ON keeps the last entry of a key, as decoding into a map does.
+INSERT INTO result_questions (attempt_id, question_key, level)
+SELECT DISTINCT ON (a.id, q.e->>'key') a.id, q.e->>'key', (q.e->>'level')::BIGINT
+FROM attempts a, jsonb_array_elements(CASE WHEN jsonb_typeof(a.result::jsonb->'questions') = 'array' THEN a.result::jsonb->'questions' ELSE '[]'::jsonb END) WITH ORDINALITY AS q(e, i)
+WHERE a.result <> ''
+ORDER BY a.id, q.e->>'key', q.i DESC;
+INSERT INTO result_competencies (attempt_id, competency_key, name, score)
+SELECT DISTINCT ON (a.id, c.e->>'key') a.id, c.e->>'key', COALESCE(c.e->>'name', ''), (c.e->>'score')::DOUBLE PRECISION
+FROM attempts a, jsonb_array_elements(CASE WHEN jsonb_typeof(a.result::jsonb->'competencies') = 'array' THEN a.result::jsonb->'competencies' ELSE '[]'::jsonb END) WITH ORDINALITY AS c(e, i)
+WHERE a.result <> ''
+ORDER BY a.id, c.e->>'key', c.i DESC;
+
+-- Candidates per posting and stored status, kept by triggers in the
+-- transaction of every insert, status change and delete. A sent candidate is
+-- counted in the day (UTC, µs / 86 400 000 000) its link lapses, so the
+-- expired count is the days before today plus an index range count of
+-- today's; shard (id % 4) spreads concurrent creates over four rows.
+CREATE TABLE candidate_counts (
+    posting_id BIGINT NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
+    org_id     BIGINT NOT NULL,
+    status     TEXT NOT NULL,
+    bucket     BIGINT NOT NULL,
+    shard      BIGINT NOT NULL,
+    n          BIGINT NOT NULL,
+    PRIMARY KEY (posting_id, status, bucket, shard)
+);
+CREATE INDEX candidate_counts_org ON candidate_counts(org_id, posting_id);
+INSERT INTO candidate_counts (posting_id, org_id, status, bucket, shard, n)
+SELECT posting_id, org_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END, id % 4, COUNT(*)
+FROM candidates GROUP BY 1, 2, 3, 4, 5;
+
+-- Completed, scored candidates per posting and score: a rank is the sum of
+-- the counts above a score (at most 1 001 rows a posting: scores have one
+-- decimal), so percentiles, the comparison and the export's ranks do not
+-- count the posting's candidates.
+CREATE TABLE score_counts (
+    posting_id BIGINT NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
+    score      DOUBLE PRECISION NOT NULL,
+    n          BIGINT NOT NULL,
+    PRIMARY KEY (posting_id, score)
+);
+INSERT INTO score_counts (posting_id, score, n)
+SELECT posting_id, score, COUNT(*) FROM candidates WHERE status = 'completed' AND score IS NOT NULL GROUP BY 1, 2;
+
+-- +goose StatementBegin
+CREATE FUNCTION candidate_counts_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        IF TG_OP = 'DELETE' OR OLD.status IS DISTINCT FROM NEW.status OR OLD.posting_id IS DISTINCT FROM NEW.posting_id
+           OR (NEW.status = 'sent' AND OLD.expires_at / 86400000000 IS DISTINCT FROM NEW.expires_at / 86400000000) THEN
+            UPDATE candidate_counts SET n = n - 1
+            WHERE posting_id = OLD.posting_id AND status = OLD.status
+              AND bucket = CASE WHEN OLD.status = 'sent' THEN OLD.expires_at / 86400000000 ELSE 0 END AND shard = OLD.id % 4;
+            IF TG_OP = 'UPDATE' THEN
+                INSERT INTO candidate_counts (posting_id, org_id, status, bucket, shard, n)
+                VALUES (NEW.posting_id, NEW.org_id, NEW.status, CASE WHEN NEW.status = 'sent' THEN NEW.expires_at / 86400000000 ELSE 0 END, NEW.id % 4, 1)
+                ON CONFLICT (posting_id, status, bucket, shard) DO UPDATE SET n = candidate_counts.n + 1;
+            END IF;
+        END IF;
+        IF OLD.status = 'completed' AND OLD.score IS NOT NULL AND (TG_OP = 'DELETE' OR NEW.status IS DISTINCT FROM 'completed'
+           OR NEW.score IS DISTINCT FROM OLD.score OR NEW.posting_id IS DISTINCT FROM OLD.posting_id) THEN
+            UPDATE score_counts SET n = n - 1 WHERE posting_id = OLD.posting_id AND score = OLD.score;
+        END IF;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO candidate_counts (posting_id, org_id, status, bucket, shard, n)
+        VALUES (NEW.posting_id, NEW.org_id, NEW.status, CASE WHEN NEW.status = 'sent' THEN NEW.expires_at / 86400000000 ELSE 0 END, NEW.id % 4, 1)
+        ON CONFLICT (posting_id, status, bucket, shard) DO UPDATE SET n = candidate_counts.n + 1;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'completed' AND NEW.score IS NOT NULL AND (TG_OP = 'INSERT'
+       OR OLD.status IS DISTINCT FROM 'completed' OR OLD.score IS DISTINCT FROM NEW.score OR OLD.posting_id IS DISTINCT FROM NEW.posting_id) THEN
+        INSERT INTO score_counts (posting_id, score, n) VALUES (NEW.posting_id, NEW.score, 1)
+        ON CONFLICT (posting_id, score) DO UPDATE SET n = score_counts.n + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER candidate_counts_change AFTER INSERT OR DELETE OR UPDATE OF status, expires_at, posting_id, score ON candidates
+    FOR EACH ROW EXECUTE FUNCTION candidate_counts_change();
+
+-- The overview's weekly activity counts completions by organization and
+-- time; the expired counts of the postings list read today's lapsing links.
+CREATE INDEX candidates_org_completed ON candidates(org_id, completed_at);
+CREATE INDEX candidates_org_status ON candidates(org_id, status, expires_at);
+
+-- +goose Down
+DROP INDEX candidates_org_status;
+DROP INDEX candidates_org_completed;
+DROP TRIGGER candidate_counts_change ON candidates;
+DROP FUNCTION candidate_counts_change();
+DROP TABLE score_counts;
+DROP TABLE candidate_counts;
+DROP TABLE result_competencies;
+DROP TABLE result_questions;
