@@ -10,7 +10,7 @@ package analytics
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"math"
 	"time"
 
