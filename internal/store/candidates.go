@@ -147,7 +147,18 @@ var candidateSorts = map[string]string{
 func ListCandidates(ctx context.Context, q Querier, f model.CandidateFilter) ([]*model.Candidate, int, error) {
 	cond, args := candidateWhere(f)
 	var total int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM candidates c WHERE `+cond, args...).Scan(&total); err != nil {
+	if f.PostingID != 0 && f.Source == "" && strings.TrimSpace(f.Search) == "" {
+		// Filtered by posting and status only: the counters have the total.
+		counts, err := CandidateCounts(ctx, q, f.OrgID, f.PostingID, f.Now)
+		if err != nil {
+			return nil, 0, err
+		}
+		for s, n := range counts {
+			if f.Status == "" || s == f.Status {
+				total += n
+			}
+		}
+	} else if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM candidates c WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count candidates: %w", err)
 	}
 	order, ok := candidateSorts[f.Sort]
