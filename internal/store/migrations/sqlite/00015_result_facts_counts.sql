@@ -120,8 +120,12 @@ END;
 -- time; the expired counts of the postings list read today's lapsing links.
 CREATE INDEX candidates_org_completed ON candidates(org_id, completed_at);
 CREATE INDEX candidates_org_status ON candidates(org_id, status, expires_at);
+-- The list sorts by score (and percentile) as COALESCE(score, -1), so that
+-- unscored candidates sort the same on both databases.
+CREATE INDEX candidates_posting_score_sort ON candidates(posting_id, COALESCE(score, -1), id);
 
 -- +goose Down
+DROP INDEX candidates_posting_score_sort;
 DROP INDEX candidates_org_status;
 DROP INDEX candidates_org_completed;
 DROP TRIGGER score_counts_update_new;
