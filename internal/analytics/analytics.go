@@ -10,8 +10,10 @@ package analytics
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/model"
@@ -103,32 +105,27 @@ func (s *Service) Posting(ctx context.Context, actor model.Actor, postingID int6
 	}
 	db := s.Store.DB
 	r := &Report{Posting: p, Scope: model.AnalyticsScope{OrgID: actor.OrgID, PostingID: p.ID, From: from, To: to, Now: s.Now()}}
-	if r.Funnel, err = store.Funnel(ctx, db, r.Scope); err != nil {
-		return nil, err
-	}
-	if r.ToStart, err = step(ctx, db, r.Scope, store.StepStart); err != nil {
-		return nil, err
-	}
-	if r.ToComplete, err = step(ctx, db, r.Scope, store.StepComplete); err != nil {
-		return nil, err
-	}
-	if r.Histogram, err = store.ScoreHistogram(ctx, db, r.Scope); err != nil {
-		return nil, err
-	}
-	recs, err := store.RecommendationSplit(ctx, db, r.Scope)
+	var recs map[string]int
+	var outcomes map[int]map[string]int
+	var versions map[int]int
+	// The figures are independent reads: the database answers them at once
+	// on as many connections (each one scans the posting's candidates).
+	err = parallel(
+		func() (err error) { r.Funnel, err = store.Funnel(ctx, db, r.Scope); return },
+		func() (err error) { r.ToStart, err = step(ctx, db, r.Scope, store.StepStart); return },
+		func() (err error) { r.ToComplete, err = step(ctx, db, r.Scope, store.StepComplete); return },
+		func() (err error) { r.Histogram, err = store.ScoreHistogram(ctx, db, r.Scope); return },
+		func() (err error) { recs, err = store.RecommendationSplit(ctx, db, r.Scope); return },
+		func() (err error) { r.Competencies, err = s.competencies(ctx, r.Scope, p); return },
+		func() (err error) { outcomes, err = store.OutcomesByBand(ctx, db, r.Scope); return },
+		func() (err error) { versions, err = store.ScoredVersions(ctx, db, r.Scope); return },
+	)
 	if err != nil {
 		return nil, err
 	}
 	for _, l := range RecommendationLabels {
 		l.N = recs[l.Key]
 		r.Recommendations = append(r.Recommendations, l)
-	}
-	if r.Competencies, err = s.competencies(ctx, r.Scope, p); err != nil {
-		return nil, err
-	}
-	outcomes, err := store.OutcomesByBand(ctx, db, r.Scope)
-	if err != nil {
-		return nil, err
 	}
 	for i, lo := range store.ScoreBands {
 		hi := 100
@@ -138,16 +135,27 @@ func (s *Service) Posting(ctx context.Context, actor model.Actor, postingID int6
 		o := outcomes[i]
 		r.Outcomes = append(r.Outcomes, BandOutcome{Label: fmt.Sprintf("%d–%d", lo, hi), Active: o["active"], Rejected: o["rejected"], Hired: o["hired"]})
 	}
-	versions, err := store.ScoredVersions(ctx, db, r.Scope)
-	if err != nil {
-		return nil, err
-	}
 	for v := p.Version; v >= 0; v-- {
 		if n := versions[v]; n > 0 {
 			r.Versions = append(r.Versions, Count{Key: fmt.Sprint(v), Label: fmt.Sprintf("version %d", v), N: n})
 		}
 	}
 	return r, nil
+}
+
+// parallel runs fns at once and returns the first error.
+func parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func step(ctx context.Context, q store.Querier, sc model.AnalyticsScope, which string) (Step, error) {

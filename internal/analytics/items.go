@@ -91,7 +91,18 @@ func (s *Service) Items(ctx context.Context, actor model.Actor, sc model.Analyti
 	for i, q := range qs {
 		keys[i] = q.Key
 	}
-	n, sum, cross, ok, err := store.ItemSums(ctx, s.Store.DB, sc, version, keys, scoring.MinLevel)
+	var n int
+	var sum []float64
+	var cross [][]float64
+	var ok bool
+	var times map[string]store.QuestionTime
+	err = parallel(
+		func() (err error) {
+			n, sum, cross, ok, err = store.ItemSums(ctx, s.Store.DB, sc, version, keys, scoring.MinLevel)
+			return
+		},
+		func() (err error) { times, err = store.QuestionTimes(ctx, s.Store.DB, sc, version); return },
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -99,10 +110,6 @@ func (s *Service) Items(ctx context.Context, actor model.Actor, sc model.Analyti
 	if ok {
 		it = stats.ItemsFromSums(n, sum, cross)
 	} else if it, err = s.streamItems(ctx, sc, version, qs); err != nil {
-		return nil, err
-	}
-	times, err := store.QuestionTimes(ctx, s.Store.DB, sc, version)
-	if err != nil {
 		return nil, err
 	}
 	return itemReport(doc, qs, it, times, version), nil
