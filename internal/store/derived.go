@@ -105,8 +105,8 @@ func CheckDerived(ctx context.Context, q Querier) error {
 	// Counters against recounts.
 	for _, c := range []struct{ name, stored, recount string }{
 		{"candidate_counts", `SELECT posting_id || ' ' || status || ' ' || bucket || ' ' || shard, n FROM candidate_counts WHERE n <> 0`,
-			`SELECT posting_id || ' ' || status || ' ' || (CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END) || ' ' || (id % 4), COUNT(*)
-FROM candidates GROUP BY posting_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END, id % 4`},
+			`SELECT posting_id || ' ' || status || ' ' || (CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END) || ' ' || (id % 16), COUNT(*)
+FROM candidates GROUP BY posting_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END, id % 16`},
 		{"score_counts", `SELECT posting_id || ' ' || CAST(score AS TEXT), n FROM score_counts WHERE n <> 0`,
 			`SELECT posting_id || ' ' || CAST(score AS TEXT), COUNT(*) FROM candidates WHERE status = 'completed' AND score IS NOT NULL GROUP BY posting_id, score`},
 	} {

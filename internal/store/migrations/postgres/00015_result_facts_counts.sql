@@ -33,7 +33,7 @@ ORDER BY a.id, c.e->>'key', c.i DESC;
 -- transaction of every insert, status change and delete. A sent candidate is
 -- counted in the day (UTC, µs / 86 400 000 000) its link lapses, so the
 -- expired count is the days before today plus an index range count of
--- today's; shard (id % 4) spreads concurrent creates over four rows.
+-- today's; shard (id % 16) spreads concurrent creates, and a long transaction's, over sixteen rows.
 CREATE TABLE candidate_counts (
     posting_id BIGINT NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
     org_id     BIGINT NOT NULL,
@@ -45,7 +45,7 @@ CREATE TABLE candidate_counts (
 );
 CREATE INDEX candidate_counts_org ON candidate_counts(org_id, posting_id);
 INSERT INTO candidate_counts (posting_id, org_id, status, bucket, shard, n)
-SELECT posting_id, org_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END, id % 4, COUNT(*)
+SELECT posting_id, org_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END, id % 16, COUNT(*)
 FROM candidates GROUP BY 1, 2, 3, 4, 5;
 
 -- Completed, scored candidates per posting and score: a rank is the sum of
@@ -69,10 +69,10 @@ BEGIN
            OR (NEW.status = 'sent' AND OLD.expires_at / 86400000000 IS DISTINCT FROM NEW.expires_at / 86400000000) THEN
             UPDATE candidate_counts SET n = n - 1
             WHERE posting_id = OLD.posting_id AND status = OLD.status
-              AND bucket = CASE WHEN OLD.status = 'sent' THEN OLD.expires_at / 86400000000 ELSE 0 END AND shard = OLD.id % 4;
+              AND bucket = CASE WHEN OLD.status = 'sent' THEN OLD.expires_at / 86400000000 ELSE 0 END AND shard = OLD.id % 16;
             IF TG_OP = 'UPDATE' THEN
                 INSERT INTO candidate_counts (posting_id, org_id, status, bucket, shard, n)
-                VALUES (NEW.posting_id, NEW.org_id, NEW.status, CASE WHEN NEW.status = 'sent' THEN NEW.expires_at / 86400000000 ELSE 0 END, NEW.id % 4, 1)
+                VALUES (NEW.posting_id, NEW.org_id, NEW.status, CASE WHEN NEW.status = 'sent' THEN NEW.expires_at / 86400000000 ELSE 0 END, NEW.id % 16, 1)
                 ON CONFLICT (posting_id, status, bucket, shard) DO UPDATE SET n = candidate_counts.n + 1;
             END IF;
         END IF;
@@ -83,7 +83,7 @@ BEGIN
     END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO candidate_counts (posting_id, org_id, status, bucket, shard, n)
-        VALUES (NEW.posting_id, NEW.org_id, NEW.status, CASE WHEN NEW.status = 'sent' THEN NEW.expires_at / 86400000000 ELSE 0 END, NEW.id % 4, 1)
+        VALUES (NEW.posting_id, NEW.org_id, NEW.status, CASE WHEN NEW.status = 'sent' THEN NEW.expires_at / 86400000000 ELSE 0 END, NEW.id % 16, 1)
         ON CONFLICT (posting_id, status, bucket, shard) DO UPDATE SET n = candidate_counts.n + 1;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'completed' AND NEW.score IS NOT NULL AND (TG_OP = 'INSERT'

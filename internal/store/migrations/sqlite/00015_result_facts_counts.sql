@@ -32,7 +32,7 @@ ON CONFLICT (attempt_id, competency_key) DO UPDATE SET name = excluded.name, sco
 -- transaction of every insert, status change and delete. A sent candidate is
 -- counted in the day (UTC, µs / 86 400 000 000) its link lapses, so the
 -- expired count is the days before today plus an index range count of
--- today's; shard (id % 4) spreads concurrent creates over four rows.
+-- today's; shard (id % 16) spreads concurrent creates, and a long transaction's, over sixteen rows.
 CREATE TABLE candidate_counts (
     posting_id BIGINT NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
     org_id     BIGINT NOT NULL,
@@ -44,13 +44,13 @@ CREATE TABLE candidate_counts (
 );
 CREATE INDEX candidate_counts_org ON candidate_counts(org_id, posting_id);
 INSERT INTO candidate_counts (posting_id, org_id, status, bucket, shard, n)
-SELECT posting_id, org_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END, id % 4, COUNT(*)
+SELECT posting_id, org_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END, id % 16, COUNT(*)
 FROM candidates GROUP BY 1, 2, 3, 4, 5;
 
 -- +goose StatementBegin
 CREATE TRIGGER candidate_counts_insert AFTER INSERT ON candidates BEGIN
     INSERT INTO candidate_counts (posting_id, org_id, status, bucket, shard, n)
-    VALUES (NEW.posting_id, NEW.org_id, NEW.status, CASE WHEN NEW.status = 'sent' THEN NEW.expires_at / 86400000000 ELSE 0 END, NEW.id % 4, 1)
+    VALUES (NEW.posting_id, NEW.org_id, NEW.status, CASE WHEN NEW.status = 'sent' THEN NEW.expires_at / 86400000000 ELSE 0 END, NEW.id % 16, 1)
     ON CONFLICT (posting_id, status, bucket, shard) DO UPDATE SET n = n + 1;
 END;
 -- +goose StatementEnd
@@ -58,7 +58,7 @@ END;
 CREATE TRIGGER candidate_counts_delete AFTER DELETE ON candidates BEGIN
     UPDATE candidate_counts SET n = n - 1
     WHERE posting_id = OLD.posting_id AND status = OLD.status
-      AND bucket = CASE WHEN OLD.status = 'sent' THEN OLD.expires_at / 86400000000 ELSE 0 END AND shard = OLD.id % 4;
+      AND bucket = CASE WHEN OLD.status = 'sent' THEN OLD.expires_at / 86400000000 ELSE 0 END AND shard = OLD.id % 16;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -67,9 +67,9 @@ WHEN OLD.status IS NOT NEW.status OR OLD.posting_id IS NOT NEW.posting_id
   OR (NEW.status = 'sent' AND OLD.expires_at / 86400000000 IS NOT NEW.expires_at / 86400000000) BEGIN
     UPDATE candidate_counts SET n = n - 1
     WHERE posting_id = OLD.posting_id AND status = OLD.status
-      AND bucket = CASE WHEN OLD.status = 'sent' THEN OLD.expires_at / 86400000000 ELSE 0 END AND shard = OLD.id % 4;
+      AND bucket = CASE WHEN OLD.status = 'sent' THEN OLD.expires_at / 86400000000 ELSE 0 END AND shard = OLD.id % 16;
     INSERT INTO candidate_counts (posting_id, org_id, status, bucket, shard, n)
-    VALUES (NEW.posting_id, NEW.org_id, NEW.status, CASE WHEN NEW.status = 'sent' THEN NEW.expires_at / 86400000000 ELSE 0 END, NEW.id % 4, 1)
+    VALUES (NEW.posting_id, NEW.org_id, NEW.status, CASE WHEN NEW.status = 'sent' THEN NEW.expires_at / 86400000000 ELSE 0 END, NEW.id % 16, 1)
     ON CONFLICT (posting_id, status, bucket, shard) DO UPDATE SET n = n + 1;
 END;
 -- +goose StatementEnd
