@@ -39,6 +39,8 @@ type ActivityWeek struct {
 
 // ExportRow is one candidate of an export, with what the list does not carry.
 type ExportRow struct {
+	// Candidate holds the fields an export shows (identity, status, dates,
+	// score, recommendation, Greenhouse ids); the others are zero.
 	*Candidate
 	// Competencies and Levels are the current attempt's result's competency
 	// scores and question levels, in the order of the keys the export asked

@@ -512,7 +512,7 @@ LEFT JOIN (SELECT t.attempt_id, %s FROM candidates c2 JOIN %s t ON t.attempt_id 
 	}
 	compCols, compJoin := pivot("rc", "result_competencies", "competency_key", "score", comps)
 	qCols, qJoin := pivot("rq", "result_questions", "question_key", "level", questions)
-	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+`, COALESCE(ts.t, 0)`+compCols+qCols+candidateFrom+`
+	rows, err := q.QueryContext(ctx, `SELECT `+exportColumns+`, COALESCE(ts.t, 0)`+compCols+qCols+` FROM candidates c
 LEFT JOIN (SELECT an.attempt_id, SUM(an.time_spent_ms) AS t FROM candidates c3 JOIN answers an ON an.attempt_id = c3.attempt_id
 	WHERE c3.posting_id = `+pid+` GROUP BY an.attempt_id) ts ON ts.attempt_id = c.attempt_id`+compJoin+qJoin+`
 WHERE `+cond+` ORDER BY c.created_at, c.id`, args...)
@@ -528,7 +528,7 @@ WHERE `+cond+` ORDER BY c.created_at, c.id`, args...)
 	}
 	for rows.Next() {
 		row.TimeSpentMS = 0
-		c, err := scanCandidate(scanExtra{rows, extra})
+		c, err := scanExportCandidate(scanExtra{rows, extra})
 		if err != nil {
 			return fmt.Errorf("store: export candidates: %w", err)
 		}
@@ -550,6 +550,35 @@ WHERE `+cond+` ORDER BY c.created_at, c.id`, args...)
 		}
 	}
 	return rows.Err()
+}
+
+// exportColumns are the candidate's columns an export shows (fewer than
+// candidateColumns: no link, Greenhouse URLs or posting title).
+const exportColumns = `c.id, c.org_id, c.posting_id, c.first_name, c.last_name, c.email, c.phone, c.source, c.status,
+	c.expires_at, c.attempt_id, c.score, c.recommendation, c.started_at, c.completed_at, COALESCE(c.gh_test_id, ''),
+	c.gh_candidate_id, c.gh_application_id, c.created_at`
+
+// scanExportCandidate scans exportColumns into the fields of a candidate
+// they hold; the others stay zero.
+func scanExportCandidate(sc interface{ Scan(...any) error }) (*model.Candidate, error) {
+	c := &model.Candidate{}
+	var attempt, started, completed sql.NullInt64
+	var score sql.NullFloat64
+	var expires, created int64
+	err := sc.Scan(&c.ID, &c.OrgID, &c.PostingID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Source, &c.Status,
+		&expires, &attempt, &score, &c.Recommendation, &started, &completed, &c.GHTestID,
+		&c.GHCandidateID, &c.GHApplicationID, &created)
+	if err != nil {
+		return nil, err
+	}
+	c.ExpiresAt, c.CreatedAt = fromMicros(expires), fromMicros(created)
+	c.StartedAt, c.CompletedAt = nullMicros(started), nullMicros(completed)
+	c.AttemptID = attempt.Int64
+	if score.Valid {
+		v := score.Float64
+		c.Score = &v
+	}
+	return c, nil
 }
 
 // scanExtra scans a candidate's columns followed by extra ones.
