@@ -1,20 +1,23 @@
 // Package analytics computes the figures of the analytics pages, the
 // percentiles of scorecards, the item analysis of a posting version, the
 // comparison of candidates and the candidates export. Counts, bins and
-// quantiles are computed by the database; figures that need the stored
-// scoring results (competencies, question levels) are computed as the rows
-// stream from the database, so memory does not grow with the candidates.
+// quantiles are computed by the database; figures of the stored scoring
+// results (competencies, question levels) are aggregated by the database
+// over the per-result rows written with each result (result_competencies,
+// result_questions), and ranks come from score_counts, so no result is
+// decoded per candidate and memory does not grow with the candidates.
 package analytics
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
+	"sync"
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/postings"
-	"github.com/talentsystems/talentsystems/internal/stats"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
 
@@ -102,32 +105,27 @@ func (s *Service) Posting(ctx context.Context, actor model.Actor, postingID int6
 	}
 	db := s.Store.DB
 	r := &Report{Posting: p, Scope: model.AnalyticsScope{OrgID: actor.OrgID, PostingID: p.ID, From: from, To: to, Now: s.Now()}}
-	if r.Funnel, err = store.Funnel(ctx, db, r.Scope); err != nil {
-		return nil, err
-	}
-	if r.ToStart, err = step(ctx, db, r.Scope, store.StepStart); err != nil {
-		return nil, err
-	}
-	if r.ToComplete, err = step(ctx, db, r.Scope, store.StepComplete); err != nil {
-		return nil, err
-	}
-	if r.Histogram, err = store.ScoreHistogram(ctx, db, r.Scope); err != nil {
-		return nil, err
-	}
-	recs, err := store.RecommendationSplit(ctx, db, r.Scope)
+	var recs map[string]int
+	var outcomes map[int]map[string]int
+	var versions map[int]int
+	// The figures are independent reads: the database answers them at once
+	// on as many connections (each one scans the posting's candidates).
+	err = parallel(
+		func() (err error) { r.Funnel, err = store.Funnel(ctx, db, r.Scope); return },
+		func() (err error) { r.ToStart, err = step(ctx, db, r.Scope, store.StepStart); return },
+		func() (err error) { r.ToComplete, err = step(ctx, db, r.Scope, store.StepComplete); return },
+		func() (err error) { r.Histogram, err = store.ScoreHistogram(ctx, db, r.Scope); return },
+		func() (err error) { recs, err = store.RecommendationSplit(ctx, db, r.Scope); return },
+		func() (err error) { r.Competencies, err = s.competencies(ctx, r.Scope, p); return },
+		func() (err error) { outcomes, err = store.OutcomesByBand(ctx, db, r.Scope); return },
+		func() (err error) { versions, err = store.ScoredVersions(ctx, db, r.Scope); return },
+	)
 	if err != nil {
 		return nil, err
 	}
 	for _, l := range RecommendationLabels {
 		l.N = recs[l.Key]
 		r.Recommendations = append(r.Recommendations, l)
-	}
-	if r.Competencies, err = s.competencies(ctx, r.Scope, p); err != nil {
-		return nil, err
-	}
-	outcomes, err := store.OutcomesByBand(ctx, db, r.Scope)
-	if err != nil {
-		return nil, err
 	}
 	for i, lo := range store.ScoreBands {
 		hi := 100
@@ -137,16 +135,27 @@ func (s *Service) Posting(ctx context.Context, actor model.Actor, postingID int6
 		o := outcomes[i]
 		r.Outcomes = append(r.Outcomes, BandOutcome{Label: fmt.Sprintf("%d–%d", lo, hi), Active: o["active"], Rejected: o["rejected"], Hired: o["hired"]})
 	}
-	versions, err := store.ScoredVersions(ctx, db, r.Scope)
-	if err != nil {
-		return nil, err
-	}
 	for v := p.Version; v >= 0; v-- {
 		if n := versions[v]; n > 0 {
 			r.Versions = append(r.Versions, Count{Key: fmt.Sprint(v), Label: fmt.Sprintf("version %d", v), N: n})
 		}
 	}
 	return r, nil
+}
+
+// parallel runs fns at once and returns the first error.
+func parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func step(ctx context.Context, q store.Querier, sc model.AnalyticsScope, which string) (Step, error) {
@@ -157,44 +166,46 @@ func step(ctx context.Context, q store.Querier, sc model.AnalyticsScope, which s
 	return Step{N: n, Median: qs[0], P90: qs[1]}, nil
 }
 
-// competencies streams the scored results and accumulates each competency's
-// mean and spread, in the order of the posting's current competencies
-// (then any that only older versions had).
+// competencies returns each competency's mean and spread over the scope's
+// scored candidates, in the order of the posting's current competencies
+// (then any that only older versions had, by key). The database sums the
+// per-result rows (store.CompetencyMoments); no result is decoded.
 func (s *Service) competencies(ctx context.Context, sc model.AnalyticsScope, p *postings.Posting) ([]CompetencyFigure, error) {
-	acc := map[string]*stats.Moments{}
-	names := map[string]string{}
-	var order []string
-	for _, c := range p.Doc.Competencies {
-		order = append(order, c.Key)
-		names[c.Key] = c.Name
-	}
-	err := store.ScoredResults(ctx, s.Store.DB, sc, 0, func(_ int, raw []byte) error {
-		var res slimResult
-		if err := json.Unmarshal(raw, &res); err != nil {
-			return fmt.Errorf("analytics: decode result: %w", err)
-		}
-		for _, c := range res.Competencies {
-			m := acc[c.Key]
-			if m == nil {
-				m = &stats.Moments{}
-				acc[c.Key] = m
-				if _, known := names[c.Key]; !known {
-					names[c.Key] = c.Name
-					order = append(order, c.Key)
-				}
-			}
-			m.Add(c.Score)
-		}
-		return nil
-	})
+	moments, err := store.CompetencyMoments(ctx, s.Store.DB, sc)
 	if err != nil {
 		return nil, err
 	}
+	byKey := map[string]store.CompetencyMoment{}
+	for _, m := range moments {
+		byKey[m.Key] = m
+	}
 	var out []CompetencyFigure
-	for _, k := range order {
-		if m := acc[k]; m != nil {
-			out = append(out, CompetencyFigure{Key: k, Name: names[k], N: m.N, Mean: m.Mean(), SD: m.SD()})
+	add := func(key, name string) {
+		m, ok := byKey[key]
+		if !ok || m.N == 0 {
+			return
 		}
+		delete(byKey, key)
+		if name == "" {
+			name = m.Name
+		}
+		out = append(out, CompetencyFigure{Key: key, Name: name, N: m.N, Mean: m.Sum / float64(m.N), SD: sampleSD(m.N, m.Sum, m.SumSq)})
+	}
+	for _, c := range p.Doc.Competencies {
+		add(c.Key, c.Name)
+	}
+	for _, m := range moments {
+		add(m.Key, "")
 	}
 	return out, nil
+}
+
+// sampleSD is the sample standard deviation (divisor n − 1) of n values
+// with sum and sum of squares; 0 below two values.
+func sampleSD(n int, sum, sumSq float64) float64 {
+	if n < 2 {
+		return 0
+	}
+	v := (sumSq - sum*sum/float64(n)) / float64(n-1)
+	return math.Sqrt(max(v, 0))
 }

@@ -79,6 +79,23 @@ var fixedHeader = []string{"id", "first_name", "last_name", "email", "phone", "s
 
 var ghHeader = []string{"greenhouse_candidate_id", "greenhouse_application_id", "greenhouse_test_id"}
 
+// compKeys and questionKeys are the keys of the table's columns.
+func (t *table) compKeys() []string {
+	var out []string
+	for _, c := range t.comps {
+		out = append(out, c.Key)
+	}
+	return out
+}
+
+func (t *table) questionKeys() []string {
+	var out []string
+	for _, q := range t.qs {
+		out = append(out, q.Key)
+	}
+	return out
+}
+
 func (t *table) header() []string {
 	h := append([]string(nil), fixedHeader...)
 	for _, c := range t.comps {
@@ -118,30 +135,16 @@ func (t *table) cells(r *model.ExportRow, now time.Time) ([]string, error) {
 		score = strconv.FormatFloat(*c.Score, 'f', 1, 64)
 	}
 	row = append(row, score, c.Recommendation, top, rank, ranked)
-	var res slimResult
-	if len(r.Result) > 0 {
-		if err := json.Unmarshal(r.Result, &res); err != nil {
-			return nil, fmt.Errorf("analytics: export candidate %d: %w", c.ID, err)
-		}
-	}
-	comp := map[string]float64{}
-	for _, cs := range res.Competencies {
-		comp[cs.Key] = cs.Score
-	}
-	for _, k := range t.comps {
-		if v, ok := comp[k.Key]; ok {
-			row = append(row, strconv.FormatFloat(v, 'f', 1, 64))
+	for _, v := range r.Competencies {
+		if v.Has {
+			row = append(row, strconv.FormatFloat(v.Value, 'f', 1, 64))
 		} else {
 			row = append(row, "")
 		}
 	}
-	lvl := map[string]int{}
-	for _, q := range res.Questions {
-		lvl[q.Key] = q.Level
-	}
-	for _, q := range t.qs {
-		if v, ok := lvl[q.Key]; ok {
-			row = append(row, strconv.Itoa(v))
+	for _, v := range r.Levels {
+		if v.Has {
+			row = append(row, strconv.Itoa(int(v.Value)))
 		} else {
 			row = append(row, "")
 		}
@@ -168,7 +171,7 @@ func (t *table) writeCSV(ctx context.Context, st *store.Store, f model.Candidate
 	if err := cw.Write(t.header()); err != nil {
 		return err
 	}
-	err := store.ExportCandidates(ctx, st.DB, f, func(r *model.ExportRow) error {
+	err := store.ExportCandidates(ctx, st.DB, f, t.compKeys(), t.questionKeys(), func(r *model.ExportRow) error {
 		cells, err := t.cells(r, f.Now)
 		if err != nil {
 			return err
@@ -191,7 +194,7 @@ func (t *table) writeJSON(ctx context.Context, st *store.Store, f model.Candidat
 		return err
 	}
 	first := true
-	err := store.ExportCandidates(ctx, st.DB, f, func(r *model.ExportRow) error {
+	err := store.ExportCandidates(ctx, st.DB, f, t.compKeys(), t.questionKeys(), func(r *model.ExportRow) error {
 		cells, err := t.cells(r, f.Now)
 		if err != nil {
 			return err

@@ -63,8 +63,9 @@ type ItemReport struct {
 
 // Items analyses the questions of one version of one of the actor's
 // organization's postings over its scored candidates invited in the scope's
-// range. Levels are streamed from the stored results into sums and
-// cross-products (stats.Items), so memory grows with questions², not candidates.
+// range. The database sums the levels of the per-result rows and their
+// cross-products (store.ItemSums) for stats.Items, so no result is decoded
+// and memory grows with questions², not candidates.
 func (s *Service) Items(ctx context.Context, actor model.Actor, sc model.AnalyticsScope, version int) (*ItemReport, error) {
 	p, err := s.Postings.Get(ctx, actor, sc.PostingID)
 	if err != nil {
@@ -86,13 +87,44 @@ func (s *Service) Items(ctx context.Context, actor model.Actor, sc model.Analyti
 	for _, sec := range doc.AssessmentType.Sections() {
 		qs = append(qs, doc.QuestionsIn(sec)...)
 	}
+	keys := make([]string, len(qs))
+	for i, q := range qs {
+		keys[i] = q.Key
+	}
+	var n int
+	var sum []float64
+	var cross [][]float64
+	var ok bool
+	var times map[string]store.QuestionTime
+	err = parallel(
+		func() (err error) {
+			n, sum, cross, ok, err = store.ItemSums(ctx, s.Store.DB, sc, version, keys, scoring.MinLevel)
+			return
+		},
+		func() (err error) { times, err = store.QuestionTimes(ctx, s.Store.DB, sc, version); return },
+	)
+	if err != nil {
+		return nil, err
+	}
+	var it *stats.Items
+	if ok {
+		it = stats.ItemsFromSums(n, sum, cross)
+	} else if it, err = s.streamItems(ctx, sc, version, qs); err != nil {
+		return nil, err
+	}
+	return itemReport(doc, qs, it, times, version), nil
+}
+
+// streamItems accumulates the item analysis from the decoded results, for
+// a version with more questions than store.ItemSums aggregates at once.
+func (s *Service) streamItems(ctx context.Context, sc model.AnalyticsScope, version int, qs []posting.Question) (*stats.Items, error) {
 	index := map[string]int{}
 	for i, q := range qs {
 		index[q.Key] = i
 	}
 	it := stats.NewItems(len(qs))
 	row := make([]float64, len(qs))
-	err = store.ScoredResults(ctx, s.Store.DB, sc, version, func(_ int, raw []byte) error {
+	err := store.ScoredResults(ctx, s.Store.DB, sc, version, func(_ int, raw []byte) error {
 		var res slimResult
 		if err := json.Unmarshal(raw, &res); err != nil {
 			return fmt.Errorf("analytics: decode result: %w", err)
@@ -108,14 +140,7 @@ func (s *Service) Items(ctx context.Context, actor model.Actor, sc model.Analyti
 		it.Add(row)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	times, err := store.QuestionTimes(ctx, s.Store.DB, sc, version)
-	if err != nil {
-		return nil, err
-	}
-	return itemReport(doc, qs, it, times, version), nil
+	return it, err
 }
 
 func itemReport(doc *posting.Posting, qs []posting.Question, it *stats.Items, times map[string]store.QuestionTime, version int) *ItemReport {

@@ -23,14 +23,12 @@ func (o *Overview) CompletionRate() (float64, bool) { return rate(o.Total.Comple
 // weekly activity, over the candidates invited in [from, to).
 func (s *Service) Overview(ctx context.Context, actor model.Actor, from, to time.Time) (*Overview, error) {
 	o := &Overview{Scope: model.AnalyticsScope{OrgID: actor.OrgID, From: from, To: to, Now: s.Now()}}
-	var err error
-	if o.Total, err = store.Funnel(ctx, s.Store.DB, o.Scope); err != nil {
-		return nil, err
-	}
-	if o.Postings, err = store.PostingFigures(ctx, s.Store.DB, o.Scope); err != nil {
-		return nil, err
-	}
-	if o.Activity, err = store.Activity(ctx, s.Store.DB, o.Scope); err != nil {
+	err := parallel(
+		func() (err error) { o.Total, err = store.Funnel(ctx, s.Store.DB, o.Scope); return },
+		func() (err error) { o.Postings, err = store.PostingFigures(ctx, s.Store.DB, o.Scope); return },
+		func() (err error) { o.Activity, err = store.Activity(ctx, s.Store.DB, o.Scope); return },
+	)
+	if err != nil {
 		return nil, err
 	}
 	return o, nil

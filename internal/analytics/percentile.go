@@ -52,3 +52,35 @@ func percentile(rank, n int) Percentile {
 	p.Shown = true
 	return p
 }
+
+// Percentiles returns the percentile of each of candidates cs (got through
+// the actor's organization, e.g. by candidates.List) by candidate id; the
+// ranks come from each posting's score counts, one small read per posting.
+func (s *Service) Percentiles(ctx context.Context, actor model.Actor, cs []*model.Candidate) (map[int64]Percentile, error) {
+	out := map[int64]Percentile{}
+	dists := map[int64][]store.ScoreCount{}
+	for _, c := range cs {
+		if c.OrgID != actor.OrgID || c.Score == nil || c.Status != model.CandidateCompleted {
+			out[c.ID] = Percentile{Why: "no percentile: the candidate is not scored"}
+			continue
+		}
+		dist, ok := dists[c.PostingID]
+		if !ok {
+			var err error
+			if dist, err = store.ScoreDistribution(ctx, s.Store.DB, c.PostingID); err != nil {
+				return nil, err
+			}
+			dists[c.PostingID] = dist
+		}
+		// dist is highest score first: the rank is 1 + the counts above.
+		rank, n := 1, 0
+		for _, d := range dist {
+			if d.Score > *c.Score {
+				rank += d.N
+			}
+			n += d.N
+		}
+		out[c.ID] = percentile(rank, n)
+	}
+	return out, nil
+}

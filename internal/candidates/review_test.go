@@ -16,6 +16,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
 	"github.com/talentsystems/talentsystems/internal/scoring"
+	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // take adds a candidate to posting id, answers with answer(q) and submits.
@@ -218,6 +219,11 @@ func TestReviewFlow(t *testing.T) {
 		}
 		if n != 6 {
 			t.Errorf("%d reviews audited, want 6", n)
+		}
+		// The finalised reviews rewrote the results: the per-result rows and
+		// the counters follow them.
+		if err := store.CheckDerived(ctx, a.Store.DB); err != nil {
+			t.Error(err)
 		}
 	})
 }

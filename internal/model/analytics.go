@@ -39,12 +39,22 @@ type ActivityWeek struct {
 
 // ExportRow is one candidate of an export, with what the list does not carry.
 type ExportRow struct {
+	// Candidate holds the fields an export shows (identity, status, dates,
+	// score, recommendation, Greenhouse ids); the others are zero.
 	*Candidate
-	// Result is the current attempt's scoring.Result as JSON (empty when unscored).
-	Result []byte
+	// Competencies and Levels are the current attempt's result's competency
+	// scores and question levels, in the order of the keys the export asked
+	// for (Has false where the result has none, or there is no result).
+	Competencies, Levels []ExportValue
 	// TimeSpentMS is the sum of the time spent on the answers.
 	TimeSpentMS int64
 	// Rank is 1 + the number of the posting's scored candidates with a higher
 	// score, and Ranked how many are scored; both 0 when unscored.
 	Rank, Ranked int
+}
+
+// ExportValue is a number of an export row that may be missing.
+type ExportValue struct {
+	Value float64
+	Has   bool
 }

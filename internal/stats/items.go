@@ -119,3 +119,18 @@ func (it *Items) AlphaWithout(i int, set []int) (float64, bool) {
 	}
 	return it.Alpha(rest)
 }
+
+// ItemsFromSums is the analysis of n respondents whose item scores sum to
+// sum and whose cross-products sum to cross (cross[i][j] = Σ x_i·x_j for
+// i ≤ j), as a database computed them: the same as adding the rows one by one.
+func ItemsFromSums(n int, sum []float64, cross [][]float64) *Items {
+	it := NewItems(len(sum))
+	it.n = n
+	copy(it.sum, sum)
+	for i := range cross {
+		for j := i; j < len(sum) && j < len(cross[i]); j++ {
+			it.cross[i][j] = cross[i][j]
+		}
+	}
+	return it
+}

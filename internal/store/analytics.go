@@ -205,9 +205,100 @@ WHERE o.org_id = $1 AND c.org_id = o.org_id AND c.gh_application_id = CAST(o.gh_
 	return out, rows.Err()
 }
 
+// CompetencyMoment is a competency's count, sum and sum of squares over
+// the scores of a scope's scored candidates.
+type CompetencyMoment struct {
+	Key, Name  string
+	N          int
+	Sum, SumSq float64
+}
+
+// CompetencyMoments returns, per competency key (in key order), the count,
+// sum and sum of squares of the scope's scored candidates' competency
+// scores, aggregated by the database over result_competencies.
+func CompetencyMoments(ctx context.Context, q Querier, s model.AnalyticsScope) ([]CompetencyMoment, error) {
+	cond, args := scopeWhere(s)
+	rows, err := q.QueryContext(ctx, `SELECT rc.competency_key, MIN(rc.name), COUNT(*), SUM(rc.score), SUM(rc.score * rc.score)
+FROM candidates c JOIN result_competencies rc ON rc.attempt_id = c.attempt_id
+WHERE `+cond+` AND c.status = 'completed' AND c.score IS NOT NULL GROUP BY rc.competency_key ORDER BY rc.competency_key`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: competency moments: %w", err)
+	}
+	defer rows.Close()
+	var out []CompetencyMoment
+	for rows.Next() {
+		var m CompetencyMoment
+		if err := rows.Scan(&m.Key, &m.Name, &m.N, &m.Sum, &m.SumSq); err != nil {
+			return nil, fmt.Errorf("store: competency moments: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// maxItemColumns bounds the questions ItemSums aggregates in one statement
+// (k sums and k·(k+1)/2 cross-products must fit the databases' column limits).
+const maxItemColumns = 40
+
+// ItemSums returns, over the scope's scored candidates of one posting
+// version, how many there are, the sum of each question's level and the sum
+// of each pair's product (cross[i][j], i ≤ j), for the questions keys; a
+// question without a level counts as minLevel. The database pivots
+// result_questions and sums, so no result is decoded. ok is false when there
+// are too many questions for one statement.
+func ItemSums(ctx context.Context, q Querier, s model.AnalyticsScope, version int, keys []string, minLevel int) (n int, sum []float64, cross [][]float64, ok bool, err error) {
+	k := len(keys)
+	if k == 0 || k > maxItemColumns {
+		return 0, nil, nil, false, nil
+	}
+	cond, args := scopeWhere(s)
+	args = append(args, version)
+	cond += fmt.Sprintf(" AND a.posting_version = $%d", len(args))
+	var piv, agg []string
+	for i, key := range keys {
+		args = append(args, key)
+		piv = append(piv, fmt.Sprintf("COALESCE(MAX(CASE WHEN rq.question_key = $%d THEN rq.level END), %d) AS v%d", len(args), minLevel, i))
+		agg = append(agg, fmt.Sprintf("SUM(v%d)", i))
+	}
+	for i := range k {
+		for j := i; j < k; j++ {
+			agg = append(agg, fmt.Sprintf("SUM(v%d * v%d)", i, j))
+		}
+	}
+	sum = make([]float64, k)
+	cross = make([][]float64, k)
+	dest := []any{&n}
+	for i := range sum {
+		dest = append(dest, &sum[i])
+	}
+	for i := range k {
+		cross[i] = make([]float64, k)
+		for j := i; j < k; j++ {
+			dest = append(dest, &cross[i][j])
+		}
+	}
+	nulls := make([]sql.NullFloat64, len(dest)-1)
+	scan := []any{&n}
+	for i := range nulls {
+		scan = append(scan, &nulls[i])
+	}
+	err = q.QueryRowContext(ctx, `SELECT COUNT(*), `+strings.Join(agg, ", ")+` FROM (
+	SELECT `+strings.Join(piv, ", ")+`
+	FROM candidates c JOIN attempts a ON a.id = c.attempt_id LEFT JOIN result_questions rq ON rq.attempt_id = a.id
+	WHERE `+cond+` AND c.status = 'completed' AND c.score IS NOT NULL AND a.result <> '' GROUP BY a.id) x`, args...).Scan(scan...)
+	if err != nil {
+		return 0, nil, nil, false, fmt.Errorf("store: item sums: %w", err)
+	}
+	for i, v := range nulls {
+		*(dest[i+1].(*float64)) = v.Float64
+	}
+	return n, sum, cross, true, nil
+}
+
 // ScoredResults calls fn with the posting version and result JSON of each of
 // the scope's scored candidates (of one posting version, or all when
-// version is 0), as the rows arrive.
+// version is 0), as the rows arrive. ItemSums is the fast path; this is for
+// postings with more questions than it aggregates in one statement.
 func ScoredResults(ctx context.Context, q Querier, s model.AnalyticsScope, version int, fn func(version int, result []byte) error) error {
 	cond, args := scopeWhere(s)
 	if version != 0 {
@@ -285,13 +376,13 @@ WHERE %s AND c.status = 'completed' AND c.score IS NOT NULL AND a.posting_versio
 }
 
 // ScoreRank returns the rank of score among a posting's scored candidates
-// (1 + how many scored higher) and how many are scored. Only a completed
-// candidate has a score (a reset clears it), so both counts are ranges of
-// the (posting_id, score) index; the posting must be orgID's.
+// (1 + how many scored higher) and how many are scored. Both are sums over
+// score_counts (completed, scored candidates per posting and score, kept by
+// triggers; at most one row per distinct score), so they do not count the
+// posting's candidates; the posting must be orgID's.
 func ScoreRank(ctx context.Context, q Querier, orgID, postingID int64, score float64) (rank, n int, err error) {
-	err = q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM candidates WHERE posting_id = p.id AND score IS NOT NULL),
-	(SELECT COUNT(*) FROM candidates WHERE posting_id = p.id AND score > $3)
-FROM postings p WHERE p.id = $2 AND p.org_id = $1`, orgID, postingID, score).Scan(&n, &rank)
+	err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(k.n), 0), COALESCE(SUM(CASE WHEN k.score > $3 THEN k.n ELSE 0 END), 0)
+FROM postings p JOIN score_counts k ON k.posting_id = p.id WHERE p.id = $2 AND p.org_id = $1`, orgID, postingID, score).Scan(&n, &rank)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 1, 0, nil
 	}
@@ -299,6 +390,31 @@ FROM postings p WHERE p.id = $2 AND p.org_id = $1`, orgID, postingID, score).Sca
 		return 0, 0, fmt.Errorf("store: score rank: %w", err)
 	}
 	return rank + 1, n, nil
+}
+
+// ScoreDistribution returns a posting's completed, scored candidates per
+// score, highest score first.
+func ScoreDistribution(ctx context.Context, q Querier, postingID int64) ([]ScoreCount, error) {
+	rows, err := q.QueryContext(ctx, `SELECT score, n FROM score_counts WHERE posting_id = $1 AND n > 0 ORDER BY score DESC`, postingID)
+	if err != nil {
+		return nil, fmt.Errorf("store: score distribution: %w", err)
+	}
+	defer rows.Close()
+	var out []ScoreCount
+	for rows.Next() {
+		var c ScoreCount
+		if err := rows.Scan(&c.Score, &c.N); err != nil {
+			return nil, fmt.Errorf("store: score distribution: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ScoreCount is how many candidates have one score.
+type ScoreCount struct {
+	Score float64
+	N     int
 }
 
 // PostingFigures returns the headline figures of each of the scope's
@@ -358,37 +474,111 @@ func Activity(ctx context.Context, q Querier, s model.AnalyticsScope) ([]model.A
 }
 
 // ExportCandidates calls fn with each candidate that matches f (its
-// PostingID must be set), oldest first, with its result, time spent and
-// rank among the posting's scored candidates, as the rows arrive from the
-// database: memory does not grow with the number of rows.
-func ExportCandidates(ctx context.Context, q Querier, f model.CandidateFilter, fn func(*model.ExportRow) error) error {
+// PostingID must be set), oldest first, with its time spent, rank among the
+// posting's scored candidates and its current result's competency scores
+// and question levels for the keys comps and questions, as the rows arrive
+// from the database: memory does not grow with the number of rows. The
+// scores and levels come from the per-result rows (result_competencies,
+// result_questions), pivoted by the database; ranks from score_counts.
+func ExportCandidates(ctx context.Context, q Querier, f model.CandidateFilter, comps, questions []string, fn func(*model.ExportRow) error) error {
+	dist, err := ScoreDistribution(ctx, q, f.PostingID)
+	if err != nil {
+		return err
+	}
+	rank := make(map[float64]int, len(dist))
+	ranked := 0
+	for _, d := range dist {
+		rank[d.Score] = ranked + 1
+		ranked += d.N
+	}
 	cond, args := candidateWhere(f)
 	args = append(args, f.PostingID)
 	pid := fmt.Sprintf("$%d", len(args))
-	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+`, COALESCE(a.result, ''),
-	COALESCE((SELECT SUM(an.time_spent_ms) FROM answers an WHERE an.attempt_id = c.attempt_id), 0),
-	COALESCE(r.rk, 0), COALESCE(r.n, 0)`+candidateFrom+`
-LEFT JOIN attempts a ON a.id = c.attempt_id
-LEFT JOIN (SELECT id, RANK() OVER (ORDER BY score DESC) AS rk, COUNT(*) OVER () AS n FROM candidates
-	WHERE posting_id = `+pid+` AND status = 'completed' AND score IS NOT NULL) r ON r.id = c.id
+	// pivot is a derived table of one row per attempt of the posting with a
+	// column per key (table t, key column kc, value column vc).
+	pivot := func(alias, table, kc, vc string, keys []string) (cols, join string) {
+		if len(keys) == 0 {
+			return "", ""
+		}
+		var sel, out []string
+		for i, k := range keys {
+			args = append(args, k)
+			sel = append(sel, fmt.Sprintf("MAX(CASE WHEN t.%s = $%d THEN t.%s END) AS v%d", kc, len(args), vc, i))
+			out = append(out, fmt.Sprintf(", %s.v%d", alias, i))
+		}
+		return strings.Join(out, ""), fmt.Sprintf(`
+LEFT JOIN (SELECT t.attempt_id, %s FROM candidates c2 JOIN %s t ON t.attempt_id = c2.attempt_id
+	WHERE c2.posting_id = %s GROUP BY t.attempt_id) %s ON %s.attempt_id = c.attempt_id`, strings.Join(sel, ", "), table, pid, alias, alias)
+	}
+	compCols, compJoin := pivot("rc", "result_competencies", "competency_key", "score", comps)
+	qCols, qJoin := pivot("rq", "result_questions", "question_key", "level", questions)
+	rows, err := q.QueryContext(ctx, `SELECT `+exportColumns+`, COALESCE(ts.t, 0)`+compCols+qCols+` FROM candidates c
+LEFT JOIN (SELECT an.attempt_id, SUM(an.time_spent_ms) AS t FROM candidates c3 JOIN answers an ON an.attempt_id = c3.attempt_id
+	WHERE c3.posting_id = `+pid+` GROUP BY an.attempt_id) ts ON ts.attempt_id = c.attempt_id`+compJoin+qJoin+`
 WHERE `+cond+` ORDER BY c.created_at, c.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: export candidates: %w", err)
 	}
 	defer rows.Close()
+	vals := make([]sql.NullFloat64, len(comps)+len(questions))
+	row := &model.ExportRow{}
+	extra := []any{&row.TimeSpentMS}
+	for i := range vals {
+		extra = append(extra, &vals[i])
+	}
 	for rows.Next() {
-		row := &model.ExportRow{}
-		var res string
-		c, err := scanCandidate(scanExtra{rows, []any{&res, &row.TimeSpentMS, &row.Rank, &row.Ranked}})
+		row.TimeSpentMS = 0
+		c, err := scanExportCandidate(scanExtra{rows, extra})
 		if err != nil {
 			return fmt.Errorf("store: export candidates: %w", err)
 		}
-		row.Candidate, row.Result = c, []byte(res)
-		if err := fn(row); err != nil {
+		out := &model.ExportRow{Candidate: c, TimeSpentMS: row.TimeSpentMS,
+			Competencies: make([]model.ExportValue, len(comps)), Levels: make([]model.ExportValue, len(questions))}
+		for i, v := range vals {
+			ev := model.ExportValue{Value: v.Float64, Has: v.Valid}
+			if i < len(comps) {
+				out.Competencies[i] = ev
+			} else {
+				out.Levels[i-len(comps)] = ev
+			}
+		}
+		if c.Status == model.CandidateCompleted && c.Score != nil {
+			out.Rank, out.Ranked = rank[*c.Score], ranked
+		}
+		if err := fn(out); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// exportColumns are the candidate's columns an export shows (fewer than
+// candidateColumns: no link, Greenhouse URLs or posting title).
+const exportColumns = `c.id, c.org_id, c.posting_id, c.first_name, c.last_name, c.email, c.phone, c.source, c.status,
+	c.expires_at, c.attempt_id, c.score, c.recommendation, c.started_at, c.completed_at, COALESCE(c.gh_test_id, ''),
+	c.gh_candidate_id, c.gh_application_id, c.created_at`
+
+// scanExportCandidate scans exportColumns into the fields of a candidate
+// they hold; the others stay zero.
+func scanExportCandidate(sc interface{ Scan(...any) error }) (*model.Candidate, error) {
+	c := &model.Candidate{}
+	var attempt, started, completed sql.NullInt64
+	var score sql.NullFloat64
+	var expires, created int64
+	err := sc.Scan(&c.ID, &c.OrgID, &c.PostingID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Source, &c.Status,
+		&expires, &attempt, &score, &c.Recommendation, &started, &completed, &c.GHTestID,
+		&c.GHCandidateID, &c.GHApplicationID, &created)
+	if err != nil {
+		return nil, err
+	}
+	c.ExpiresAt, c.CreatedAt = fromMicros(expires), fromMicros(created)
+	c.StartedAt, c.CompletedAt = nullMicros(started), nullMicros(completed)
+	c.AttemptID = attempt.Int64
+	if score.Valid {
+		v := score.Float64
+		c.Score = &v
+	}
+	return c, nil
 }
 
 // scanExtra scans a candidate's columns followed by extra ones.

@@ -97,7 +97,17 @@ WHERE id = $11 AND status = $12`,
 		return false, fmt.Errorf("store: update attempt: %w", err)
 	}
 	n, _ := res.RowsAffected()
-	return n == 1, nil
+	if n != 1 {
+		return false, nil
+	}
+	// An attempt in progress has no result yet: its saves of progress skip
+	// the per-result rows.
+	if a.Status != model.AttemptInProgress || len(a.Result) > 0 {
+		if err := WriteResultFacts(ctx, q, a.ID, a.Result); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // AttemptAnswers returns an attempt's answers by question key.

@@ -147,7 +147,18 @@ var candidateSorts = map[string]string{
 func ListCandidates(ctx context.Context, q Querier, f model.CandidateFilter) ([]*model.Candidate, int, error) {
 	cond, args := candidateWhere(f)
 	var total int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM candidates c WHERE `+cond, args...).Scan(&total); err != nil {
+	if f.PostingID != 0 && f.Source == "" && strings.TrimSpace(f.Search) == "" {
+		// Filtered by posting and status only: the counters have the total.
+		counts, err := CandidateCounts(ctx, q, f.OrgID, f.PostingID, f.Now)
+		if err != nil {
+			return nil, 0, err
+		}
+		for s, n := range counts {
+			if f.Status == "" || s == f.Status {
+				total += n
+			}
+		}
+	} else if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM candidates c WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count candidates: %w", err)
 	}
 	order, ok := candidateSorts[f.Sort]
@@ -208,30 +219,6 @@ func candidateWhere(f model.CandidateFilter) (string, []any) {
 		add(`(LOWER(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR LOWER(c.email) LIKE ? ESCAPE '\')`, s)
 	}
 	return strings.Join(where, " AND "), args
-}
-
-// CandidateCounts returns a posting's candidates by effective status.
-func CandidateCounts(ctx context.Context, q Querier, orgID, postingID int64, now time.Time) (model.StatusCounts, error) {
-	// Two statements, not "($2 = 0 OR posting_id = $2)", which keeps the
-	// planner from using the posting's index.
-	query, args := `
-SELECT `+effectiveStatus("", "$2")+`, COUNT(*)
-FROM candidates WHERE org_id = $1 GROUP BY 1`, []any{orgID, micros(now)}
-	if postingID != 0 {
-		query, args = `
-SELECT `+effectiveStatus("", "$3")+`, COUNT(*)
-FROM candidates WHERE posting_id = $2 AND org_id = $1 GROUP BY 1`, []any{orgID, postingID, micros(now)}
-	}
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: candidate counts: %w", err)
-	}
-	defer rows.Close()
-	counts, err := scanStatusCounts(rows)
-	if err != nil {
-		return nil, fmt.Errorf("store: candidate counts: %w", err)
-	}
-	return counts, nil
 }
 
 // UpdateCandidate saves a candidate's mutable fields.
@@ -298,32 +285,6 @@ func RetiredTokenReason(ctx context.Context, q Querier, hash string) (string, er
 		return "", fmt.Errorf("store: retired token: %w", notFound(err, "link"))
 	}
 	return reason, nil
-}
-
-// CandidateCountsByPosting returns an organization's candidate counts by
-// posting and effective status.
-func CandidateCountsByPosting(ctx context.Context, q Querier, orgID int64, now time.Time) (map[int64]model.StatusCounts, error) {
-	rows, err := q.QueryContext(ctx, `
-SELECT posting_id, `+effectiveStatus("", "$2")+`, COUNT(*)
-FROM candidates WHERE org_id = $1 GROUP BY 1, 2`, orgID, micros(now))
-	if err != nil {
-		return nil, fmt.Errorf("store: candidate counts by posting: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]model.StatusCounts{}
-	for rows.Next() {
-		var id int64
-		var s model.CandidateStatus
-		var n int
-		if err := rows.Scan(&id, &s, &n); err != nil {
-			return nil, fmt.Errorf("store: candidate counts by posting: %w", err)
-		}
-		if out[id] == nil {
-			out[id] = model.StatusCounts{}
-		}
-		out[id][s] = n
-	}
-	return out, rows.Err()
 }
 
 // RetiredTokenOrg returns why a link was replaced and the organization of

@@ -65,6 +65,159 @@ func TestEffectiveStatusAgrees(t *testing.T) {
 		if byPosting[p.ID][model.CandidateExpired] != want[model.CandidateExpired] {
 			t.Errorf("CandidateCountsByPosting expired = %d, want %d", byPosting[p.ID][model.CandidateExpired], want[model.CandidateExpired])
 		}
+		countersAgree(t, s, org.ID, p.ID, now)
+	})
+}
+
+// countersAgree checks the counted status counts (candidate_counts) against
+// ListCandidates' totals, which filter the candidates with the SQL rule, and
+// candidate_counts against a recount, at now.
+func countersAgree(t *testing.T, s *store.Store, orgID, postingID int64, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := store.CandidateCounts(ctx, s.DB, orgID, postingID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := store.CandidateCounts(ctx, s.DB, orgID, 0, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPosting, err := store.CandidateCountsByPosting(ctx, s.DB, orgID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range model.CandidateStatuses {
+		_, n, err := store.ListCandidates(ctx, s.DB, model.CandidateFilter{OrgID: orgID, PostingID: postingID, Status: st, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[st] != n || all[st] != n || byPosting[postingID][st] != n {
+			t.Errorf("at %s: counted %s = %d (org %d, by posting %d), the list filter finds %d", now.Format(time.RFC3339Nano), st, got[st], all[st], byPosting[postingID][st], n)
+		}
+	}
+	if err := store.CheckDerived(ctx, s.DB); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestCountersFollowChanges moves candidates through every status change
+// (create, start, complete, reset, a new expiry, delete) with links lapsing
+// on other days and exactly at day boundaries, and checks the counters
+// against the list filter before, at and after each expiry, on both databases.
+func TestCountersFollowChanges(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		s := open(t, dbURL)
+		org, err := store.CreateOrg(ctx, s.DB, "acme", "Acme", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &model.Posting{OrgID: org.ID, PublicID: "pst_counters", Status: model.PostingActive, Title: "T", Document: []byte("{}"), CreatedAt: t0}
+		if err := store.CreatePosting(ctx, s.DB, p); err != nil {
+			t.Fatal(err)
+		}
+		day := t0.Truncate(24 * time.Hour).Add(48 * time.Hour) // a UTC midnight: a bucket's first microsecond
+		expiries := []time.Time{day.Add(-time.Microsecond), day, day.Add(time.Microsecond), day.Add(-36 * time.Hour), day.Add(50 * time.Hour), {}}
+		var cands []*model.Candidate
+		for i, exp := range expiries {
+			c := &model.Candidate{OrgID: org.ID, PostingID: p.ID, FirstName: "C", LastName: fmt.Sprint(i), Email: fmt.Sprintf("k%d@x.test", i),
+				Source: model.SourceManual, Status: model.CandidateSent, TokenHash: fmt.Sprintf("k%d", i), ExpiresAt: exp, CreatedAt: t0}
+			if err := store.CreateCandidate(ctx, s.DB, c); err != nil {
+				t.Fatal(err)
+			}
+			cands = append(cands, c)
+		}
+		nows := []time.Time{t0, day.Add(-time.Microsecond), day, day.Add(time.Microsecond), day.Add(-36 * time.Hour), day.Add(60 * time.Hour)}
+		check := func(step string) {
+			t.Helper()
+			for _, now := range nows {
+				t.Run(step, func(t *testing.T) { countersAgree(t, s, org.ID, p.ID, now) })
+			}
+		}
+		check("created")
+		update := func(c *model.Candidate) {
+			t.Helper()
+			if err := store.UpdateCandidate(ctx, s.DB, c, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		score := 71.5
+		cands[0].Status, cands[0].StartedAt = model.CandidateStarted, t0
+		update(cands[0])
+		cands[1].Status, cands[1].StartedAt, cands[1].CompletedAt, cands[1].Score = model.CandidateCompleted, t0, t0, &score
+		update(cands[1])
+		cands[2].ExpiresAt = day.Add(-12 * time.Hour) // extended backwards: another day
+		update(cands[2])
+		check("started, completed, new expiry")
+		cands[1].Status, cands[1].Score, cands[1].StartedAt, cands[1].CompletedAt, cands[1].ExpiresAt = model.CandidateSent, nil, time.Time{}, time.Time{}, day
+		update(cands[1]) // a reset
+		if _, err := s.DB.ExecContext(ctx, `DELETE FROM candidates WHERE id = $1`, cands[3].ID); err != nil {
+			t.Fatal(err)
+		}
+		check("reset, deleted")
+	})
+}
+
+// TestDerivedBackfill: results and candidates stored before migration 00015
+// are copied into the per-result rows and the counters by the migration.
+func TestDerivedBackfill(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		s, err := store.Open(ctx, dbURL, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.MigrateTo(ctx, 13); err != nil {
+			t.Fatal(err)
+		}
+		org, err := store.CreateOrg(ctx, s.DB, "acme", "Acme", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &model.Posting{OrgID: org.ID, PublicID: "pst_backfill", Status: model.PostingActive, Title: "T", Document: []byte("{}"), CreatedAt: t0}
+		if err := store.CreatePosting(ctx, s.DB, p); err != nil {
+			t.Fatal(err)
+		}
+		results := []string{
+			`{"overall":61.5,"competencies":[{"key":"sql","name":"SQL","score":62.25},{"key":"stats","name":"Stäts","score":0.1}],"questions":[{"key":"q1","level":4},{"key":"q2","level":1},{"key":"q1","level":5}]}`,
+			`{"overall":0,"competencies":null,"questions":null}`,
+			``,
+		}
+		for i, res := range results {
+			score := 61.5
+			c := &model.Candidate{OrgID: org.ID, PostingID: p.ID, FirstName: "C", LastName: fmt.Sprint(i), Email: fmt.Sprintf("b%d@x.test", i),
+				Source: model.SourceManual, Status: model.CandidateCompleted, Score: &score, TokenHash: fmt.Sprintf("b%d", i), ExpiresAt: t0, CreatedAt: t0}
+			if err := store.CreateCandidate(ctx, s.DB, c); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB.ExecContext(ctx, `UPDATE candidates SET score = $1 WHERE id = $2`, score, c.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB.ExecContext(ctx, `INSERT INTO attempts (candidate_id, posting_version, status, started_at, result) VALUES ($1, 1, 'submitted', $2, $3)`,
+				c.ID, t0.UnixMicro(), res); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sent := &model.Candidate{OrgID: org.ID, PostingID: p.ID, FirstName: "S", LastName: "S", Email: "s@x.test",
+			Source: model.SourceManual, Status: model.CandidateSent, TokenHash: "s", ExpiresAt: t0.Add(time.Hour), CreatedAt: t0}
+		if err := store.CreateCandidate(ctx, s.DB, sent); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.CheckDerived(ctx, s.DB); err != nil {
+			t.Error(err)
+		}
+		var n int
+		if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM result_questions WHERE question_key = 'q1' AND level = 5`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("q1's last level: %d rows (%v), want 1", n, err)
+		}
+		for _, now := range []time.Time{t0, t0.Add(time.Hour), t0.Add(2 * time.Hour)} {
+			countersAgree(t, s, org.ID, p.ID, now)
+		}
 	})
 }
 

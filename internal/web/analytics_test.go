@@ -145,6 +145,8 @@ func TestAnalyticsPages(t *testing.T) {
 		}
 		if i, j := strings.Index(r.Body, fmt.Sprintf("/candidates/%d\"", best.ID)), strings.Index(r.Body, "<tbody>"); i < j || strings.Count(r.Body[j:i], "<tr>") != 1 {
 			t.Error("sorting by percentile does not put the best candidate first")
+		} else if k := strings.Index(r.Body[i:], "</tr>"); !strings.Contains(r.Body[i:i+k], fmt.Sprintf("<td>top %d%%</td>", int(math.Ceil(100/float64(len(scores)))))) {
+			t.Error("the list's percentile column does not show the best candidate's percentile")
 		}
 
 		// Comparison.

@@ -30,6 +30,8 @@ type CandidateRow struct {
 	*model.Candidate
 	Effective model.CandidateStatus
 	URL       string
+	// Percentile places a scored candidate among their posting's scored candidates.
+	Percentile analytics.Percentile
 }
 
 // Duration is how long the candidate took, started to completed, or "".
@@ -138,9 +140,13 @@ func (s *Server) candidateList(r *http.Request, postingID int64) (*CandidateList
 	if err != nil {
 		return nil, err
 	}
+	pcs, err := s.reports.Percentiles(r.Context(), actor(r), rows)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now()
 	for _, c := range rows {
-		l.Rows = append(l.Rows, CandidateRow{Candidate: c, Effective: c.EffectiveStatus(now), URL: candidateURL(c)})
+		l.Rows = append(l.Rows, CandidateRow{Candidate: c, Effective: c.EffectiveStatus(now), URL: candidateURL(c), Percentile: pcs[c.ID]})
 	}
 	l.Total, l.Pages = total, max(1, (total+pageSize-1)/pageSize)
 	dir := "asc"

@@ -1,0 +1,118 @@
+package analytics_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/talentsystems/talentsystems/internal/apptest"
+	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/scoring"
+	"github.com/talentsystems/talentsystems/internal/store"
+)
+
+// TestDerivedFollowChanges: after an override, a reset and an erasure the
+// per-result rows and the counters still equal the stored results and the
+// candidates, and the competency figures and percentiles still equal a
+// computation from the decoded results, on both databases.
+func TestDerivedFollowChanges(t *testing.T) {
+	t.Parallel()
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		f := setup(t, dbURL, 60)
+		ctx := context.Background()
+		var done []int64
+		for _, s := range f.seeded {
+			if s.Result != nil {
+				done = append(done, s.ID)
+			}
+		}
+		if len(done) < 4 {
+			t.Fatalf("%d completed candidates", len(done))
+		}
+		check := func(step string) {
+			t.Helper()
+			if err := store.CheckDerived(ctx, f.a.Store.DB); err != nil {
+				t.Fatalf("after %s: %v", step, err)
+			}
+			r, err := f.a.Analytics.Posting(ctx, f.us, f.p.ID, start.AddDate(-1, 0, 0), start.AddDate(1, 0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			comps := map[string][]float64{}
+			sc := model.AnalyticsScope{OrgID: f.us.OrgID, PostingID: f.p.ID}
+			err = store.ScoredResults(ctx, f.a.Store.DB, sc, 0, func(_ int, raw []byte) error {
+				var res scoring.Result
+				if err := json.Unmarshal(raw, &res); err != nil {
+					return err
+				}
+				for _, c := range res.Competencies {
+					comps[c.Key] = append(comps[c.Key], c.Score)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Competencies) != len(comps) {
+				t.Errorf("after %s: %d competencies, want %d", step, len(r.Competencies), len(comps))
+			}
+			for _, c := range r.Competencies {
+				m, sd := meanSD(comps[c.Key])
+				close(t, step+": "+c.Key+" mean", c.Mean, m)
+				close(t, step+": "+c.Key+" sd", c.SD, sd)
+				if c.N != len(comps[c.Key]) {
+					t.Errorf("after %s: %s n = %d, want %d", step, c.Key, c.N, len(comps[c.Key]))
+				}
+			}
+			for _, id := range done {
+				c, err := f.a.Candidates.Get(ctx, f.us, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pc, err := f.a.Analytics.Percentile(ctx, f.us, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var higher, n int
+				if err := f.a.Store.DB.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN score > $2 THEN 1 ELSE 0 END), 0) FROM candidates
+WHERE posting_id = $1 AND status = 'completed' AND score IS NOT NULL`, f.p.ID, c.Score).Scan(&n, &higher); err != nil {
+					t.Fatal(err)
+				}
+				if c.Score != nil && (pc.Rank != higher+1 || pc.N != n) {
+					t.Errorf("after %s: candidate %d rank %d of %d, want %d of %d", step, id, pc.Rank, pc.N, higher+1, n)
+				}
+			}
+		}
+		check("seeding")
+		c, err := f.a.Candidates.Get(ctx, f.us, done[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var q0 string
+		for _, s := range f.seeded {
+			if s.ID == done[0] {
+				for k := range s.Levels {
+					if q0 == "" || k < q0 {
+						q0 = k
+					}
+				}
+			}
+		}
+		level := 1
+		if c.Score != nil && *c.Score < 50 {
+			level = 5
+		}
+		if err := f.a.Candidates.Override(ctx, f.us, done[0], q0, level, "a second look"); err != nil {
+			t.Fatal(err)
+		}
+		check("override")
+		if err := f.a.Candidates.Reset(ctx, f.us, done[1]); err != nil {
+			t.Fatal(err)
+		}
+		check("reset")
+		if err := f.a.Candidates.Erase(ctx, f.us, done[2]); err != nil {
+			t.Fatal(err)
+		}
+		check("erase")
+	})
+}
