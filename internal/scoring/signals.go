@@ -291,7 +291,14 @@ func DuplicateSignal(text, prompt string, others map[string]string) Signal {
 			s.Value, s.Other = sim, k
 		}
 	}
-	s.Text = fmt.Sprintf("compared with %d other answer(s): at most %d %% alike", len(others), int(math.Round(100*s.Value)))
+	switch len(others) {
+	case 0:
+		s.Text = "no other candidate's answer to compare with yet"
+	case 1:
+		s.Text = fmt.Sprintf("compared with 1 other answer: %d %% alike", int(math.Round(100*s.Value)))
+	default:
+		s.Text = fmt.Sprintf("compared with %d other answers: at most %d %% alike", len(others), int(math.Round(100*s.Value)))
+	}
 	if s.Value >= NearDuplicate {
 		s.Status = SignalRaised
 		s.Text = fmt.Sprintf("near-identical to another answer (%s): %d %% alike", s.Other, int(math.Round(100*s.Value)))

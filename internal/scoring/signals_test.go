@@ -197,3 +197,21 @@ func TestNeedsReviewAndCappedRecommendation(t *testing.T) {
 		t.Errorf("after review capped = %s %q", rec, why)
 	}
 }
+
+// TestDuplicateWords says how many answers were compared in plain words.
+func TestDuplicateWords(t *testing.T) {
+	text := "I would store each event id under a unique constraint and apply the state change in the same transaction, then acknowledge."
+	other := "We keep a table of payments and update the status whenever the provider tells us something new about one of them."
+	for _, c := range []struct {
+		others map[string]string
+		want   string
+	}{
+		{nil, "no other candidate's answer to compare with yet"},
+		{map[string]string{"a": other}, "compared with 1 other answer: "},
+		{map[string]string{"a": other, "b": other}, "compared with 2 other answers: at most "},
+	} {
+		if got := DuplicateSignal(text, "", c.others).Text; !strings.HasPrefix(got, c.want) {
+			t.Errorf("with %d others: %q, want %q…", len(c.others), got, c.want)
+		}
+	}
+}
