@@ -424,3 +424,19 @@ func personOf(email string) candidates.Person {
 func manualOptions() candidates.AddOptions {
 	return candidates.AddOptions{Source: model.SourceManual}
 }
+
+// TestStaffResponseErrors shows the errors Greenhouse reported to staff, on
+// the console and the organization's page, at times in the viewer's zone.
+func TestStaffResponseErrors(t *testing.T) {
+	e := ghStart(t, "", nil, nil)
+	_, user, _, _, key := ghOrg(t, e, "acme")
+	h := map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte(key+":")), "Content-Type": "application/json"}
+	if status, body, _ := rawCall(t, http.MethodPost, e.URL+"/api/greenhouse/response_errors", h, `{"api_call":"send_test","errors":["the test could not be found"]}`); status != http.StatusOK {
+		t.Fatalf("response_errors: %d %s", status, body)
+	}
+	staff := apptest.NewClient(t, e.URL)
+	staff.SignIn("staff@ts.test", password)
+	for _, page := range []string{"/staff/greenhouse", "/staff/orgs/" + strconv.FormatInt(user.OrgID, 10) + "/greenhouse"} {
+		expectStatus(t, page, staff.Get(page), http.StatusOK, "the test could not be found", " UTC</td><td>Acme")
+	}
+}
