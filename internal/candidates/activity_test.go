@@ -1,9 +1,7 @@
 package candidates_test
 
 import (
-	"bytes"
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -24,13 +22,7 @@ func TestActivityAddsUp(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		a, clock := open(t, dbURL)
-		org, _ := a.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
-		us := model.CommandLine(org.ID)
-		doc, _ := os.ReadFile("../../examples/postings/customer-support-lead.json")
-		p, err := a.Postings.Import(ctx, us, bytes.NewReader(doc), true)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, us, p := acmePosting(t, a, "customer-support-lead")
 		c, err := a.Candidates.Add(ctx, us, p.ID, candidates.Person{FirstName: "Ada", LastName: "L", Email: "ada@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 		if err != nil {
 			t.Fatal(err)

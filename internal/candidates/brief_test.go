@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -29,16 +28,7 @@ func TestResultBrief(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		a, clock := open(t, dbURL)
-		org, _ := a.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
-		us := model.CommandLine(org.ID)
-		doc, err := os.ReadFile("../../examples/postings/data-analyst.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := a.Postings.Import(ctx, us, bytes.NewReader(doc), true)
-		if err != nil {
-			t.Fatal(err)
-		}
+		org, us, p := acmePosting(t, a, "data-analyst")
 		caller := &partner.Caller{Org: org}
 		status := func(c *model.Candidate) []byte {
 			t.Helper()

@@ -13,6 +13,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/candidates"
 	"github.com/talentsystems/talentsystems/internal/model"
+	"github.com/talentsystems/talentsystems/internal/postings"
 )
 
 // open builds the services on a real database with a fake clock, without
@@ -26,6 +27,26 @@ func open(t *testing.T, dbURL string) (*app.App, *apptest.Clock) {
 	}
 	t.Cleanup(func() { a.Close() })
 	return a, clock
+}
+
+// acmePosting creates the organization Acme and imports the example posting
+// name into it, published; us acts for Acme.
+func acmePosting(t *testing.T, a *app.App, name string) (org *model.Org, us model.Actor, p *postings.Posting) {
+	t.Helper()
+	ctx := context.Background()
+	org, err := a.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	us = model.CommandLine(org.ID)
+	doc, err := os.ReadFile("../../examples/postings/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = a.Postings.Import(ctx, us, bytes.NewReader(doc), true); err != nil {
+		t.Fatal(err)
+	}
+	return org, us, p
 }
 
 // TestQueries reads postings and candidates through the services' query

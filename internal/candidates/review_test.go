@@ -1,10 +1,8 @@
 package candidates_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -102,16 +100,7 @@ func TestReviewFlow(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		a, clock := open(t, dbURL)
-		org, _ := a.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
-		us := model.CommandLine(org.ID)
-		doc, err := os.ReadFile("../../examples/postings/data-analyst.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := a.Postings.Import(ctx, us, bytes.NewReader(doc), true)
-		if err != nil {
-			t.Fatal(err)
-		}
+		org, us, p := acmePosting(t, a, "data-analyst")
 		if rs, err := a.Candidates.ReviewSettings(ctx, us, p.ID); err != nil || rs != model.DefaultReviewSettings() {
 			t.Fatalf("default settings: %+v, %v", rs, err)
 		}

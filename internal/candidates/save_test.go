@@ -1,10 +1,8 @@
 package candidates_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -28,16 +26,7 @@ func TestGuardedSave(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		a, clock := open(t, dbURL)
-		org, _ := a.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
-		us := model.CommandLine(org.ID)
-		doc, err := os.ReadFile("../../examples/postings/backend-engineer.json") // a time limit per section
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := a.Postings.Import(ctx, us, bytes.NewReader(doc), true)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, us, p := acmePosting(t, a, "backend-engineer")
 		c, err := a.Candidates.Add(ctx, us, p.ID, candidates.Person{FirstName: "S", LastName: "Save", Email: "s@example.test"}, candidates.AddOptions{Source: model.SourceManual})
 		if err != nil {
 			t.Fatal(err)
@@ -154,16 +143,7 @@ func TestAddToPostingRead(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		a, _ := open(t, dbURL)
-		org, _ := a.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
-		us := model.CommandLine(org.ID)
-		doc, err := os.ReadFile("../../examples/postings/backend-engineer.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := a.Postings.Import(ctx, us, bytes.NewReader(doc), true)
-		if err != nil {
-			t.Fatal(err)
-		}
+		org, us, p := acmePosting(t, a, "backend-engineer")
 		add := func(sp *model.Posting, email string) (*model.Candidate, error) {
 			var c *model.Candidate
 			err := a.Store.Tx(ctx, func(tx *sql.Tx) error {
