@@ -170,8 +170,12 @@ func NewCallbackWorker(st *store.Store, cfg CallbackConfig, now func() time.Time
 func (w *CallbackWorker) RegisterJobs(r *jobs.Registry) {
 	river.AddWorker(r.Workers(), w)
 	r.Sweep("greenhouse events", func(ctx context.Context) error {
-		_, err := store.PruneGreenhouseEvents(ctx, w.store.DB, w.now())
-		return err
+		// In a transaction: on SQLite it queues with the other writers
+		// instead of contending for the lock.
+		return w.store.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := store.PruneGreenhouseEvents(ctx, tx, w.now())
+			return err
+		})
 	})
 }
 
