@@ -153,6 +153,7 @@ func (s *Service) addTx(ctx context.Context, actor model.Actor, tx *sql.Tx, sp *
 		OrgID: actor.OrgID, PostingID: postingID, FirstName: p.FirstName, LastName: p.LastName, Email: p.Email, Phone: p.Phone,
 		Source: opt.Source, Status: model.CandidateSent, TokenHash: auth.Hash(token), TokenSealed: s.Box.Seal(token, tokenContext),
 		ExpiresAt: now.Add(time.Duration(doc.LinkValidityDays) * 24 * time.Hour), CreatedBy: actor.UserID, CreatedAt: now, PostingTitle: sp.Title,
+		New: true,
 	}
 	if g := opt.Greenhouse; g != nil {
 		c.GHTestID, c.GHCandidateID, c.GHApplicationID, c.GHProfileURL, c.GHCallbackURL, c.GHSentBy = g.TestID, g.CandidateID, g.ApplicationID, g.ProfileURL, g.CallbackURL, g.SentBy

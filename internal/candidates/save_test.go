@@ -79,6 +79,26 @@ func TestGuardedSave(t *testing.T) {
 		if saved == "" {
 			t.Fatal("the answer was not saved")
 		}
+
+		// OpenToSave reads the same session without the answers, which
+		// ReadAnswers adds; a save with it is kept like one with Open's.
+		lean, err := a.Candidates.OpenToSave(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lean.Answers != nil || lean.State != candidates.StateInProgress || lean.Attempt == nil || lean.Attempt.ID != ss.Attempt.ID || len(lean.Questions) != len(ss.Questions) {
+			t.Fatalf("OpenToSave: answers %v, state %s, attempt %+v, %d questions", lean.Answers, lean.State, lean.Attempt, len(lean.Questions))
+		}
+		if err := a.Candidates.SaveInSession(ctx, lean, token, first, answerTo(ss.Questions[first], "again"), nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Candidates.ReadAnswers(ctx, lean); err != nil {
+			t.Fatal(err)
+		}
+		saved = stored(first)
+		if ans := lean.Answers[ss.Questions[first].Key]; ans == nil || string(ans.Answer) != saved {
+			t.Fatalf("ReadAnswers: %v, want %s", ans, saved)
+		}
 		if err := a.Candidates.SaveInSession(ctx, ss, token, later, answerTo(ss.Questions[later], "later"), nil, nil); apperror.KindOf(err) != apperror.Conflict {
 			t.Errorf("a question of the next section: got %v, want Conflict", err)
 		}

@@ -42,7 +42,9 @@ type Session struct {
 	Doc       *posting.Posting
 	Attempt   *model.Attempt
 	Questions []posting.Question // in the order asked, enabled sections only
-	Answers   map[string]*model.Answer
+	// Answers are the attempt's answers by question key; nil when the
+	// session was opened by OpenToSave (ReadAnswers reads them then).
+	Answers map[string]*model.Answer
 	// TimeUpSection is the section whose time ran out while this link was
 	// being opened, moving the candidate on to the next one ("" otherwise):
 	// the page says so.
@@ -55,16 +57,42 @@ type Session struct {
 // one gives a Session with only State set. Opening a link whose time is up
 // submits the attempt as it stands.
 func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
-	ss, err := s.open(ctx, token)
+	ss, err := s.open(ctx, token, true)
 	if ss != nil {
 		ss.Token = token
 	}
 	return ss, err
 }
 
-func (s *Service) open(ctx context.Context, token string) (*Session, error) {
+// OpenToSave is Open without reading the answers (Answers is nil): one
+// query instead of two for a request that saves an answer, which checks
+// the session it read and then writes (SaveInSession). A page shown from
+// such a session reads them first with ReadAnswers.
+func (s *Service) OpenToSave(ctx context.Context, token string) (*Session, error) {
+	ss, err := s.open(ctx, token, false)
+	if ss != nil {
+		ss.Token = token
+	}
+	return ss, err
+}
+
+// ReadAnswers reads the answers of a session opened by OpenToSave; it does
+// nothing when they were read already or there is no attempt.
+func (s *Service) ReadAnswers(ctx context.Context, ss *Session) error {
+	if ss.Answers != nil || ss.Attempt == nil {
+		return nil
+	}
+	answers, err := store.AttemptAnswers(ctx, s.Store.DB, ss.Attempt.ID)
+	if err != nil {
+		return err
+	}
+	ss.Answers = answers
+	return nil
+}
+
+func (s *Service) open(ctx context.Context, token string, answers bool) (*Session, error) {
 	hash := auth.Hash(token)
-	ss, err := s.sessionByToken(ctx, s.Store.DB, hash)
+	ss, err := s.readSession(ctx, s.Store.DB, hash, answers)
 	if apperror.KindOf(err) == apperror.NotFound {
 		ss, rerr := s.retiredSession(ctx, hash)
 		if apperror.KindOf(rerr) == apperror.NotFound {
@@ -84,7 +112,7 @@ func (s *Service) open(ctx context.Context, token string) (*Session, error) {
 	if err := s.enforceDeadline(ctx, ss.Candidate); err != nil {
 		return nil, err
 	}
-	if ss, err = s.sessionByToken(ctx, s.Store.DB, hash); err != nil {
+	if ss, err = s.readSession(ctx, s.Store.DB, hash, answers); err != nil {
 		return nil, err
 	}
 	if ss.State == StateInProgress && PerSection(ss.Doc) && before != "" && posting.Section(ss.Attempt.Section) != before {
@@ -107,11 +135,16 @@ func overdue(ss *Session, now time.Time) bool {
 // sessionByToken reads the session of the link whose token hash is hash:
 // one query, and one more for the answers once started.
 func (s *Service) sessionByToken(ctx context.Context, q store.Querier, hash string) (*Session, error) {
+	return s.readSession(ctx, q, hash, true)
+}
+
+// readSession is sessionByToken, without the answers unless answers.
+func (s *Service) readSession(ctx context.Context, q store.Querier, hash string, answers bool) (*Session, error) {
 	cs, err := store.CandidateSessionByToken(ctx, q, hash)
 	if err != nil {
 		return nil, err
 	}
-	return s.build(ctx, q, cs)
+	return s.build(ctx, q, cs, answers)
 }
 
 // session reads the session of candidate c (by id, in q).
@@ -120,12 +153,12 @@ func (s *Service) session(ctx context.Context, q store.Querier, c *model.Candida
 	if err != nil {
 		return nil, err
 	}
-	return s.build(ctx, q, cs)
+	return s.build(ctx, q, cs, true)
 }
 
 // build completes a session read by the store: the document, the answers
-// and the state.
-func (s *Service) build(ctx context.Context, q store.Querier, cs *model.CandidateSession) (*Session, error) {
+// (unless !answers) and the state.
+func (s *Service) build(ctx context.Context, q store.Querier, cs *model.CandidateSession, answers bool) (*Session, error) {
 	c := cs.Candidate
 	if c.AttemptID != 0 && cs.Attempt == nil {
 		return nil, fmt.Errorf("candidates: attempt %d of candidate %d is missing", c.AttemptID, c.ID)
@@ -138,7 +171,7 @@ func (s *Service) build(ctx context.Context, q store.Querier, cs *model.Candidat
 	if ss.Doc, err = s.docs.decode(cs.Document); err != nil {
 		return nil, err
 	}
-	if ss.Attempt != nil {
+	if ss.Attempt != nil && answers {
 		if ss.Answers, err = store.AttemptAnswers(ctx, q, ss.Attempt.ID); err != nil {
 			return nil, err
 		}

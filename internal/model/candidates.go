@@ -69,6 +69,10 @@ type Candidate struct {
 	UpdatedAt       time.Time
 	// PostingTitle is set by listings that join the posting.
 	PostingTitle string
+	// New is set (never stored) on a candidate in the transaction that
+	// creates it: hooks can skip looking for rows (callbacks, pushes) that
+	// cannot exist yet.
+	New bool
 }
 
 // Name is the candidate's full name.

@@ -86,7 +86,7 @@ func (a *assess) question(w http.ResponseWriter, r *http.Request) error {
 
 // answer saves the answer to question n and goes where the pressed button says.
 func (a *assess) answer(w http.ResponseWriter, r *http.Request) error {
-	ss, token, err := a.open(r)
+	ss, token, err := a.openToSave(r)
 	if err != nil {
 		return err
 	}
@@ -158,6 +158,8 @@ func (a *assess) answerFailed(w http.ResponseWriter, r *http.Request, ss *candid
 			return h(w, r)
 		}
 		ss = now
+	} else if err := a.candidates.ReadAnswers(r.Context(), ss); err != nil {
+		return err // opened by openToSave: the page shows the stored answers
 	}
 	v := a.questionView(ss, token, i)
 	if ss.Editable(i) {
@@ -246,7 +248,7 @@ func cleanFileName(name string) string {
 // autosave saves the current question's answer for assess.js, without a file
 // and without navigating.
 func (a *assess) autosave(w http.ResponseWriter, r *http.Request) error {
-	ss, token, err := a.open(r)
+	ss, token, err := a.openToSave(r)
 	if err != nil {
 		return err
 	}

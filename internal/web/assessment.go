@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -53,13 +54,23 @@ var errTooManyMisses = apperror.New(apperror.TooMany, "Too many attempts to open
 // open looks up the token of the request: an unknown one is NotFound, and an
 // address over its limit gets errTooManyMisses with the wait.
 func (a *assess) open(r *http.Request) (*candidates.Session, string, error) {
+	return a.openWith(r, a.candidates.Open)
+}
+
+// openToSave is open for a request that saves an answer: the session
+// without its answers (candidates.OpenToSave), one query fewer.
+func (a *assess) openToSave(r *http.Request) (*candidates.Session, string, error) {
+	return a.openWith(r, a.candidates.OpenToSave)
+}
+
+func (a *assess) openWith(r *http.Request, open func(context.Context, string) (*candidates.Session, error)) (*candidates.Session, string, error) {
 	ip := a.clientIP(r)
 	token := r.PathValue("token")
 	var ss *candidates.Session
 	err := apperror.New(apperror.NotFound, "This assessment link is not valid. Check that you copied the whole link from your invitation.")
 	limited := a.misses.Wait(ip, a.now()) > 0
 	if len(token) <= maxTokenLen {
-		ss, err = a.candidates.Open(r.Context(), token)
+		ss, err = open(r.Context(), token)
 	}
 	if apperror.KindOf(err) == apperror.NotFound {
 		logFrom(r.Context(), a.log).Info("unknown assessment link", "ip", ip, "limited", limited)

@@ -422,6 +422,10 @@ func TestAssessmentSectionLimits(t *testing.T) {
 	expectRedirect(t, "good file", postFile(t, c, path+"/q/2", path+"/q/2", url.Values{"answer": {"no duplicates"}, "action": {"review"}}, `..\dir\notes.txt`, "text/plain", []byte("a,b\n")), path+"/review")
 	expectStatus(t, "attached", c.Get(path+"/q/2"), http.StatusOK, "Attached now: <strong class=\"a-file\">notes.txt</strong>")
 	expectRedirect(t, "save without a new file", c.Submit(path+"/q/2", path+"/q/2", url.Values{"answer": {"no duplicates at all"}, "action": {"review"}}), path+"/review")
+	// A refused file: the page (from a session opened without the answers)
+	// still shows the stored attachment.
+	expectStatus(t, "refused file", postFile(t, c, path+"/q/2", path+"/q/2", url.Values{"answer": {"typed"}}, "big.txt", "text/plain", bytes.Repeat([]byte("x"), 2000)),
+		http.StatusRequestEntityTooLarge, "Attached now: <strong class=\"a-file\">notes.txt</strong>")
 	if a := e.storedAnswers(t, e.stored(t, cand.ID))["clean"]; a.FileName != "notes.txt" || a.Text != "no duplicates at all" {
 		t.Errorf("stored %+v", a)
 	}

@@ -95,20 +95,22 @@ func hash(parts ...string) string {
 
 func (s *Service) record(ctx context.Context, tx *sql.Tx, c *model.Candidate, kind model.PushKind, content string) error {
 	contentHash := hash(string(kind), content)
-	last, err := store.LastHarvestPush(ctx, tx, c.ID, kind)
-	if err != nil {
-		return err
-	}
-	if last != nil && last.ContentHash == contentHash {
-		return nil // told already (or being told)
-	}
-	prev := ""
-	if last != nil {
-		prev = last.Fingerprint
-	}
 	now := s.now()
-	if err := store.SupersedeHarvestPushes(ctx, tx, c.ID, kind, now); err != nil {
-		return err
+	prev := ""
+	if !c.New { // a candidate created in this transaction has no pushes yet
+		last, err := store.LastHarvestPush(ctx, tx, c.ID, kind)
+		if err != nil {
+			return err
+		}
+		if last != nil && last.ContentHash == contentHash {
+			return nil // told already (or being told)
+		}
+		if last != nil {
+			prev = last.Fingerprint
+		}
+		if err := store.SupersedeHarvestPushes(ctx, tx, c.ID, kind, now); err != nil {
+			return err
+		}
 	}
 	p := &model.HarvestPush{OrgID: c.OrgID, CandidateID: c.ID, Kind: kind, ContentHash: contentHash,
 		Fingerprint: hash(contentHash, prev), Status: model.PushPending, CreatedAt: now}

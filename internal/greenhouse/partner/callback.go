@@ -100,9 +100,12 @@ func (n *Notifier) OnResult(ctx context.Context, tx *sql.Tx, c *model.Candidate)
 	if c.Source != model.SourceGreenhouse || c.GHCallbackURL == "" {
 		return nil
 	}
-	last, err := store.LastGreenhouseCallback(ctx, tx, c.ID)
-	if err != nil {
-		return err
+	var last *model.GreenhouseCallback
+	if !c.New { // a candidate created in this transaction has no callbacks yet
+		var err error
+		if last, err = store.LastGreenhouseCallback(ctx, tx, c.ID); err != nil {
+			return err
+		}
 	}
 	t := n.Now()
 	if c.Status == model.CandidateCompleted {
@@ -161,8 +164,20 @@ func NewCallbackWorker(st *store.Store, cfg CallbackConfig, now func() time.Time
 	return &CallbackWorker{store: st, d: cfg, client: cfg.Policy.Client(cfg.Timeout), now: now, log: log}
 }
 
-// RegisterJobs adds the worker to the queue (jobs.Registrar).
-func (w *CallbackWorker) RegisterJobs(r *jobs.Registry) { river.AddWorker(r.Workers(), w) }
+// RegisterJobs adds the worker to the queue (jobs.Registrar), and to the
+// minute sweep the pruning of Greenhouse events past their retention (kept
+// out of the requests that add events).
+func (w *CallbackWorker) RegisterJobs(r *jobs.Registry) {
+	river.AddWorker(r.Workers(), w)
+	r.Sweep("greenhouse events", func(ctx context.Context) error {
+		// In a transaction: on SQLite it queues with the other writers
+		// instead of contending for the lock.
+		return w.store.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := store.PruneGreenhouseEvents(ctx, tx, w.now())
+			return err
+		})
+	})
+}
 
 // Timeout leaves room for the request and the bookkeeping around it.
 func (w *CallbackWorker) Timeout(*river.Job[CallbackArgs]) time.Duration {

@@ -2,6 +2,7 @@ package partner_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"errors"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/greenhouse/partner"
+	"github.com/talentsystems/talentsystems/internal/jobs"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/store"
 )
@@ -325,6 +327,51 @@ func TestAuthenticatedTestStatus(t *testing.T) {
 		}
 		if st, err := gh.AuthenticatedTestStatus(ctx, f.header, cases[0]); !errors.Is(err, partner.ErrBadKey) {
 			t.Errorf("revoked key: %+v, %v; want ErrBadKey", st, err)
+		}
+	})
+}
+
+// TestSweepPrunesEvents: adding an event no longer deletes old ones (that
+// was a second statement in send_test's transaction); the minute sweep
+// deletes the events past their 90 days and keeps the others.
+func TestSweepPrunesEvents(t *testing.T) {
+	apptest.Databases(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		f := setup(t, dbURL)
+		old := &model.GreenhouseEvent{OrgID: f.admin.OrgID, Kind: "send_test", OK: true, Detail: "old", CreatedAt: time.Now().Add(-91 * 24 * time.Hour)}
+		recent := &model.GreenhouseEvent{OrgID: f.admin.OrgID, Kind: "send_test", OK: true, Detail: "recent", CreatedAt: time.Now().Add(-89 * 24 * time.Hour)}
+		for _, e := range []*model.GreenhouseEvent{old, recent} {
+			if err := store.AddGreenhouseEvent(ctx, f.Store.DB, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		caller, err := f.Greenhouse.Authenticate(ctx, f.header, "send_test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Greenhouse.SendTest(ctx, caller, strings.NewReader(sendBody(f.publicID, "4242"))); err != nil {
+			t.Fatal(err)
+		}
+		details := func() []string {
+			events, err := store.RecentGreenhouseEvents(ctx, f.Store.DB, f.admin.OrgID, false, time.Time{}, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, e := range events {
+				out = append(out, e.Detail)
+			}
+			return out
+		}
+		if got := details(); len(got) != 4 || got[2] != "recent" || got[3] != "old" {
+			t.Fatalf("before the sweep: %q, want the send, the key, recent, old", got)
+		}
+		if err := f.Store.Tx(ctx, func(tx *sql.Tx) error { return f.Queue.Insert(ctx, tx, jobs.SweepArgs{}) }); err != nil {
+			t.Fatal(err)
+		}
+		apptest.Eventually(t, 10*time.Second, "the sweep to prune the old event", func() bool { return len(details()) == 3 })
+		if got := details(); got[2] != "recent" || !strings.HasPrefix(got[0], "Greenhouse sent candidate") {
+			t.Errorf("after the sweep: %q", got)
 		}
 	})
 }
