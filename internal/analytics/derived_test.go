@@ -3,6 +3,7 @@ package analytics_test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
@@ -12,8 +13,9 @@ import (
 )
 
 // TestDerivedFollowChanges: after an override, a reset and an erasure the
-// per-result rows and the counters still equal the stored results and the
-// candidates, and the competency figures and percentiles still equal a
+// per-result rows, the counters and the running item sums still equal the
+// stored results and the candidates, the item analysis from the running sums
+// equals the one summed from the rows, and the competency figures and percentiles still equal a
 // computation from the decoded results, on both databases.
 func TestDerivedFollowChanges(t *testing.T) {
 	t.Parallel()
@@ -37,6 +39,20 @@ func TestDerivedFollowChanges(t *testing.T) {
 			r, err := f.a.Analytics.Posting(ctx, f.us, f.p.ID, start.AddDate(-1, 0, 0), start.AddDate(1, 0, 0))
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The item analysis from the running sums (no range) equals the
+			// one summed from the per-result rows (a range around every
+			// candidate), figure for figure.
+			kept, err := f.a.Analytics.Items(ctx, f.us, model.AnalyticsScope{PostingID: f.p.ID}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			scanned, err := f.a.Analytics.Items(ctx, f.us, model.AnalyticsScope{PostingID: f.p.ID, From: start.AddDate(-1, 0, 0), To: start.AddDate(1, 0, 0)}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kept.N == 0 || !reflect.DeepEqual(kept, scanned) {
+				t.Errorf("after %s: item analysis from the running sums\n%+v\nfrom the rows\n%+v", step, kept, scanned)
 			}
 			comps := map[string][]float64{}
 			sc := model.AnalyticsScope{OrgID: f.us.OrgID, PostingID: f.p.ID}

@@ -159,6 +159,9 @@ VALUES ($1, 1, 'submitted', $2, $3, $4, $5, $6, $7) RETURNING id`)
 					if _, err := tx.ExecContext(ctx, `UPDATE candidates SET attempt_id = $1 WHERE id = $2`, aid, s.ID); err != nil {
 						return err
 					}
+					if err := store.SyncItemSums(ctx, tx, aid); err != nil {
+						return err
+					}
 					if s.Source == model.SourceGreenhouse {
 						s.Outcome = []string{"active", "rejected", "hired"}[i%3+rnd.IntN(3)-i%3]
 						if _, err := tx.ExecContext(ctx, `INSERT INTO harvest_outcomes (org_id, gh_application_id, gh_candidate_id, gh_job_id, status, fetched_at)

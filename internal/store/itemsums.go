@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// SyncItemSums brings the running item sums of migration 00019 (item_counts,
+// item_sums, item_times) in step with one attempt: it subtracts what the
+// attempt added when it was last counted (kept in item_attempt_values, so it
+// does not matter what changed since), then adds the attempt's current
+// question levels and answer times if it counts now, that is if its
+// candidate is completed and scored with it as the current attempt and it
+// has a result (the set store.ItemSums scans). UpdateAttempt and
+// UpdateCandidate call it in their transaction after every change, so the
+// sums equal a recount at every commit; it is idempotent.
+func SyncItemSums(ctx context.Context, q Querier, attemptID int64) error {
+	if attemptID == 0 {
+		return nil
+	}
+	if err := uncountItems(ctx, q, attemptID); err != nil {
+		return fmt.Errorf("store: item sums of attempt %d: %w", attemptID, err)
+	}
+	if err := countItems(ctx, q, attemptID); err != nil {
+		return fmt.Errorf("store: item sums of attempt %d: %w", attemptID, err)
+	}
+	return nil
+}
+
+func uncountItems(ctx context.Context, q Querier, attemptID int64) error {
+	var pid int64
+	var ver int
+	err := q.QueryRowContext(ctx, `SELECT posting_id, version FROM item_attempts WHERE attempt_id = $1`, attemptID).Scan(&pid, &ver)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	stmts := []string{
+		`UPDATE item_counts SET n = n - 1 WHERE posting_id = $1 AND version = $2`,
+		`UPDATE item_sums SET n = item_sums.n - 1, sxy = item_sums.sxy - d.xy, sx = item_sums.sx - d.x, sy = item_sums.sy - d.y
+FROM (SELECT x.question_key AS ki, y.question_key AS kj, x.value * y.value AS xy, x.value AS x, y.value AS y
+	FROM item_attempt_values x JOIN item_attempt_values y ON y.attempt_id = x.attempt_id AND y.kind = 'L' AND x.question_key <= y.question_key
+	WHERE x.attempt_id = $1 AND x.kind = 'L') d
+WHERE item_sums.posting_id = $2 AND item_sums.version = $3 AND item_sums.key_i = d.ki AND item_sums.key_j = d.kj`,
+		`UPDATE item_times SET n = item_times.n - 1, total_ms = item_times.total_ms - d.value
+FROM (SELECT question_key, value FROM item_attempt_values WHERE attempt_id = $1 AND kind = 'T') d
+WHERE item_times.posting_id = $2 AND item_times.version = $3 AND item_times.question_key = d.question_key`,
+		`DELETE FROM item_attempt_values WHERE attempt_id = $1`,
+		`DELETE FROM item_attempts WHERE attempt_id = $1`,
+	}
+	for _, s := range stmts {
+		if _, err := q.ExecContext(ctx, s, stmtArgs(s, attemptID, pid, ver)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func countItems(ctx context.Context, q Querier, attemptID int64) error {
+	var cid, pid int64
+	var ver int
+	err := q.QueryRowContext(ctx, `SELECT c.id, c.posting_id, a.posting_version FROM candidates c JOIN attempts a ON a.id = c.attempt_id
+WHERE c.attempt_id = $1 AND c.status = 'completed' AND c.score IS NOT NULL AND a.result <> ''`, attemptID).Scan(&cid, &pid, &ver)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO item_attempts (attempt_id, candidate_id, posting_id, version) VALUES ($1, $2, $3, $4)`,
+		attemptID, cid, pid, ver); err != nil {
+		return err
+	}
+	stmts := []string{
+		`INSERT INTO item_attempt_values (attempt_id, kind, question_key, value)
+SELECT attempt_id, 'L', question_key, level FROM result_questions WHERE attempt_id = $1`,
+		`INSERT INTO item_attempt_values (attempt_id, kind, question_key, value)
+SELECT attempt_id, 'T', question_key, time_spent_ms FROM answers WHERE attempt_id = $1`,
+		`INSERT INTO item_counts (posting_id, version, n) VALUES ($1, $2, 1)
+ON CONFLICT (posting_id, version) DO UPDATE SET n = item_counts.n + 1`,
+		`INSERT INTO item_sums (posting_id, version, key_i, key_j, n, sxy, sx, sy)
+SELECT CAST($2 AS BIGINT), CAST($3 AS BIGINT), x.question_key, y.question_key, 1, x.value * y.value, x.value, y.value
+FROM item_attempt_values x JOIN item_attempt_values y ON y.attempt_id = x.attempt_id AND y.kind = 'L' AND x.question_key <= y.question_key
+WHERE x.attempt_id = $1 AND x.kind = 'L'
+ON CONFLICT (posting_id, version, key_i, key_j) DO UPDATE SET n = item_sums.n + 1, sxy = item_sums.sxy + excluded.sxy,
+	sx = item_sums.sx + excluded.sx, sy = item_sums.sy + excluded.sy`,
+		`INSERT INTO item_times (posting_id, version, question_key, n, total_ms)
+SELECT CAST($2 AS BIGINT), CAST($3 AS BIGINT), question_key, 1, value FROM item_attempt_values WHERE attempt_id = $1 AND kind = 'T'
+ON CONFLICT (posting_id, version, question_key) DO UPDATE SET n = item_times.n + 1, total_ms = item_times.total_ms + excluded.total_ms`,
+	}
+	for _, s := range stmts {
+		if _, err := q.ExecContext(ctx, s, stmtArgs(s, attemptID, pid, ver)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ItemPair is the running sums of a pair of question keys of a version over
+// the counted attempts that have both levels (I = J for one question).
+type ItemPair struct {
+	N, SXY, SX, SY int64
+}
+
+// ItemSumsKept returns the running sums of a posting version: how many
+// scored candidates took it, the pair sums by (key_i, key_j) as stored, and
+// the answer times by question. store.ItemSums computes the same figures by
+// scanning; these rows are kept by SyncItemSums.
+func ItemSumsKept(ctx context.Context, q Querier, postingID int64, version int) (n int64, pairs map[[2]string]ItemPair, times map[string]QuestionTime, err error) {
+	err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE posting_id = $1 AND version = $2`, postingID, version).Scan(&n)
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("store: item sums kept: %w", err)
+	}
+	pairs = map[[2]string]ItemPair{}
+	rows, err := q.QueryContext(ctx, `SELECT key_i, key_j, n, sxy, sx, sy FROM item_sums WHERE posting_id = $1 AND version = $2 AND n > 0`, postingID, version)
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("store: item sums kept: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k [2]string
+		var p ItemPair
+		if err := rows.Scan(&k[0], &k[1], &p.N, &p.SXY, &p.SX, &p.SY); err != nil {
+			return 0, nil, nil, fmt.Errorf("store: item sums kept: %w", err)
+		}
+		pairs[k] = p
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, nil, fmt.Errorf("store: item sums kept: %w", err)
+	}
+	times = map[string]QuestionTime{}
+	rows2, err := q.QueryContext(ctx, `SELECT question_key, n, total_ms FROM item_times WHERE posting_id = $1 AND version = $2 AND n > 0`, postingID, version)
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("store: item times kept: %w", err)
+	}
+	defer rows2.Close()
+	for rows2.Next() {
+		var k string
+		var c, total int64
+		if err := rows2.Scan(&k, &c, &total); err != nil {
+			return 0, nil, nil, fmt.Errorf("store: item times kept: %w", err)
+		}
+		times[k] = QuestionTime{MeanMS: float64(total) / float64(c), Answers: int(c)}
+	}
+	return n, pairs, times, rows2.Err()
+}
+
+// ItemSumsFromKept turns the kept pair sums into ItemSums's figures for the
+// questions keys, counting a question without a level as minLevel: with m
+// = minLevel and c_a the attempts with a level for a,
+// Σ X_a = S_a + m(n − c_a) and, for a ≠ b,
+// Σ X_a·X_b = P_ab + m(S_a − S_a|b) + m(S_b − S_b|a) + m²(n − c_a − c_b + c_ab),
+// all in integers, so the result equals the scan's.
+func ItemSumsFromKept(n int64, pairs map[[2]string]ItemPair, keys []string, minLevel int) (sum []float64, cross [][]float64) {
+	m := int64(minLevel)
+	k := len(keys)
+	single := make([]ItemPair, k)
+	for i, a := range keys {
+		single[i] = pairs[[2]string{a, a}]
+	}
+	sum = make([]float64, k)
+	cross = make([][]float64, k)
+	for i := range k {
+		cross[i] = make([]float64, k)
+		sum[i] = float64(single[i].SX + m*(n-single[i].N))
+	}
+	for i, a := range keys {
+		cross[i][i] = float64(single[i].SXY + m*m*(n-single[i].N))
+		for j := i + 1; j < k; j++ {
+			b := keys[j]
+			var both ItemPair
+			sa, sb := int64(0), int64(0)
+			if p, ok := pairs[[2]string{a, b}]; ok {
+				both, sa, sb = p, p.SX, p.SY
+			} else if p, ok := pairs[[2]string{b, a}]; ok {
+				both, sa, sb = p, p.SY, p.SX
+			}
+			v := both.SXY + m*(single[i].SX-sa) + m*(single[j].SX-sb) + m*m*(n-single[i].N-single[j].N+both.N)
+			cross[i][j] = float64(v)
+		}
+	}
+	return sum, cross
+}
+
+// stmtArgs passes a statement of SyncItemSums the arguments it names: the
+// attempt, posting and version as $1–$3, or posting and version as $1, $2
+// when it does not name $3 (PostgreSQL wants every argument referenced).
+func stmtArgs(s string, attemptID, postingID int64, version int) []any {
+	switch {
+	case strings.Contains(s, "$3"):
+		return []any{attemptID, postingID, version}
+	case strings.Contains(s, "$2"):
+		return []any{postingID, version}
+	default:
+		return []any{attemptID}
+	}
+}
