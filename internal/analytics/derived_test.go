@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/model"
@@ -39,6 +40,27 @@ func TestDerivedFollowChanges(t *testing.T) {
 			r, err := f.a.Analytics.Posting(ctx, f.us, f.p.ID, start.AddDate(-1, 0, 0), start.AddDate(1, 0, 0))
 			if err != nil {
 				t.Fatal(err)
+			}
+			// Without a range, the figures kept with each change equal those
+			// computed from the candidates (a range around all of them).
+			all, err := f.a.Analytics.Posting(ctx, f.us, f.p.ID, time.Time{}, time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if all.Histogram != r.Histogram || !reflect.DeepEqual(all.Recommendations, r.Recommendations) || !reflect.DeepEqual(all.Versions, r.Versions) {
+				t.Errorf("after %s: kept histogram %v, split %v, versions %v; computed %v, %v, %v", step,
+					all.Histogram, all.Recommendations, all.Versions, r.Histogram, r.Recommendations, r.Versions)
+			}
+			if len(all.Competencies) != len(r.Competencies) {
+				t.Errorf("after %s: kept %d competencies, computed %d", step, len(all.Competencies), len(r.Competencies))
+			}
+			for i := range min(len(all.Competencies), len(r.Competencies)) {
+				a, b := all.Competencies[i], r.Competencies[i]
+				if a.Key != b.Key || a.Name != b.Name || a.N != b.N {
+					t.Errorf("after %s: kept competency %+v, computed %+v", step, a, b)
+				}
+				close(t, step+": kept "+a.Key+" mean", a.Mean, b.Mean)
+				close(t, step+": kept "+a.Key+" sd", a.SD, b.SD)
 			}
 			// The item analysis from the running sums (no range) equals the
 			// one summed from the per-result rows (a range around every

@@ -144,8 +144,18 @@ type derivedCheck struct{ name, stored, recount string }
 // per-result rows and answers.
 func itemChecks() []derivedCheck {
 	const scored = `FROM candidates c JOIN attempts a ON a.id = c.attempt_id AND c.status = 'completed' AND c.score IS NOT NULL AND a.result <> ''`
-	out := []derivedCheck{{"item_counts", `SELECT posting_id || ' ' || version, n FROM item_counts WHERE n <> 0`,
-		`SELECT c.posting_id || ' ' || a.posting_version, COUNT(*) ` + scored + ` GROUP BY c.posting_id, a.posting_version`}}
+	const candidates = `FROM candidates c JOIN attempts a ON a.id = c.attempt_id AND c.status = 'completed' AND c.score IS NOT NULL`
+	out := []derivedCheck{
+		{"item_counts.n", `SELECT posting_id || ' ' || version, n FROM item_counts WHERE n <> 0`,
+			`SELECT c.posting_id || ' ' || a.posting_version, COUNT(*) ` + scored + ` GROUP BY c.posting_id, a.posting_version`},
+		{"item_counts.scored", `SELECT posting_id || ' ' || version, scored FROM item_counts WHERE scored <> 0`,
+			`SELECT c.posting_id || ' ' || a.posting_version, COUNT(*) ` + candidates + ` GROUP BY c.posting_id, a.posting_version`},
+		{"competency_counts", `SELECT posting_id || ' ' || competency_key || ' ' || name || ' ' || CAST(score AS TEXT), n FROM competency_counts WHERE n <> 0`,
+			`SELECT c.posting_id || ' ' || rc.competency_key || ' ' || rc.name || ' ' || CAST(rc.score AS TEXT), COUNT(*) ` + candidates + `
+JOIN result_competencies rc ON rc.attempt_id = a.id GROUP BY c.posting_id, rc.competency_key, rc.name, rc.score`},
+		{"recommendation_counts", `SELECT posting_id || ' ' || recommendation, n FROM recommendation_counts WHERE n <> 0`,
+			`SELECT posting_id || ' ' || recommendation, COUNT(*) FROM candidates WHERE status = 'completed' AND score IS NOT NULL GROUP BY posting_id, recommendation`},
+	}
 	for _, col := range [][2]string{{"n", "COUNT(*)"}, {"sxy", "SUM(x.level * y.level)"}, {"sx", "SUM(x.level)"}, {"sy", "SUM(y.level)"}} {
 		out = append(out, derivedCheck{"item_sums." + col[0],
 			`SELECT posting_id || ' ' || version || ' ' || key_i || ' ' || key_j, ` + col[0] + ` FROM item_sums WHERE n <> 0`,

@@ -32,29 +32,37 @@ func SyncItemSums(ctx context.Context, q Querier, attemptID int64) error {
 
 func uncountItems(ctx context.Context, q Querier, attemptID int64) error {
 	var pid int64
-	var ver int
-	err := q.QueryRowContext(ctx, `SELECT posting_id, version FROM item_attempts WHERE attempt_id = $1`, attemptID).Scan(&pid, &ver)
+	var ver, has int
+	err := q.QueryRowContext(ctx, `SELECT posting_id, version, has_result FROM item_attempts WHERE attempt_id = $1`, attemptID).Scan(&pid, &ver, &has)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	stmts := []string{
-		`UPDATE item_counts SET n = n - 1 WHERE posting_id = $1 AND version = $2`,
-		`UPDATE item_sums SET n = item_sums.n - 1, sxy = item_sums.sxy - d.xy, sx = item_sums.sx - d.x, sy = item_sums.sy - d.y
+	a, pv, all := []any{attemptID}, []any{attemptID, pid}, []any{attemptID, pid, ver}
+	for _, st := range []struct {
+		query string
+		args  []any
+	}{
+		{`UPDATE item_counts SET scored = scored - 1, n = n - CAST($3 AS BIGINT) WHERE posting_id = $1 AND version = $2`, []any{pid, ver, has}},
+		{`UPDATE competency_counts SET n = competency_counts.n - 1
+FROM (SELECT competency_key, name, score FROM item_attempt_competencies WHERE attempt_id = $1) d
+WHERE competency_counts.posting_id = $2 AND competency_counts.competency_key = d.competency_key
+	AND competency_counts.name = d.name AND competency_counts.score = d.score`, pv},
+		{`UPDATE item_sums SET n = item_sums.n - 1, sxy = item_sums.sxy - d.xy, sx = item_sums.sx - d.x, sy = item_sums.sy - d.y
 FROM (SELECT x.question_key AS ki, y.question_key AS kj, x.value * y.value AS xy, x.value AS x, y.value AS y
 	FROM item_attempt_values x JOIN item_attempt_values y ON y.attempt_id = x.attempt_id AND y.kind = 'L' AND x.question_key <= y.question_key
 	WHERE x.attempt_id = $1 AND x.kind = 'L') d
-WHERE item_sums.posting_id = $2 AND item_sums.version = $3 AND item_sums.key_i = d.ki AND item_sums.key_j = d.kj`,
-		`UPDATE item_times SET n = item_times.n - 1, total_ms = item_times.total_ms - d.value
+WHERE item_sums.posting_id = $2 AND item_sums.version = $3 AND item_sums.key_i = d.ki AND item_sums.key_j = d.kj`, all},
+		{`UPDATE item_times SET n = item_times.n - 1, total_ms = item_times.total_ms - d.value
 FROM (SELECT question_key, value FROM item_attempt_values WHERE attempt_id = $1 AND kind = 'T') d
-WHERE item_times.posting_id = $2 AND item_times.version = $3 AND item_times.question_key = d.question_key`,
-		`DELETE FROM item_attempt_values WHERE attempt_id = $1`,
-		`DELETE FROM item_attempts WHERE attempt_id = $1`,
-	}
-	for _, s := range stmts {
-		if _, err := q.ExecContext(ctx, s, stmtArgs(s, attemptID, pid, ver)...); err != nil {
+WHERE item_times.posting_id = $2 AND item_times.version = $3 AND item_times.question_key = d.question_key`, all},
+		{`DELETE FROM item_attempt_values WHERE attempt_id = $1`, a},
+		{`DELETE FROM item_attempt_competencies WHERE attempt_id = $1`, a},
+		{`DELETE FROM item_attempts WHERE attempt_id = $1`, a},
+	} {
+		if _, err := q.ExecContext(ctx, st.query, st.args...); err != nil {
 			return err
 		}
 	}
@@ -63,26 +71,43 @@ WHERE item_times.posting_id = $2 AND item_times.version = $3 AND item_times.ques
 
 func countItems(ctx context.Context, q Querier, attemptID int64) error {
 	var cid, pid int64
-	var ver int
-	err := q.QueryRowContext(ctx, `SELECT c.id, c.posting_id, a.posting_version FROM candidates c JOIN attempts a ON a.id = c.attempt_id
-WHERE c.attempt_id = $1 AND c.status = 'completed' AND c.score IS NOT NULL AND a.result <> ''`, attemptID).Scan(&cid, &pid, &ver)
+	var ver, has int
+	err := q.QueryRowContext(ctx, `SELECT c.id, c.posting_id, a.posting_version, CASE WHEN a.result <> '' THEN 1 ELSE 0 END
+FROM candidates c JOIN attempts a ON a.id = c.attempt_id
+WHERE c.attempt_id = $1 AND c.status = 'completed' AND c.score IS NOT NULL`, attemptID).Scan(&cid, &pid, &ver, &has)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO item_attempts (attempt_id, candidate_id, posting_id, version) VALUES ($1, $2, $3, $4)`,
-		attemptID, cid, pid, ver); err != nil {
+	if _, err := q.ExecContext(ctx, `INSERT INTO item_attempts (attempt_id, candidate_id, posting_id, version, has_result) VALUES ($1, $2, $3, $4, $5)`,
+		attemptID, cid, pid, ver, has); err != nil {
 		return err
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO item_counts (posting_id, version, scored, n) VALUES ($1, $2, 1, $3)
+ON CONFLICT (posting_id, version) DO UPDATE SET scored = item_counts.scored + 1, n = item_counts.n + excluded.n`, pid, ver, has); err != nil {
+		return err
+	}
+	// The competency scores count whether or not the result is blank (a
+	// blank result has none), as store.CompetencyMoments does.
+	if _, err := q.ExecContext(ctx, `INSERT INTO item_attempt_competencies (attempt_id, competency_key, name, score)
+SELECT attempt_id, competency_key, name, score FROM result_competencies WHERE attempt_id = $1`, attemptID); err != nil {
+		return err
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO competency_counts (posting_id, competency_key, name, score, n)
+SELECT CAST($2 AS BIGINT), competency_key, name, score, 1 FROM item_attempt_competencies WHERE attempt_id = $1
+ON CONFLICT (posting_id, competency_key, name, score) DO UPDATE SET n = competency_counts.n + 1`, attemptID, pid); err != nil {
+		return err
+	}
+	if has == 0 {
+		return nil
 	}
 	stmts := []string{
 		`INSERT INTO item_attempt_values (attempt_id, kind, question_key, value)
 SELECT attempt_id, 'L', question_key, level FROM result_questions WHERE attempt_id = $1`,
 		`INSERT INTO item_attempt_values (attempt_id, kind, question_key, value)
 SELECT attempt_id, 'T', question_key, time_spent_ms FROM answers WHERE attempt_id = $1`,
-		`INSERT INTO item_counts (posting_id, version, n) VALUES ($1, $2, 1)
-ON CONFLICT (posting_id, version) DO UPDATE SET n = item_counts.n + 1`,
 		`INSERT INTO item_sums (posting_id, version, key_i, key_j, n, sxy, sx, sy)
 SELECT CAST($2 AS BIGINT), CAST($3 AS BIGINT), x.question_key, y.question_key, 1, x.value * y.value, x.value, y.value
 FROM item_attempt_values x JOIN item_attempt_values y ON y.attempt_id = x.attempt_id AND y.kind = 'L' AND x.question_key <= y.question_key
@@ -94,7 +119,11 @@ SELECT CAST($2 AS BIGINT), CAST($3 AS BIGINT), question_key, 1, value FROM item_
 ON CONFLICT (posting_id, version, question_key) DO UPDATE SET n = item_times.n + 1, total_ms = item_times.total_ms + excluded.total_ms`,
 	}
 	for _, s := range stmts {
-		if _, err := q.ExecContext(ctx, s, stmtArgs(s, attemptID, pid, ver)...); err != nil {
+		args := []any{attemptID}
+		if strings.Contains(s, "$3") {
+			args = []any{attemptID, pid, ver}
+		}
+		if _, err := q.ExecContext(ctx, s, args...); err != nil {
 			return err
 		}
 	}
@@ -187,16 +216,75 @@ func ItemSumsFromKept(n int64, pairs map[[2]string]ItemPair, keys []string, minL
 	return sum, cross
 }
 
-// stmtArgs passes a statement of SyncItemSums the arguments it names: the
-// attempt, posting and version as $1–$3, or posting and version as $1, $2
-// when it does not name $3 (PostgreSQL wants every argument referenced).
-func stmtArgs(s string, attemptID, postingID int64, version int) []any {
-	switch {
-	case strings.Contains(s, "$3"):
-		return []any{attemptID, postingID, version}
-	case strings.Contains(s, "$2"):
-		return []any{postingID, version}
-	default:
-		return []any{attemptID}
+// KeptScoredVersions is ScoredVersions over all of a posting's candidates,
+// read from item_counts (kept by SyncItemSums).
+func KeptScoredVersions(ctx context.Context, q Querier, postingID int64) (map[int]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT version, scored FROM item_counts WHERE posting_id = $1 AND scored > 0`, postingID)
+	if err != nil {
+		return nil, fmt.Errorf("store: kept scored versions: %w", err)
 	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var v, n int
+		if err := rows.Scan(&v, &n); err != nil {
+			return nil, fmt.Errorf("store: kept scored versions: %w", err)
+		}
+		out[v] = n
+	}
+	return out, rows.Err()
+}
+
+// KeptRecommendationSplit is RecommendationSplit over all of a posting's
+// candidates, read from recommendation_counts (kept by triggers).
+func KeptRecommendationSplit(ctx context.Context, q Querier, postingID int64) (map[string]int, error) {
+	out, err := countBy(ctx, q, `SELECT recommendation, n FROM recommendation_counts WHERE posting_id = $1 AND n > 0`, postingID)
+	if err != nil {
+		return nil, fmt.Errorf("store: kept recommendation split: %w", err)
+	}
+	return out, nil
+}
+
+// KeptScoreHistogram is ScoreHistogram over all of a posting's candidates,
+// from score_counts (kept by triggers; at most one row per distinct score).
+func KeptScoreHistogram(ctx context.Context, q Querier, postingID int64) ([HistogramBins]int, error) {
+	var h [HistogramBins]int
+	dist, err := ScoreDistribution(ctx, q, postingID)
+	if err != nil {
+		return h, err
+	}
+	for _, d := range dist {
+		// The bins of ScoreHistogram: score ≥ 10·b and < 10·(b+1), the last
+		// one open above.
+		for b := HistogramBins - 1; b >= 0; b-- {
+			if b == 0 || d.Score >= float64(b*10) {
+				if b > 0 || d.Score >= 0 {
+					h[b] += d.N
+				}
+				break
+			}
+		}
+	}
+	return h, nil
+}
+
+// KeptCompetencyMoments is CompetencyMoments over all of a posting's
+// candidates, summed over competency_counts (kept by SyncItemSums: one row
+// per competency, name and score, so at most a few hundred a competency).
+func KeptCompetencyMoments(ctx context.Context, q Querier, postingID int64) ([]CompetencyMoment, error) {
+	rows, err := q.QueryContext(ctx, `SELECT competency_key, MIN(name), SUM(n), SUM(n * score), SUM(n * score * score)
+FROM competency_counts WHERE posting_id = $1 AND n > 0 GROUP BY competency_key ORDER BY competency_key`, postingID)
+	if err != nil {
+		return nil, fmt.Errorf("store: kept competency moments: %w", err)
+	}
+	defer rows.Close()
+	var out []CompetencyMoment
+	for rows.Next() {
+		var m CompetencyMoment
+		if err := rows.Scan(&m.Key, &m.Name, &m.N, &m.Sum, &m.SumSq); err != nil {
+			return nil, fmt.Errorf("store: kept competency moments: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
