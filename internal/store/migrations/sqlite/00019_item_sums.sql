@@ -136,7 +136,19 @@ WHEN (OLD.status = 'completed' AND OLD.score IS NOT NULL) IS NOT (NEW.status = '
 END;
 -- +goose StatementEnd
 
+-- The median and p90 of each funnel step without a date range: the
+-- posting's durations in order, read at a rank by OFFSET on the index
+-- instead of sorting the posting's candidates (store.StepQuantiles). The
+-- columns of the expression and the condition are in the index too, so that
+-- it covers the count and the ranks.
+CREATE INDEX candidates_step_start ON candidates(posting_id, (started_at - created_at), created_at, started_at)
+    WHERE started_at IS NOT NULL;
+CREATE INDEX candidates_step_complete ON candidates(posting_id, (completed_at - started_at), started_at, completed_at, status)
+    WHERE status = 'completed' AND started_at IS NOT NULL AND completed_at IS NOT NULL;
+
 -- +goose Down
+DROP INDEX candidates_step_complete;
+DROP INDEX candidates_step_start;
 DROP TRIGGER recommendation_counts_update;
 DROP TRIGGER recommendation_counts_delete;
 DROP TRIGGER recommendation_counts_insert;
