@@ -73,8 +73,8 @@ func countItems(ctx context.Context, q Querier, attemptID int64) error {
 	var cid, pid int64
 	var ver, has int
 	err := q.QueryRowContext(ctx, `SELECT c.id, c.posting_id, a.posting_version, CASE WHEN a.result <> '' THEN 1 ELSE 0 END
-FROM candidates c JOIN attempts a ON a.id = c.attempt_id
-WHERE c.attempt_id = $1 AND c.status = 'completed' AND c.score IS NOT NULL`, attemptID).Scan(&cid, &pid, &ver, &has)
+FROM attempts a JOIN candidates c ON c.id = a.candidate_id AND c.attempt_id = a.id
+WHERE a.id = $1 AND c.status = 'completed' AND c.score IS NOT NULL`, attemptID).Scan(&cid, &pid, &ver, &has)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
