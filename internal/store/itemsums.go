@@ -70,11 +70,21 @@ WHERE item_times.posting_id = $2 AND item_times.version = $3 AND item_times.ques
 }
 
 func countItems(ctx context.Context, q Querier, attemptID int64) error {
+	// Two primary-key reads rather than a join: PostgreSQL may keep a
+	// generic plan made while the tables were small, and a join planned then
+	// scanned candidates on every call.
 	var cid, pid int64
 	var ver, has int
-	err := q.QueryRowContext(ctx, `SELECT c.id, c.posting_id, a.posting_version, CASE WHEN a.result <> '' THEN 1 ELSE 0 END
-FROM attempts a JOIN candidates c ON c.id = a.candidate_id AND c.attempt_id = a.id
-WHERE a.id = $1 AND c.status = 'completed' AND c.score IS NOT NULL`, attemptID).Scan(&cid, &pid, &ver, &has)
+	err := q.QueryRowContext(ctx, `SELECT candidate_id, posting_version, CASE WHEN result <> '' THEN 1 ELSE 0 END FROM attempts WHERE id = $1`,
+		attemptID).Scan(&cid, &ver, &has)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = q.QueryRowContext(ctx, `SELECT posting_id FROM candidates WHERE id = $1 AND attempt_id = $2 AND status = 'completed' AND score IS NOT NULL`,
+		cid, attemptID).Scan(&pid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
