@@ -108,17 +108,35 @@ func (s *Service) Posting(ctx context.Context, actor model.Actor, postingID int6
 	var recs map[string]int
 	var outcomes map[int]map[string]int
 	var versions map[int]int
+	// Without a date range the histogram, the recommendation split, the
+	// competencies and the versions come from counts kept with each change
+	// (score_counts, recommendation_counts, competency_counts, item_counts):
+	// a few rows whatever the number of candidates. With one they are
+	// computed from the candidates in the range.
+	kept := from.IsZero() && to.IsZero()
+	histogram := func() (err error) { r.Histogram, err = store.ScoreHistogram(ctx, db, r.Scope); return }
+	split := func() (err error) { recs, err = store.RecommendationSplit(ctx, db, r.Scope); return }
+	scored := func() (err error) { versions, err = store.ScoredVersions(ctx, db, r.Scope); return }
+	moments := store.CompetencyMoments
+	if kept {
+		histogram = func() (err error) { r.Histogram, err = store.KeptScoreHistogram(ctx, db, p.ID); return }
+		split = func() (err error) { recs, err = store.KeptRecommendationSplit(ctx, db, p.ID); return }
+		scored = func() (err error) { versions, err = store.KeptScoredVersions(ctx, db, p.ID); return }
+		moments = func(ctx context.Context, q store.Querier, sc model.AnalyticsScope) ([]store.CompetencyMoment, error) {
+			return store.KeptCompetencyMoments(ctx, q, sc.PostingID)
+		}
+	}
 	// The figures are independent reads: the database answers them at once
-	// on as many connections (each one scans the posting's candidates).
+	// on as many connections.
 	err = parallel(
 		func() (err error) { r.Funnel, err = store.Funnel(ctx, db, r.Scope); return },
 		func() (err error) { r.ToStart, err = step(ctx, db, r.Scope, store.StepStart); return },
 		func() (err error) { r.ToComplete, err = step(ctx, db, r.Scope, store.StepComplete); return },
-		func() (err error) { r.Histogram, err = store.ScoreHistogram(ctx, db, r.Scope); return },
-		func() (err error) { recs, err = store.RecommendationSplit(ctx, db, r.Scope); return },
-		func() (err error) { r.Competencies, err = s.competencies(ctx, r.Scope, p); return },
+		histogram,
+		split,
+		func() (err error) { r.Competencies, err = s.competencies(ctx, moments, r.Scope, p); return },
 		func() (err error) { outcomes, err = store.OutcomesByBand(ctx, db, r.Scope); return },
-		func() (err error) { versions, err = store.ScoredVersions(ctx, db, r.Scope); return },
+		scored,
 	)
 	if err != nil {
 		return nil, err
@@ -168,10 +186,12 @@ func step(ctx context.Context, q store.Querier, sc model.AnalyticsScope, which s
 
 // competencies returns each competency's mean and spread over the scope's
 // scored candidates, in the order of the posting's current competencies
-// (then any that only older versions had, by key). The database sums the
-// per-result rows (store.CompetencyMoments); no result is decoded.
-func (s *Service) competencies(ctx context.Context, sc model.AnalyticsScope, p *postings.Posting) ([]CompetencyFigure, error) {
-	moments, err := store.CompetencyMoments(ctx, s.Store.DB, sc)
+// (then any that only older versions had, by key), from the moments read
+// gives (store.CompetencyMoments sums the per-result rows,
+// store.KeptCompetencyMoments the kept counts); no result is decoded.
+func (s *Service) competencies(ctx context.Context, read func(context.Context, store.Querier, model.AnalyticsScope) ([]store.CompetencyMoment, error),
+	sc model.AnalyticsScope, p *postings.Posting) ([]CompetencyFigure, error) {
+	moments, err := read(ctx, s.Store.DB, sc)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,9 @@ package analytics_test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/model"
@@ -12,8 +14,9 @@ import (
 )
 
 // TestDerivedFollowChanges: after an override, a reset and an erasure the
-// per-result rows and the counters still equal the stored results and the
-// candidates, and the competency figures and percentiles still equal a
+// per-result rows, the counters and the running item sums still equal the
+// stored results and the candidates, the item analysis from the running sums
+// equals the one summed from the rows, and the competency figures and percentiles still equal a
 // computation from the decoded results, on both databases.
 func TestDerivedFollowChanges(t *testing.T) {
 	t.Parallel()
@@ -37,6 +40,41 @@ func TestDerivedFollowChanges(t *testing.T) {
 			r, err := f.a.Analytics.Posting(ctx, f.us, f.p.ID, start.AddDate(-1, 0, 0), start.AddDate(1, 0, 0))
 			if err != nil {
 				t.Fatal(err)
+			}
+			// Without a range, the figures kept with each change equal those
+			// computed from the candidates (a range around all of them).
+			all, err := f.a.Analytics.Posting(ctx, f.us, f.p.ID, time.Time{}, time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if all.Histogram != r.Histogram || !reflect.DeepEqual(all.Recommendations, r.Recommendations) || !reflect.DeepEqual(all.Versions, r.Versions) {
+				t.Errorf("after %s: kept histogram %v, split %v, versions %v; computed %v, %v, %v", step,
+					all.Histogram, all.Recommendations, all.Versions, r.Histogram, r.Recommendations, r.Versions)
+			}
+			if len(all.Competencies) != len(r.Competencies) {
+				t.Errorf("after %s: kept %d competencies, computed %d", step, len(all.Competencies), len(r.Competencies))
+			}
+			for i := range min(len(all.Competencies), len(r.Competencies)) {
+				a, b := all.Competencies[i], r.Competencies[i]
+				if a.Key != b.Key || a.Name != b.Name || a.N != b.N {
+					t.Errorf("after %s: kept competency %+v, computed %+v", step, a, b)
+				}
+				close(t, step+": kept "+a.Key+" mean", a.Mean, b.Mean)
+				close(t, step+": kept "+a.Key+" sd", a.SD, b.SD)
+			}
+			// The item analysis from the running sums (no range) equals the
+			// one summed from the per-result rows (a range around every
+			// candidate), figure for figure.
+			kept, err := f.a.Analytics.Items(ctx, f.us, model.AnalyticsScope{PostingID: f.p.ID}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			scanned, err := f.a.Analytics.Items(ctx, f.us, model.AnalyticsScope{PostingID: f.p.ID, From: start.AddDate(-1, 0, 0), To: start.AddDate(1, 0, 0)}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kept.N == 0 || !reflect.DeepEqual(kept, scanned) {
+				t.Errorf("after %s: item analysis from the running sums\n%+v\nfrom the rows\n%+v", step, kept, scanned)
 			}
 			comps := map[string][]float64{}
 			sc := model.AnalyticsScope{OrgID: f.us.OrgID, PostingID: f.p.ID}

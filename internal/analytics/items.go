@@ -63,9 +63,12 @@ type ItemReport struct {
 
 // Items analyses the questions of one version of one of the actor's
 // organization's postings over its scored candidates invited in the scope's
-// range. The database sums the levels of the per-result rows and their
-// cross-products (store.ItemSums) for stats.Items, so no result is decoded
-// and memory grows with questions², not candidates.
+// range. Without a range it reads the running sums kept per version with
+// each result (store.ItemSumsKept: a few rows, whatever the number of
+// candidates); with one, the database sums the levels of the per-result rows
+// and their cross-products (store.ItemSums). Either way stats.Items gets the
+// same integer sums, no result is decoded and memory grows with questions²,
+// not candidates.
 func (s *Service) Items(ctx context.Context, actor model.Actor, sc model.AnalyticsScope, version int) (*ItemReport, error) {
 	p, err := s.Postings.Get(ctx, actor, sc.PostingID)
 	if err != nil {
@@ -96,6 +99,16 @@ func (s *Service) Items(ctx context.Context, actor model.Actor, sc model.Analyti
 	var cross [][]float64
 	var ok bool
 	var times map[string]store.QuestionTime
+	if sc.From.IsZero() && sc.To.IsZero() {
+		// Without a date range the running sums kept with each result
+		// (migration 00019) give the same integers as the scan below.
+		kn, pairs, kt, err := store.ItemSumsKept(ctx, s.Store.DB, p.ID, version)
+		if err != nil {
+			return nil, err
+		}
+		sum, cross = store.ItemSumsFromKept(kn, pairs, keys, scoring.MinLevel)
+		return itemReport(doc, qs, stats.ItemsFromSums(int(kn), sum, cross), kt, version), nil
+	}
 	err = parallel(
 		func() (err error) {
 			n, sum, cross, ok, err = store.ItemSums(ctx, s.Store.DB, sc, version, keys, scoring.MinLevel)

@@ -107,6 +107,9 @@ WHERE id = $11 AND status = $12`,
 			return false, err
 		}
 	}
+	if err := SyncItemSums(ctx, q, a.ID); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 
@@ -141,7 +144,8 @@ ON CONFLICT (attempt_id, question_key) DO UPDATE SET viewed_at = COALESCE(answer
 	if err != nil {
 		return fmt.Errorf("store: mark viewed: %w", err)
 	}
-	return nil
+	// A new answer row of a counted attempt changes its question times.
+	return SyncItemSums(ctx, q, attemptID)
 }
 
 // saveAnswerUpsert is how a save changes an answer already stored.
@@ -196,7 +200,7 @@ INSERT INTO answers (attempt_id, question_key, answer, answered_at, viewed_at) V
 	if err != nil {
 		return fmt.Errorf("store: save answer: %w", err)
 	}
-	return nil
+	return SyncItemSums(ctx, q, attemptID)
 }
 
 // DeleteAttemptData removes an attempt's answers, files and what the page
@@ -210,7 +214,7 @@ func DeleteAttemptData(ctx context.Context, q Querier, attemptID int64) error {
 			return fmt.Errorf("store: erase attempt: %w", err)
 		}
 	}
-	return nil
+	return SyncItemSums(ctx, q, attemptID)
 }
 
 // SaveUpload stores (or replaces) the file of a task.

@@ -242,7 +242,7 @@ WHERE id = $17 AND org_id = $18`,
 		return apperror.New(apperror.NotFound, "candidate not found")
 	}
 	c.UpdatedAt = now
-	return nil
+	return syncCandidateItems(ctx, q, c.ID, c.AttemptID)
 }
 
 // CandidateResets returns when each of a candidate's links was replaced by a
@@ -295,4 +295,35 @@ func RetiredTokenOrg(ctx context.Context, q Querier, hash string) (reason string
 		return "", 0, fmt.Errorf("store: retired token: %w", notFound(err, "link"))
 	}
 	return reason, orgID, nil
+}
+
+// syncCandidateItems brings the item sums in step with a candidate's change:
+// the attempts it was counted with (a reset replaces the attempt) and its
+// current one.
+func syncCandidateItems(ctx context.Context, q Querier, candidateID, attemptID int64) error {
+	rows, err := q.QueryContext(ctx, `SELECT attempt_id FROM item_attempts WHERE candidate_id = $1`, candidateID)
+	if err != nil {
+		return fmt.Errorf("store: item sums of candidate %d: %w", candidateID, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: item sums of candidate %d: %w", candidateID, err)
+		}
+		if id != attemptID {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: item sums of candidate %d: %w", candidateID, err)
+	}
+	for _, id := range append(ids, attemptID) {
+		if err := SyncItemSums(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

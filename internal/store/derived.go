@@ -11,7 +11,8 @@ import (
 // CheckDerived compares the tables derived from others with a recount from
 // their sources, and returns an error naming each difference: the per-result
 // rows against every attempt's decoded result, candidate_counts and
-// score_counts against the candidates. Tests call it after the changes that
+// score_counts against the candidates, the running item sums (item_counts,
+// item_sums, item_times) against the scored candidates' levels and answers. Tests call it after the changes that
 // must keep them in step; an operator may run it too.
 func CheckDerived(ctx context.Context, q Querier) error {
 	var diffs []string
@@ -103,13 +104,13 @@ func CheckDerived(ctx context.Context, q Querier) error {
 		}
 	}
 	// Counters against recounts.
-	for _, c := range []struct{ name, stored, recount string }{
+	for _, c := range append([]derivedCheck{
 		{"candidate_counts", `SELECT posting_id || ' ' || status || ' ' || bucket || ' ' || shard, n FROM candidate_counts WHERE n <> 0`,
 			`SELECT posting_id || ' ' || status || ' ' || (CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END) || ' ' || (id % 16), COUNT(*)
 FROM candidates GROUP BY posting_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END, id % 16`},
 		{"score_counts", `SELECT posting_id || ' ' || CAST(score AS TEXT), n FROM score_counts WHERE n <> 0`,
 			`SELECT posting_id || ' ' || CAST(score AS TEXT), COUNT(*) FROM candidates WHERE status = 'completed' AND score IS NOT NULL GROUP BY posting_id, score`},
-	} {
+	}, itemChecks()...) {
 		stored, err := countBy(ctx, q, c.stored)
 		if err != nil {
 			return fmt.Errorf("store: check %s: %w", c.name, err)
@@ -133,4 +134,40 @@ FROM candidates GROUP BY posting_id, status, CASE WHEN status = 'sent' THEN expi
 		return errors.New("store: derived tables differ: " + strings.Join(diffs, "; "))
 	}
 	return nil
+}
+
+// derivedCheck is a derived table's rows as key and number (stored) and the
+// same from the sources (recount).
+type derivedCheck struct{ name, stored, recount string }
+
+// itemChecks recount the running item sums from the scored candidates'
+// per-result rows and answers.
+func itemChecks() []derivedCheck {
+	const scored = `FROM candidates c JOIN attempts a ON a.id = c.attempt_id AND c.status = 'completed' AND c.score IS NOT NULL AND a.result <> ''`
+	const candidates = `FROM candidates c JOIN attempts a ON a.id = c.attempt_id AND c.status = 'completed' AND c.score IS NOT NULL`
+	out := []derivedCheck{
+		{"item_counts.n", `SELECT posting_id || ' ' || version, n FROM item_counts WHERE n <> 0`,
+			`SELECT c.posting_id || ' ' || a.posting_version, COUNT(*) ` + scored + ` GROUP BY c.posting_id, a.posting_version`},
+		{"item_counts.scored", `SELECT posting_id || ' ' || version, scored FROM item_counts WHERE scored <> 0`,
+			`SELECT c.posting_id || ' ' || a.posting_version, COUNT(*) ` + candidates + ` GROUP BY c.posting_id, a.posting_version`},
+		{"competency_counts", `SELECT posting_id || ' ' || competency_key || ' ' || name || ' ' || CAST(score AS TEXT), n FROM competency_counts WHERE n <> 0`,
+			`SELECT c.posting_id || ' ' || rc.competency_key || ' ' || rc.name || ' ' || CAST(rc.score AS TEXT), COUNT(*) ` + candidates + `
+JOIN result_competencies rc ON rc.attempt_id = a.id GROUP BY c.posting_id, rc.competency_key, rc.name, rc.score`},
+		{"recommendation_counts", `SELECT posting_id || ' ' || recommendation, n FROM recommendation_counts WHERE n <> 0`,
+			`SELECT posting_id || ' ' || recommendation, COUNT(*) FROM candidates WHERE status = 'completed' AND score IS NOT NULL GROUP BY posting_id, recommendation`},
+	}
+	for _, col := range [][2]string{{"n", "COUNT(*)"}, {"sxy", "SUM(x.level * y.level)"}, {"sx", "SUM(x.level)"}, {"sy", "SUM(y.level)"}} {
+		out = append(out, derivedCheck{"item_sums." + col[0],
+			`SELECT posting_id || ' ' || version || ' ' || key_i || ' ' || key_j, ` + col[0] + ` FROM item_sums WHERE n <> 0`,
+			`SELECT c.posting_id || ' ' || a.posting_version || ' ' || x.question_key || ' ' || y.question_key, ` + col[1] + ` ` + scored + `
+JOIN result_questions x ON x.attempt_id = a.id JOIN result_questions y ON y.attempt_id = a.id AND x.question_key <= y.question_key
+GROUP BY c.posting_id, a.posting_version, x.question_key, y.question_key`})
+	}
+	for _, col := range [][2]string{{"n", "COUNT(*)"}, {"total_ms", "SUM(an.time_spent_ms)"}} {
+		out = append(out, derivedCheck{"item_times." + col[0],
+			`SELECT posting_id || ' ' || version || ' ' || question_key, ` + col[0] + ` FROM item_times WHERE n <> 0`,
+			`SELECT c.posting_id || ' ' || a.posting_version || ' ' || an.question_key, ` + col[1] + ` ` + scored + `
+JOIN answers an ON an.attempt_id = a.id GROUP BY c.posting_id, a.posting_version, an.question_key`})
+	}
+	return out
 }

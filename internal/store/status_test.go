@@ -195,9 +195,20 @@ func TestDerivedBackfill(t *testing.T) {
 			if _, err := s.DB.ExecContext(ctx, `UPDATE candidates SET score = $1 WHERE id = $2`, score, c.ID); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.DB.ExecContext(ctx, `INSERT INTO attempts (candidate_id, posting_version, status, started_at, result) VALUES ($1, 1, 'submitted', $2, $3)`,
-				c.ID, t0.UnixMicro(), res); err != nil {
+			var aid int64
+			if err := s.DB.QueryRowContext(ctx, `INSERT INTO attempts (candidate_id, posting_version, status, started_at, result) VALUES ($1, 1, 'submitted', $2, $3) RETURNING id`,
+				c.ID, t0.UnixMicro(), res).Scan(&aid); err != nil {
 				t.Fatal(err)
+			}
+			// The current attempt, with answer times, so that the running
+			// item sums (migration 00019) have something to backfill.
+			if _, err := s.DB.ExecContext(ctx, `UPDATE candidates SET attempt_id = $1 WHERE id = $2`, aid, c.ID); err != nil {
+				t.Fatal(err)
+			}
+			for j, k := range []string{"q1", "q2", "q3"} {
+				if _, err := s.DB.ExecContext(ctx, `INSERT INTO answers (attempt_id, question_key, time_spent_ms) VALUES ($1, $2, $3)`, aid, k, 1000*(i+1)+j); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		sent := &model.Candidate{OrgID: org.ID, PostingID: p.ID, FirstName: "S", LastName: "S", Email: "s@x.test",
@@ -214,6 +225,16 @@ func TestDerivedBackfill(t *testing.T) {
 		var n int
 		if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM result_questions WHERE question_key = 'q1' AND level = 5`).Scan(&n); err != nil || n != 1 {
 			t.Errorf("q1's last level: %d rows (%v), want 1", n, err)
+		}
+		var sxy, times int64
+		if err := s.DB.QueryRowContext(ctx, `SELECT n FROM item_counts WHERE posting_id = $1 AND version = 1`, p.ID).Scan(&n); err != nil || n != 2 {
+			t.Errorf("item_counts: %d (%v), want the 2 attempts with a result", n, err)
+		}
+		if err := s.DB.QueryRowContext(ctx, `SELECT sxy FROM item_sums WHERE posting_id = $1 AND version = 1 AND key_i = 'q1' AND key_j = 'q2'`, p.ID).Scan(&sxy); err != nil || sxy != 5 {
+			t.Errorf("item_sums q1·q2: %d (%v), want 5", sxy, err)
+		}
+		if err := s.DB.QueryRowContext(ctx, `SELECT total_ms FROM item_times WHERE posting_id = $1 AND version = 1 AND question_key = 'q3'`, p.ID).Scan(&times); err != nil || times != 1002+2002 {
+			t.Errorf("item_times q3: %d (%v), want 3004", times, err)
 		}
 		for _, now := range []time.Time{t0, t0.Add(time.Hour), t0.Add(2 * time.Hour)} {
 			countersAgree(t, s, org.ID, p.ID, now)
