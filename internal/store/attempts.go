@@ -100,12 +100,14 @@ WHERE id = $11 AND status = $12`,
 	if n != 1 {
 		return false, nil
 	}
-	// An attempt in progress has no result yet: its saves of progress skip
-	// the per-result rows.
-	if a.Status != model.AttemptInProgress || len(a.Result) > 0 {
-		if err := WriteResultFacts(ctx, q, a.ID, a.Result); err != nil {
-			return false, err
-		}
+	// An attempt in progress has no result yet and is never counted (an
+	// attempt does not go back to in progress): its saves of progress, on
+	// every move between questions, skip the per-result rows and the sums.
+	if a.Status == model.AttemptInProgress && len(a.Result) == 0 {
+		return true, nil
+	}
+	if err := WriteResultFacts(ctx, q, a.ID, a.Result); err != nil {
+		return false, err
 	}
 	if err := SyncItemSums(ctx, q, a.ID); err != nil {
 		return false, err
@@ -144,8 +146,9 @@ ON CONFLICT (attempt_id, question_key) DO UPDATE SET viewed_at = COALESCE(answer
 	if err != nil {
 		return fmt.Errorf("store: mark viewed: %w", err)
 	}
-	// A new answer row of a counted attempt changes its question times.
-	return SyncItemSums(ctx, q, attemptID)
+	// Only an attempt in progress shows questions, and it is never counted
+	// in the item sums: nothing to bring in step.
+	return nil
 }
 
 // saveAnswerUpsert is how a save changes an answer already stored.
@@ -200,7 +203,9 @@ INSERT INTO answers (attempt_id, question_key, answer, answered_at, viewed_at) V
 	if err != nil {
 		return fmt.Errorf("store: save answer: %w", err)
 	}
-	return SyncItemSums(ctx, q, attemptID)
+	// Answers are saved to attempts in progress only, which are never
+	// counted in the item sums (see SaveAnswerGuarded).
+	return nil
 }
 
 // DeleteAttemptData removes an attempt's answers, files and what the page
