@@ -32,7 +32,8 @@ type Service struct {
 type Step struct {
 	// N is how many candidates passed the step.
 	N int
-	// Median and P90 are nearest-rank quantiles (0 when N is 0).
+	// Median and P90 are nearest-rank quantiles of the durations in whole
+	// seconds, truncated (0 when N is 0).
 	Median, P90 time.Duration
 }
 
@@ -118,7 +119,17 @@ func (s *Service) Posting(ctx context.Context, actor model.Actor, postingID int6
 	split := func() (err error) { recs, err = store.RecommendationSplit(ctx, db, r.Scope); return }
 	scored := func() (err error) { versions, err = store.ScoredVersions(ctx, db, r.Scope); return }
 	moments := store.CompetencyMoments
+	funnel := func() (err error) { r.Funnel, err = store.Funnel(ctx, db, r.Scope); return }
+	toStart := func() (err error) { r.ToStart, err = step(ctx, db, r.Scope, store.StepStart); return }
+	toComplete := func() (err error) { r.ToComplete, err = step(ctx, db, r.Scope, store.StepComplete); return }
+	byBand := func() (err error) { outcomes, err = store.OutcomesByBand(ctx, db, r.Scope); return }
 	if kept {
+		// The funnel, the step quantiles and the outcomes by band from
+		// analytics_counts (migration 00021).
+		funnel = func() (err error) { r.Funnel, err = store.KeptFunnel(ctx, db, actor.OrgID, p.ID, r.Scope.Now); return }
+		toStart = func() (err error) { r.ToStart, err = keptStep(ctx, db, p.ID, store.StepStart); return }
+		toComplete = func() (err error) { r.ToComplete, err = keptStep(ctx, db, p.ID, store.StepComplete); return }
+		byBand = func() (err error) { outcomes, err = store.KeptOutcomesByBand(ctx, db, p.ID); return }
 		histogram = func() (err error) { r.Histogram, err = store.KeptScoreHistogram(ctx, db, p.ID); return }
 		split = func() (err error) { recs, err = store.KeptRecommendationSplit(ctx, db, p.ID); return }
 		scored = func() (err error) { versions, err = store.KeptScoredVersions(ctx, db, p.ID); return }
@@ -129,13 +140,13 @@ func (s *Service) Posting(ctx context.Context, actor model.Actor, postingID int6
 	// The figures are independent reads: the database answers them at once
 	// on as many connections.
 	err = parallel(
-		func() (err error) { r.Funnel, err = store.Funnel(ctx, db, r.Scope); return },
-		func() (err error) { r.ToStart, err = step(ctx, db, r.Scope, store.StepStart); return },
-		func() (err error) { r.ToComplete, err = step(ctx, db, r.Scope, store.StepComplete); return },
+		funnel,
+		toStart,
+		toComplete,
 		histogram,
 		split,
 		func() (err error) { r.Competencies, err = s.competencies(ctx, moments, r.Scope, p); return },
-		func() (err error) { outcomes, err = store.OutcomesByBand(ctx, db, r.Scope); return },
+		byBand,
 		scored,
 	)
 	if err != nil {
@@ -176,8 +187,22 @@ func parallel(fns ...func() error) error {
 	return errors.Join(errs...)
 }
 
+// step reads a step's median and p90 over the scope's candidates, in whole
+// seconds (truncated), as the kept counts hold them (keptStep): truncation
+// keeps the order, so the quantile of the truncated durations is the
+// truncated quantile.
 func step(ctx context.Context, q store.Querier, sc model.AnalyticsScope, which string) (Step, error) {
 	n, qs, err := store.StepQuantiles(ctx, q, sc, which, []float64{0.5, 0.9})
+	if err != nil {
+		return Step{}, err
+	}
+	return Step{N: n, Median: qs[0].Truncate(time.Second), P90: qs[1].Truncate(time.Second)}, nil
+}
+
+// keptStep reads a step's median and p90 over all of a posting's candidates
+// from the kept counts.
+func keptStep(ctx context.Context, q store.Querier, postingID int64, which string) (Step, error) {
+	n, qs, err := store.KeptStepQuantiles(ctx, q, postingID, which, []float64{0.5, 0.9})
 	if err != nil {
 		return Step{}, err
 	}

@@ -23,11 +23,22 @@ func (o *Overview) CompletionRate() (float64, bool) { return rate(o.Total.Comple
 // weekly activity, over the candidates invited in [from, to).
 func (s *Service) Overview(ctx context.Context, actor model.Actor, from, to time.Time) (*Overview, error) {
 	o := &Overview{Scope: model.AnalyticsScope{OrgID: actor.OrgID, From: from, To: to, Now: s.Now()}}
-	err := parallel(
-		func() (err error) { o.Total, err = store.Funnel(ctx, s.Store.DB, o.Scope); return },
-		func() (err error) { o.Postings, err = store.PostingFigures(ctx, s.Store.DB, o.Scope); return },
-		func() (err error) { o.Activity, err = store.Activity(ctx, s.Store.DB, o.Scope); return },
-	)
+	db := s.Store.DB
+	fns := []func() error{
+		func() (err error) { o.Total, err = store.Funnel(ctx, db, o.Scope); return },
+		func() (err error) { o.Postings, err = store.PostingFigures(ctx, db, o.Scope); return },
+		func() (err error) { o.Activity, err = store.Activity(ctx, db, o.Scope); return },
+	}
+	if from.IsZero() && to.IsZero() {
+		// Without a date range, from the counts kept with each change
+		// (analytics_counts, candidate_counts, score_counts).
+		fns = []func() error{
+			func() (err error) { o.Total, err = store.KeptFunnel(ctx, db, actor.OrgID, 0, o.Scope.Now); return },
+			func() (err error) { o.Postings, err = store.KeptPostingFigures(ctx, db, actor.OrgID, o.Scope.Now); return },
+			func() (err error) { o.Activity, err = store.KeptActivity(ctx, db, actor.OrgID); return },
+		}
+	}
+	err := parallel(fns...)
 	if err != nil {
 		return nil, err
 	}
