@@ -183,7 +183,7 @@ VALUES ($1, $2, $3, 1, $4, $5)`, orgID, 100000+i, 500000+i, s.Outcome, now.UnixM
 			// Test servers may run without autovacuum: clear the dead
 			// versions of the kept rows each batch leaves, or every later
 			// update walks them.
-			_, err = a.Store.DB.ExecContext(ctx, `VACUUM candidate_counts, score_counts, recommendation_counts, item_counts, item_sums, item_times, competency_counts`)
+			_, err = a.Store.DB.ExecContext(ctx, `VACUUM candidate_counts, score_counts, recommendation_counts, item_counts, item_sums, item_times, competency_counts, analytics_counts`)
 		}
 	}
 	if err != nil {

@@ -426,12 +426,13 @@ type ScoreCount struct {
 }
 
 // PostingFigures returns the headline figures of each of the scope's
-// organization's postings that has candidates in the scope.
+// organization's postings that has candidates in the scope; the mean score
+// is over the completed, scored candidates.
 func PostingFigures(ctx context.Context, q Querier, s model.AnalyticsScope) ([]*model.PostingFigures, error) {
 	s.PostingID = 0
 	cond, args := scopeWhere(s)
 	now, args := withNow(s, args)
-	rows, err := q.QueryContext(ctx, `SELECT c.posting_id, p.title, AVG(c.score), `+funnelColumns(now)+`
+	rows, err := q.QueryContext(ctx, `SELECT c.posting_id, p.title, AVG(CASE WHEN c.status = 'completed' THEN c.score END), `+funnelColumns(now)+`
 FROM candidates c JOIN postings p ON p.id = c.posting_id WHERE `+cond+` GROUP BY c.posting_id, p.title ORDER BY p.title, c.posting_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: posting figures: %w", err)
