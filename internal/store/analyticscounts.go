@@ -22,6 +22,7 @@ import (
 const analyticsRows = `SELECT c.posting_id, c.org_id, 'f' AS kind, (CASE WHEN c.started_at IS NOT NULL THEN 1 ELSE 0 END)
 	+ (CASE WHEN c.status = 'completed' THEN 2 ELSE 0 END) + (CASE WHEN c.source = 'greenhouse' THEN 4 ELSE 0 END) AS k FROM candidates c
 UNION ALL SELECT c.posting_id, c.org_id, 'wi', c.created_at / 604800000000 FROM candidates c
+UNION ALL SELECT c.posting_id, c.org_id, 'x', c.expires_at / 60000000 FROM candidates c WHERE c.status = 'sent'
 UNION ALL SELECT c.posting_id, c.org_id, 'wc', c.completed_at / 604800000000 FROM candidates c WHERE c.completed_at IS NOT NULL
 UNION ALL SELECT c.posting_id, c.org_id, 's' || l.level, ((c.started_at - c.created_at) / 1000000) / l.width
 	FROM candidates c, (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l WHERE c.started_at IS NOT NULL
@@ -39,34 +40,44 @@ const (
 	funnelGreenhouse = 4
 )
 
+// minuteMicros is the width of the kept expiry minutes ('x' rows).
+const minuteMicros = int64(time.Minute / time.Microsecond)
+
 // keptFunnels returns the funnel counts of each of orgID's postings with
-// candidates (only postingID's when it is not 0): the steps from the kept
-// 'f' rows, the expired links from candidate_counts.
+// candidates (only postingID's when it is not 0) from the kept 'f' rows.
+// The expired links (linkLapsed at now) are candidate_counts' sent rows of
+// the days before now's, the kept 'x' rows of today's minutes before now's,
+// and an index range count of the links that lapsed earlier in now's
+// minute, so none of the three grows with the candidates.
 func keptFunnels(ctx context.Context, q Querier, orgID, postingID int64, now time.Time) (map[int64]*model.FunnelCounts, error) {
-	cond, args := "org_id = $1 AND kind = 'f'", []any{orgID}
-	countCond, lapsedCond, id := "k.org_id = $1", "c.org_id = $1", orgID
+	cond, args := "org_id = $1", []any{orgID}
 	if postingID != 0 {
-		cond, args = "posting_id = $1 AND org_id = $2 AND kind = 'f'", []any{postingID, orgID}
-		countCond = "k.posting_id = $1 AND k.org_id = " + fmt.Sprint(orgID)
-		lapsedCond, id = "c.posting_id = $1 AND c.org_id = "+fmt.Sprint(orgID), postingID
+		cond, args = "posting_id = $2 AND org_id = $1", []any{orgID, postingID}
 	}
-	rows, err := q.QueryContext(ctx, `SELECT posting_id, k, n FROM analytics_counts WHERE `+cond, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64]*model.FunnelCounts{}
-	for rows.Next() {
-		var p, k int64
-		var n int
-		if err := rows.Scan(&p, &k, &n); err != nil {
-			return nil, err
+	get := func(p int64) *model.FunnelCounts {
+		if out[p] == nil {
+			out[p] = &model.FunnelCounts{}
 		}
-		f := out[p]
-		if f == nil {
-			f = &model.FunnelCounts{}
-			out[p] = f
+		return out[p]
+	}
+	scan := func(query string, add func(f *model.FunnelCounts, k int64, n int), args ...any) error {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
 		}
+		defer rows.Close()
+		for rows.Next() {
+			var p, k int64
+			var n int
+			if err := rows.Scan(&p, &k, &n); err != nil {
+				return err
+			}
+			add(get(p), k, n)
+		}
+		return rows.Err()
+	}
+	err := scan(`SELECT posting_id, k, n FROM analytics_counts WHERE `+cond+` AND kind = 'f'`, func(f *model.FunnelCounts, k int64, n int) {
 		f.Invited += n
 		if k&funnelStarted != 0 {
 			f.Started += n
@@ -80,17 +91,46 @@ func keptFunnels(ctx context.Context, q Querier, orgID, postingID int64, now tim
 				f.GreenhouseCompleted += n
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	by, err := countsByPosting(ctx, q, countCond, lapsedCond, id, now)
+	}, args...)
 	if err != nil {
 		return nil, err
 	}
+	nowMicros := micros(now)
+	if nowMicros < countBucket {
+		// Before the epoch's second day truncation mixes the days on both
+		// sides of 0: count as the status counts do.
+		countCond, lapsedCond, id := "k.org_id = $1", "c.org_id = $1", orgID
+		if postingID != 0 {
+			org := fmt.Sprint(orgID)
+			countCond, lapsedCond, id = "k.posting_id = $1 AND k.org_id = "+org, "c.posting_id = $1 AND c.org_id = "+org, postingID
+		}
+		by, err := countsByPosting(ctx, q, countCond, lapsedCond, id, now)
+		if err != nil {
+			return nil, err
+		}
+		for p, f := range out {
+			f.Expired = by[p][model.CandidateExpired]
+		}
+	} else {
+		day, minute := nowMicros/countBucket, nowMicros/minuteMicros
+		a, b := fmt.Sprintf("$%d", len(args)+1), fmt.Sprintf("$%d", len(args)+2)
+		expired := func(f *model.FunnelCounts, _ int64, n int) { f.Expired += n }
+		err = scan(`SELECT posting_id, 0, SUM(n) FROM candidate_counts WHERE `+cond+` AND status = 'sent' AND bucket < `+a+` GROUP BY posting_id`,
+			expired, append(args, day)...)
+		if err == nil {
+			err = scan(`SELECT posting_id, 0, SUM(n) FROM analytics_counts WHERE `+cond+` AND kind = 'x' AND k >= `+a+` AND k < `+b+` GROUP BY posting_id`,
+				expired, append(args, day*(countBucket/minuteMicros), minute)...)
+		}
+		if err == nil {
+			ccond := strings.NewReplacer("posting_id", "c.posting_id", "org_id", "c.org_id").Replace(cond)
+			err = scan(`SELECT c.posting_id, 0, COUNT(*) FROM candidates c WHERE `+ccond+` AND `+linkLapsed("c.", b)+` AND c.expires_at >= `+a+` GROUP BY c.posting_id`,
+				expired, append(args, minute*minuteMicros, nowMicros)...)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 	for p, f := range out {
-		f.Expired = by[p][model.CandidateExpired]
 		if f.Invited == 0 {
 			delete(out, p)
 		}

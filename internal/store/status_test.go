@@ -96,6 +96,22 @@ func countersAgree(t *testing.T, s *store.Store, orgID, postingID int64, now tim
 			t.Errorf("at %s: counted %s = %d (org %d, by posting %d), the list filter finds %d", now.Format(time.RFC3339Nano), st, got[st], all[st], byPosting[postingID][st], n)
 		}
 	}
+	// The funnel from the kept counts (its expired links: days, minutes and
+	// a range count of now's minute) equals the one counted from the
+	// candidates, for the posting and the organization.
+	for _, p := range []int64{postingID, 0} {
+		kept, err := store.KeptFunnel(ctx, s.DB, orgID, p, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted, err := store.Funnel(ctx, s.DB, model.AnalyticsScope{OrgID: orgID, PostingID: p, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept != counted {
+			t.Errorf("at %s: kept funnel %+v, counted %+v", now.Format(time.RFC3339Nano), kept, counted)
+		}
+	}
 	if err := store.CheckDerived(ctx, s.DB); err != nil {
 		t.Error(err)
 	}
@@ -103,7 +119,7 @@ func countersAgree(t *testing.T, s *store.Store, orgID, postingID int64, now tim
 
 // TestCountersFollowChanges moves candidates through every status change
 // (create, start, complete, reset, a new expiry, delete) with links lapsing
-// on other days and exactly at day boundaries, and checks the counters
+// on other days and exactly at day and minute boundaries, and checks the counters
 // against the list filter before, at and after each expiry, on both databases.
 func TestCountersFollowChanges(t *testing.T) {
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
@@ -118,7 +134,8 @@ func TestCountersFollowChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		day := t0.Truncate(24 * time.Hour).Add(48 * time.Hour) // a UTC midnight: a bucket's first microsecond
-		expiries := []time.Time{day.Add(-time.Microsecond), day, day.Add(time.Microsecond), day.Add(-36 * time.Hour), day.Add(50 * time.Hour), {}}
+		expiries := []time.Time{day.Add(-time.Microsecond), day, day.Add(time.Microsecond), day.Add(-36 * time.Hour), day.Add(50 * time.Hour), {},
+			day.Add(-time.Minute), day.Add(-90 * time.Second)}
 		var cands []*model.Candidate
 		for i, exp := range expiries {
 			c := &model.Candidate{OrgID: org.ID, PostingID: p.ID, FirstName: "C", LastName: fmt.Sprint(i), Email: fmt.Sprintf("k%d@x.test", i),
@@ -128,7 +145,8 @@ func TestCountersFollowChanges(t *testing.T) {
 			}
 			cands = append(cands, c)
 		}
-		nows := []time.Time{t0, day.Add(-time.Microsecond), day, day.Add(time.Microsecond), day.Add(-36 * time.Hour), day.Add(60 * time.Hour)}
+		nows := []time.Time{t0, day.Add(-time.Microsecond), day, day.Add(time.Microsecond), day.Add(-36 * time.Hour), day.Add(60 * time.Hour),
+			day.Add(-time.Minute), day.Add(-time.Minute + time.Microsecond), day.Add(-time.Minute - time.Microsecond), day.Add(-80 * time.Second)}
 		check := func(step string) {
 			t.Helper()
 			for _, now := range nows {

@@ -7,6 +7,10 @@
 -- change. Per posting, kind and key k, n candidates:
 --   'f'          k = 1 if started + 2 if completed + 4 if from Greenhouse
 --   'wi', 'wc'   k = week (created_at, completed_at / 604 800 000 000 µs)
+--   'x'          k = the minute (expires_at / 60 000 000 µs) a sent link
+--                lapses: with candidate_counts' days, the expired links are
+--                the days before today, today's minutes before now's, and a
+--                range count of now's minute (store.keptFunnels)
 --   's0'…'s2'    invitation → start in whole seconds (truncated), divided
 --                by 1, 256 and 65 536: three levels, so that a rank is found
 --                by reading at most a few hundred rows of each level
@@ -29,6 +33,7 @@ SELECT posting_id, MAX(org_id), kind, k, COUNT(*) FROM (
     SELECT c.posting_id, c.org_id, 'f' AS kind, (CASE WHEN c.started_at IS NOT NULL THEN 1 ELSE 0 END)
         + (CASE WHEN c.status = 'completed' THEN 2 ELSE 0 END) + (CASE WHEN c.source = 'greenhouse' THEN 4 ELSE 0 END) AS k FROM candidates c
     UNION ALL SELECT c.posting_id, c.org_id, 'wi', c.created_at / 604800000000 FROM candidates c
+    UNION ALL SELECT c.posting_id, c.org_id, 'x', c.expires_at / 60000000 FROM candidates c WHERE c.status = 'sent'
     UNION ALL SELECT c.posting_id, c.org_id, 'wc', c.completed_at / 604800000000 FROM candidates c WHERE c.completed_at IS NOT NULL
     UNION ALL SELECT c.posting_id, c.org_id, 's' || l.level, ((c.started_at - c.created_at) / 1000000) / l.width
         FROM candidates c, (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l WHERE c.started_at IS NOT NULL
@@ -45,6 +50,7 @@ CREATE FUNCTION analytics_rows(c candidates) RETURNS TABLE (kind TEXT, k BIGINT)
     SELECT 'f', CAST((CASE WHEN c.started_at IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN c.status = 'completed' THEN 2 ELSE 0 END)
         + (CASE WHEN c.source = 'greenhouse' THEN 4 ELSE 0 END) AS BIGINT) WHERE c.id IS NOT NULL
     UNION ALL SELECT 'wi', c.created_at / 604800000000 WHERE c.id IS NOT NULL
+    UNION ALL SELECT 'x', c.expires_at / 60000000 WHERE c.status = 'sent'
     UNION ALL SELECT 'wc', c.completed_at / 604800000000 WHERE c.completed_at IS NOT NULL
     UNION ALL SELECT 's' || l.level, ((c.started_at - c.created_at) / 1000000) / l.width FROM (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l WHERE c.started_at IS NOT NULL
     UNION ALL SELECT 'c' || l.level, ((c.completed_at - c.started_at) / 1000000) / l.width FROM (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l
@@ -65,8 +71,8 @@ BEGIN
         WHERE a.posting_id = OLD.posting_id AND a.kind = r.kind AND a.k = r.k;
         RETURN NULL;
     END IF;
-    IF TG_OP = 'UPDATE' AND (OLD.status, OLD.started_at, OLD.completed_at, OLD.created_at, OLD.source, OLD.posting_id, OLD.org_id, OLD.score, OLD.gh_application_id)
-        IS NOT DISTINCT FROM (NEW.status, NEW.started_at, NEW.completed_at, NEW.created_at, NEW.source, NEW.posting_id, NEW.org_id, NEW.score, NEW.gh_application_id) THEN
+    IF TG_OP = 'UPDATE' AND (OLD.status, OLD.expires_at, OLD.started_at, OLD.completed_at, OLD.created_at, OLD.source, OLD.posting_id, OLD.org_id, OLD.score, OLD.gh_application_id)
+        IS NOT DISTINCT FROM (NEW.status, NEW.expires_at, NEW.started_at, NEW.completed_at, NEW.created_at, NEW.source, NEW.posting_id, NEW.org_id, NEW.score, NEW.gh_application_id) THEN
         RETURN NULL;
     END IF;
     INSERT INTO analytics_counts (posting_id, org_id, kind, k, n)
@@ -80,7 +86,7 @@ BEGIN
 END
 $$;
 -- +goose StatementEnd
-CREATE TRIGGER analytics_counts_change AFTER INSERT OR DELETE OR UPDATE OF status, started_at, completed_at, created_at, source, posting_id, org_id, score, gh_application_id
+CREATE TRIGGER analytics_counts_change AFTER INSERT OR DELETE OR UPDATE OF status, expires_at, started_at, completed_at, created_at, source, posting_id, org_id, score, gh_application_id
     ON candidates FOR EACH ROW EXECUTE FUNCTION analytics_counts_change();
 
 -- An outcome stored, changed or removed moves its candidates' band counts.

@@ -7,6 +7,10 @@
 -- change. Per posting, kind and key k, n candidates:
 --   'f'          k = 1 if started + 2 if completed + 4 if from Greenhouse
 --   'wi', 'wc'   k = week (created_at, completed_at / 604 800 000 000 µs)
+--   'x'          k = the minute (expires_at / 60 000 000 µs) a sent link
+--                lapses: with candidate_counts' days, the expired links are
+--                the days before today, today's minutes before now's, and a
+--                range count of now's minute (store.keptFunnels)
 --   's0'…'s2'    invitation → start in whole seconds (truncated), divided
 --                by 1, 256 and 65 536: three levels, so that a rank is found
 --                by reading at most a few hundred rows of each level
@@ -29,6 +33,7 @@ SELECT posting_id, MAX(org_id), kind, k, COUNT(*) FROM (
     SELECT c.posting_id, c.org_id, 'f' AS kind, (CASE WHEN c.started_at IS NOT NULL THEN 1 ELSE 0 END)
         + (CASE WHEN c.status = 'completed' THEN 2 ELSE 0 END) + (CASE WHEN c.source = 'greenhouse' THEN 4 ELSE 0 END) AS k FROM candidates c
     UNION ALL SELECT c.posting_id, c.org_id, 'wi', c.created_at / 604800000000 FROM candidates c
+    UNION ALL SELECT c.posting_id, c.org_id, 'x', c.expires_at / 60000000 FROM candidates c WHERE c.status = 'sent'
     UNION ALL SELECT c.posting_id, c.org_id, 'wc', c.completed_at / 604800000000 FROM candidates c WHERE c.completed_at IS NOT NULL
     UNION ALL SELECT c.posting_id, c.org_id, 's' || l.level, ((c.started_at - c.created_at) / 1000000) / l.width
         FROM candidates c, (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l WHERE c.started_at IS NOT NULL
@@ -46,6 +51,7 @@ CREATE TRIGGER analytics_counts_insert AFTER INSERT ON candidates BEGIN
                 SELECT 'f' AS kind, (CASE WHEN NEW.started_at IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN NEW.status = 'completed' THEN 2 ELSE 0 END)
                 + (CASE WHEN NEW.source = 'greenhouse' THEN 4 ELSE 0 END) AS k
             UNION ALL SELECT 'wi', NEW.created_at / 604800000000
+            UNION ALL SELECT 'x', NEW.expires_at / 60000000 WHERE NEW.status = 'sent'
             UNION ALL SELECT 'wc', NEW.completed_at / 604800000000 WHERE NEW.completed_at IS NOT NULL
             UNION ALL SELECT 's' || l.level, ((NEW.started_at - NEW.created_at) / 1000000) / l.width FROM (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l WHERE NEW.started_at IS NOT NULL
             UNION ALL SELECT 'c' || l.level, ((NEW.completed_at - NEW.started_at) / 1000000) / l.width FROM (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l
@@ -65,6 +71,7 @@ CREATE TRIGGER analytics_counts_delete AFTER DELETE ON candidates BEGIN
                 SELECT 'f' AS kind, (CASE WHEN OLD.started_at IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN OLD.status = 'completed' THEN 2 ELSE 0 END)
                 + (CASE WHEN OLD.source = 'greenhouse' THEN 4 ELSE 0 END) AS k
             UNION ALL SELECT 'wi', OLD.created_at / 604800000000
+            UNION ALL SELECT 'x', OLD.expires_at / 60000000 WHERE OLD.status = 'sent'
             UNION ALL SELECT 'wc', OLD.completed_at / 604800000000 WHERE OLD.completed_at IS NOT NULL
             UNION ALL SELECT 's' || l.level, ((OLD.started_at - OLD.created_at) / 1000000) / l.width FROM (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l WHERE OLD.started_at IS NOT NULL
             UNION ALL SELECT 'c' || l.level, ((OLD.completed_at - OLD.started_at) / 1000000) / l.width FROM (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l
@@ -76,8 +83,8 @@ CREATE TRIGGER analytics_counts_delete AFTER DELETE ON candidates BEGIN
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER analytics_counts_update AFTER UPDATE OF status, started_at, completed_at, created_at, source, posting_id, org_id, score, gh_application_id ON candidates
-WHEN OLD.status IS NOT NEW.status OR OLD.started_at IS NOT NEW.started_at OR OLD.completed_at IS NOT NEW.completed_at
+CREATE TRIGGER analytics_counts_update AFTER UPDATE OF status, expires_at, started_at, completed_at, created_at, source, posting_id, org_id, score, gh_application_id ON candidates
+WHEN OLD.status IS NOT NEW.status OR OLD.expires_at IS NOT NEW.expires_at OR OLD.started_at IS NOT NEW.started_at OR OLD.completed_at IS NOT NEW.completed_at
   OR OLD.created_at IS NOT NEW.created_at OR OLD.source IS NOT NEW.source OR OLD.posting_id IS NOT NEW.posting_id
   OR OLD.org_id IS NOT NEW.org_id OR OLD.score IS NOT NEW.score OR OLD.gh_application_id IS NOT NEW.gh_application_id BEGIN
     INSERT INTO analytics_counts (posting_id, org_id, kind, k, n)
@@ -86,6 +93,7 @@ WHEN OLD.status IS NOT NEW.status OR OLD.started_at IS NOT NEW.started_at OR OLD
                         SELECT 'f' AS kind, (CASE WHEN NEW.started_at IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN NEW.status = 'completed' THEN 2 ELSE 0 END)
                     + (CASE WHEN NEW.source = 'greenhouse' THEN 4 ELSE 0 END) AS k
                 UNION ALL SELECT 'wi', NEW.created_at / 604800000000
+                UNION ALL SELECT 'x', NEW.expires_at / 60000000 WHERE NEW.status = 'sent'
                 UNION ALL SELECT 'wc', NEW.completed_at / 604800000000 WHERE NEW.completed_at IS NOT NULL
                 UNION ALL SELECT 's' || l.level, ((NEW.started_at - NEW.created_at) / 1000000) / l.width FROM (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l WHERE NEW.started_at IS NOT NULL
                 UNION ALL SELECT 'c' || l.level, ((NEW.completed_at - NEW.started_at) / 1000000) / l.width FROM (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l
@@ -99,6 +107,7 @@ WHEN OLD.status IS NOT NEW.status OR OLD.started_at IS NOT NEW.started_at OR OLD
                         SELECT 'f' AS kind, (CASE WHEN OLD.started_at IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN OLD.status = 'completed' THEN 2 ELSE 0 END)
                     + (CASE WHEN OLD.source = 'greenhouse' THEN 4 ELSE 0 END) AS k
                 UNION ALL SELECT 'wi', OLD.created_at / 604800000000
+                UNION ALL SELECT 'x', OLD.expires_at / 60000000 WHERE OLD.status = 'sent'
                 UNION ALL SELECT 'wc', OLD.completed_at / 604800000000 WHERE OLD.completed_at IS NOT NULL
                 UNION ALL SELECT 's' || l.level, ((OLD.started_at - OLD.created_at) / 1000000) / l.width FROM (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l WHERE OLD.started_at IS NOT NULL
                 UNION ALL SELECT 'c' || l.level, ((OLD.completed_at - OLD.started_at) / 1000000) / l.width FROM (SELECT 0 AS level, 1 AS width UNION ALL SELECT 1, 256 UNION ALL SELECT 2, 65536) l
