@@ -34,7 +34,10 @@ func (s *Service) Overview(ctx context.Context, actor model.Actor, from, to time
 		// (analytics_counts, candidate_counts, score_counts).
 		fns = []func() error{
 			func() (err error) { o.Total, err = store.KeptFunnel(ctx, db, actor.OrgID, 0, o.Scope.Now); return },
-			func() (err error) { o.Postings, err = store.KeptPostingFigures(ctx, db, actor.OrgID, o.Scope.Now); return },
+			func() (err error) {
+				o.Postings, err = store.KeptPostingFigures(ctx, db, actor.OrgID, o.Scope.Now)
+				return
+			},
 			func() (err error) { o.Activity, err = store.KeptActivity(ctx, db, actor.OrgID); return },
 		}
 	}
