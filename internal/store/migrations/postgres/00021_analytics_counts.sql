@@ -90,6 +90,8 @@ CREATE TRIGGER analytics_counts_change AFTER INSERT OR DELETE OR UPDATE OF statu
     ON candidates FOR EACH ROW EXECUTE FUNCTION analytics_counts_change();
 
 -- An outcome stored, changed or removed moves its candidates' band counts.
+-- (status || '': the candidates are found by (org_id, gh_application_id),
+-- never by their status, which would scan every completed one.)
 -- +goose StatementBegin
 CREATE FUNCTION analytics_outcomes_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -98,13 +100,13 @@ BEGIN
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         UPDATE analytics_counts a SET n = a.n - x.n FROM (
-            SELECT c.posting_id, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END AS k, COUNT(*) AS n FROM candidates c WHERE c.org_id = OLD.org_id AND c.gh_application_id = CAST(OLD.gh_application_id AS TEXT) AND c.status = 'completed' AND c.score IS NOT NULL GROUP BY 1, 2
+            SELECT c.posting_id, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END AS k, COUNT(*) AS n FROM candidates c WHERE c.org_id = OLD.org_id AND c.gh_application_id = CAST(OLD.gh_application_id AS TEXT) AND c.status || '' = 'completed' AND c.score IS NOT NULL GROUP BY 1, 2
         ) x WHERE a.posting_id = x.posting_id AND a.kind = 'o:' || OLD.status AND a.k = x.k;
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
         INSERT INTO analytics_counts (posting_id, org_id, kind, k, n)
         SELECT c.posting_id, MAX(c.org_id), 'o:' || NEW.status, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END, COUNT(*) FROM candidates c
-        WHERE c.org_id = NEW.org_id AND c.gh_application_id = CAST(NEW.gh_application_id AS TEXT) AND c.status = 'completed' AND c.score IS NOT NULL GROUP BY c.posting_id, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END ORDER BY 1, 4
+        WHERE c.org_id = NEW.org_id AND c.gh_application_id = CAST(NEW.gh_application_id AS TEXT) AND c.status || '' = 'completed' AND c.score IS NOT NULL GROUP BY c.posting_id, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END ORDER BY 1, 4
         ON CONFLICT (posting_id, kind, k) DO UPDATE SET n = analytics_counts.n + excluded.n;
     END IF;
     RETURN NULL;

@@ -67,7 +67,7 @@ END;
 -- not insert any).
 -- +goose StatementBegin
 CREATE TRIGGER analytics_counts_delete AFTER DELETE ON candidates BEGIN
-    UPDATE analytics_counts SET n = n - 1 WHERE posting_id = OLD.posting_id AND (kind, k) IN (
+    UPDATE analytics_counts SET n = n - 1 FROM (
                 SELECT 'f' AS kind, (CASE WHEN OLD.started_at IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN OLD.status = 'completed' THEN 2 ELSE 0 END)
                 + (CASE WHEN OLD.source = 'greenhouse' THEN 4 ELSE 0 END) AS k
             UNION ALL SELECT 'wi', OLD.created_at / 604800000000
@@ -79,7 +79,7 @@ CREATE TRIGGER analytics_counts_delete AFTER DELETE ON candidates BEGIN
             UNION ALL SELECT 'o:' || o.status, CASE WHEN OLD.score >= 80 THEN 3 WHEN OLD.score >= 60 THEN 2 WHEN OLD.score >= 40 THEN 1 ELSE 0 END
                 FROM harvest_outcomes o WHERE OLD.status = 'completed' AND OLD.score IS NOT NULL AND OLD.gh_application_id <> ''
                 AND o.org_id = OLD.org_id AND o.gh_application_id = CAST(OLD.gh_application_id AS INTEGER) AND CAST(o.gh_application_id AS TEXT) = OLD.gh_application_id
-    );
+    ) r WHERE analytics_counts.posting_id = OLD.posting_id AND analytics_counts.kind = r.kind AND analytics_counts.k = r.k;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -122,30 +122,32 @@ END;
 -- +goose StatementEnd
 
 -- An outcome stored, changed or removed moves its candidates' band counts.
+-- (status || '': the candidates are found by (org_id, gh_application_id),
+-- never by their status, which would scan every completed one.)
 -- +goose StatementBegin
 CREATE TRIGGER analytics_outcomes_insert AFTER INSERT ON harvest_outcomes BEGIN
     INSERT INTO analytics_counts (posting_id, org_id, kind, k, n)
     SELECT c.posting_id, MAX(c.org_id), 'o:' || NEW.status, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END, COUNT(*) FROM candidates c
-    WHERE c.org_id = NEW.org_id AND c.gh_application_id = CAST(NEW.gh_application_id AS TEXT) AND c.status = 'completed' AND c.score IS NOT NULL GROUP BY c.posting_id, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END
+    WHERE c.org_id = NEW.org_id AND c.gh_application_id = CAST(NEW.gh_application_id AS TEXT) AND c.status || '' = 'completed' AND c.score IS NOT NULL GROUP BY c.posting_id, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END
     ON CONFLICT (posting_id, kind, k) DO UPDATE SET n = n + excluded.n;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER analytics_outcomes_delete AFTER DELETE ON harvest_outcomes BEGIN
     UPDATE analytics_counts SET n = n - (SELECT COUNT(*) FROM candidates c
-        WHERE c.org_id = OLD.org_id AND c.gh_application_id = CAST(OLD.gh_application_id AS TEXT) AND c.status = 'completed' AND c.score IS NOT NULL AND c.posting_id = analytics_counts.posting_id AND CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END = analytics_counts.k)
-    WHERE kind = 'o:' || OLD.status AND posting_id IN (SELECT c.posting_id FROM candidates c WHERE c.org_id = OLD.org_id AND c.gh_application_id = CAST(OLD.gh_application_id AS TEXT) AND c.status = 'completed' AND c.score IS NOT NULL);
+        WHERE c.org_id = OLD.org_id AND c.gh_application_id = CAST(OLD.gh_application_id AS TEXT) AND c.status || '' = 'completed' AND c.score IS NOT NULL AND c.posting_id = analytics_counts.posting_id AND CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END = analytics_counts.k)
+    WHERE kind = 'o:' || OLD.status AND posting_id IN (SELECT c.posting_id FROM candidates c WHERE c.org_id = OLD.org_id AND c.gh_application_id = CAST(OLD.gh_application_id AS TEXT) AND c.status || '' = 'completed' AND c.score IS NOT NULL);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER analytics_outcomes_update AFTER UPDATE OF org_id, gh_application_id, status ON harvest_outcomes
 WHEN OLD.org_id IS NOT NEW.org_id OR OLD.gh_application_id IS NOT NEW.gh_application_id OR OLD.status IS NOT NEW.status BEGIN
     UPDATE analytics_counts SET n = n - (SELECT COUNT(*) FROM candidates c
-        WHERE c.org_id = OLD.org_id AND c.gh_application_id = CAST(OLD.gh_application_id AS TEXT) AND c.status = 'completed' AND c.score IS NOT NULL AND c.posting_id = analytics_counts.posting_id AND CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END = analytics_counts.k)
-    WHERE kind = 'o:' || OLD.status AND posting_id IN (SELECT c.posting_id FROM candidates c WHERE c.org_id = OLD.org_id AND c.gh_application_id = CAST(OLD.gh_application_id AS TEXT) AND c.status = 'completed' AND c.score IS NOT NULL);
+        WHERE c.org_id = OLD.org_id AND c.gh_application_id = CAST(OLD.gh_application_id AS TEXT) AND c.status || '' = 'completed' AND c.score IS NOT NULL AND c.posting_id = analytics_counts.posting_id AND CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END = analytics_counts.k)
+    WHERE kind = 'o:' || OLD.status AND posting_id IN (SELECT c.posting_id FROM candidates c WHERE c.org_id = OLD.org_id AND c.gh_application_id = CAST(OLD.gh_application_id AS TEXT) AND c.status || '' = 'completed' AND c.score IS NOT NULL);
     INSERT INTO analytics_counts (posting_id, org_id, kind, k, n)
     SELECT c.posting_id, MAX(c.org_id), 'o:' || NEW.status, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END, COUNT(*) FROM candidates c
-    WHERE c.org_id = NEW.org_id AND c.gh_application_id = CAST(NEW.gh_application_id AS TEXT) AND c.status = 'completed' AND c.score IS NOT NULL GROUP BY c.posting_id, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END
+    WHERE c.org_id = NEW.org_id AND c.gh_application_id = CAST(NEW.gh_application_id AS TEXT) AND c.status || '' = 'completed' AND c.score IS NOT NULL GROUP BY c.posting_id, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END
     ON CONFLICT (posting_id, kind, k) DO UPDATE SET n = n + excluded.n;
 END;
 -- +goose StatementEnd
