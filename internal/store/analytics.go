@@ -79,17 +79,10 @@ var stepExpr = map[string][2]string{
 // StepQuantiles returns how many candidates of the scope passed a step and
 // the nearest-rank quantiles ps of its duration, each read by the database
 // as one row at its rank (ORDER BY … LIMIT 1 OFFSET k). Without a date range
-// the scope must name a posting the caller checked is the organization's.
+// the analytics read KeptStepQuantiles instead.
 func StepQuantiles(ctx context.Context, q Querier, s model.AnalyticsScope, step string, ps []float64) (int, []time.Duration, error) {
 	e := stepExpr[step]
 	cond, args := scopeWhere(s)
-	if s.From.IsZero() && s.To.IsZero() && s.PostingID != 0 {
-		// All of a posting's candidates (its organization's, as the caller
-		// checked): the condition of the partial index on the posting and
-		// the step's duration (migration 00019), so the count and each rank
-		// are read from that index, not from the posting's rows.
-		cond, args = "c.posting_id = $1", []any{s.PostingID}
-	}
 	cond += " AND " + e[1]
 	var n int
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM candidates c WHERE `+cond, args...).Scan(&n); err != nil {
