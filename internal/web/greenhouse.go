@@ -141,7 +141,7 @@ type IntegrationsPage struct {
 }
 
 func (s *Server) integrationsPage(w http.ResponseWriter, r *http.Request) error {
-	card, err := s.greenhouse.Card(r.Context(), orgFrom(r.Context()).ID)
+	card, err := s.greenhouse.Card(r.Context(), orgFrom(r.Context()).ID, actor(r))
 	if err != nil {
 		return err
 	}

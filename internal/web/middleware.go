@@ -28,7 +28,9 @@ type (
 // actor is the signed-in user of the request as the actor of a change.
 func actor(r *http.Request) model.Actor {
 	if u := userFrom(r.Context()); u != nil {
-		return u.Actor()
+		a := u.Actor()
+		a.Zone = userLocation(u, orgFrom(r.Context()))
+		return a
 	}
 	return model.Actor{}
 }
