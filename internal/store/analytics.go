@@ -482,7 +482,8 @@ func Activity(ctx context.Context, q Querier, s model.AnalyticsScope) ([]model.A
 }
 
 // ExportCandidates calls fn with each candidate that matches f (its
-// PostingID must be set), oldest first, with its time spent, rank among the
+// PostingID must be set), oldest first, with its time spent (kept in
+// attempt_times), rank among the
 // posting's scored candidates and its current result's competency scores
 // and question levels for the keys comps and questions, as the rows arrive
 // from the database: memory does not grow with the number of rows. The
@@ -520,9 +521,8 @@ LEFT JOIN (SELECT t.attempt_id, %s FROM candidates c2 JOIN %s t ON t.attempt_id 
 	}
 	compCols, compJoin := pivot("rc", "result_competencies", "competency_key", "score", comps)
 	qCols, qJoin := pivot("rq", "result_questions", "question_key", "level", questions)
-	rows, err := q.QueryContext(ctx, `SELECT `+exportColumns+`, COALESCE(ts.t, 0)`+compCols+qCols+` FROM candidates c
-LEFT JOIN (SELECT an.attempt_id, SUM(an.time_spent_ms) AS t FROM candidates c3 JOIN answers an ON an.attempt_id = c3.attempt_id
-	WHERE c3.posting_id = `+pid+` GROUP BY an.attempt_id) ts ON ts.attempt_id = c.attempt_id`+compJoin+qJoin+`
+	rows, err := q.QueryContext(ctx, `SELECT `+exportColumns+`, COALESCE(ts.total_ms, 0)`+compCols+qCols+` FROM candidates c
+LEFT JOIN attempt_times ts ON ts.attempt_id = c.attempt_id`+compJoin+qJoin+`
 WHERE `+cond+` ORDER BY c.created_at, c.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: export candidates: %w", err)

@@ -11,7 +11,8 @@ import (
 // CheckDerived compares the tables derived from others with a recount from
 // their sources, and returns an error naming each difference: the per-result
 // rows against every attempt's decoded result, candidate_counts and
-// score_counts against the candidates, the running item sums (item_counts,
+// score_counts against the candidates, attempt_times against the answers,
+// the running item sums (item_counts,
 // item_sums, item_times) against the scored candidates' levels and answers. Tests call it after the changes that
 // must keep them in step; an operator may run it too.
 func CheckDerived(ctx context.Context, q Querier) error {
@@ -110,6 +111,8 @@ func CheckDerived(ctx context.Context, q Querier) error {
 FROM candidates GROUP BY posting_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END, id % 16`},
 		{"score_counts", `SELECT posting_id || ' ' || CAST(score AS TEXT), n FROM score_counts WHERE n <> 0`,
 			`SELECT posting_id || ' ' || CAST(score AS TEXT), COUNT(*) FROM candidates WHERE status = 'completed' AND score IS NOT NULL GROUP BY posting_id, score`},
+		{"attempt_times", `SELECT CAST(attempt_id AS TEXT), total_ms FROM attempt_times WHERE total_ms <> 0`,
+			`SELECT CAST(attempt_id AS TEXT), SUM(time_spent_ms) FROM answers GROUP BY attempt_id`},
 	}, itemChecks()...) {
 		stored, err := countBy(ctx, q, c.stored)
 		if err != nil {
