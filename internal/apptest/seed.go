@@ -57,7 +57,7 @@ const maxParams = 240
 // rolled up by the scorer's Rollup. A third come from Greenhouse, and the
 // completed of those have an outcome. One first name starts with "=" and one
 // has a non-ASCII letter. The derived tables end as the product keeps them:
-// the per-result rows are written with the results, the counters by their
+// the per-result rows (as store.WriteResultFacts writes them) with the results, the counters by their
 // triggers, and the posting's item sums are recounted once at the end
 // (store.RecountItemSums) instead of by store.SyncItemSums per attempt.
 func SeedCandidates(t testing.TB, a *app.App, orgID int64, p *posting.Posting, n int, seed uint64, now time.Time) []*Seeded {
@@ -219,18 +219,23 @@ func insertSeeded(ctx context.Context, tx *sql.Tx, orgID, postingID int64, qs []
 	if err != nil {
 		return fmt.Errorf("seed attempts: %w", err)
 	}
-	var questions, comps, answers, outcomes [][]any
+	var questions, comps, lines, answers, outcomes [][]any
 	for k, s := range batch {
 		aid, ok := attempt[s]
 		if !ok {
 			continue
 		}
+		var qKeys, cKeys []string
+		var levels, scores []float64
 		for _, x := range s.Result.Questions {
 			questions = append(questions, []any{aid, x.Key, x.Level})
+			qKeys, levels = append(qKeys, x.Key), append(levels, float64(x.Level))
 		}
 		for _, x := range s.Result.Competencies {
 			comps = append(comps, []any{aid, x.Key, x.Name, x.Score})
+			cKeys, scores = append(cKeys, x.Key), append(scores, x.Score)
 		}
+		lines = append(lines, []any{aid, store.ResultLine(qKeys, levels), store.ResultLine(cKeys, scores)})
 		for _, q := range qs {
 			body, _ := json.Marshal(scoring.Answer{Text: fmt.Sprintf("answer of %d to %s", lo+k, q.Key)})
 			answers = append(answers, []any{aid, q.Key, string(body), s.Completed.UnixMicro(), s.Completed.UnixMicro(), s.TimeMS[q.Key]})
@@ -245,6 +250,7 @@ func insertSeeded(ctx context.Context, tx *sql.Tx, orgID, postingID int64, qs []
 	}{
 		{`INSERT INTO result_questions (attempt_id, question_key, level)`, questions},
 		{`INSERT INTO result_competencies (attempt_id, competency_key, name, score)`, comps},
+		{`INSERT INTO result_lines (attempt_id, levels, scores)`, lines},
 		{`INSERT INTO answers (attempt_id, question_key, answer, viewed_at, answered_at, time_spent_ms)`, answers},
 		{`INSERT INTO harvest_outcomes (org_id, gh_application_id, gh_candidate_id, gh_job_id, status, fetched_at)`, outcomes},
 	} {

@@ -32,9 +32,26 @@ CREATE TRIGGER attempt_times_delete AFTER DELETE ON answers
 CREATE TRIGGER attempt_times_update AFTER UPDATE OF time_spent_ms, attempt_id ON answers
     FOR EACH ROW WHEN (OLD.time_spent_ms <> NEW.time_spent_ms OR OLD.attempt_id <> NEW.attempt_id) EXECUTE FUNCTION attempt_times_change();
 
+-- Each result's question levels and competency scores as one row of
+-- "key=value" pairs (store.ResultLine), written by store.WriteResultFacts
+-- with the per-result rows: the export reads it with the candidate instead
+-- of pivoting the posting's per-result rows (a sort of a million rows).
+CREATE TABLE result_lines (
+    attempt_id BIGINT PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+    levels     TEXT NOT NULL,
+    scores     TEXT NOT NULL
+);
+INSERT INTO result_lines (attempt_id, levels, scores)
+SELECT a.id,
+    COALESCE((SELECT string_agg(question_key || '=' || level, ' ') FROM result_questions WHERE attempt_id = a.id), ''),
+    COALESCE((SELECT string_agg(competency_key || '=' || CAST(score AS TEXT), ' ') FROM result_competencies WHERE attempt_id = a.id), '')
+FROM attempts a
+WHERE EXISTS (SELECT 1 FROM result_questions WHERE attempt_id = a.id) OR EXISTS (SELECT 1 FROM result_competencies WHERE attempt_id = a.id);
+
 -- +goose Down
 DROP TRIGGER attempt_times_update ON answers;
 DROP TRIGGER attempt_times_delete ON answers;
 DROP TRIGGER attempt_times_insert ON answers;
 DROP FUNCTION attempt_times_change();
 DROP TABLE attempt_times;
+DROP TABLE result_lines;
