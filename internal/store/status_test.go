@@ -60,6 +60,21 @@ func TestEffectiveStatusAgrees(t *testing.T) {
 				t.Errorf("ListCandidates(status %s) = %d, Go rule says %d", st, n, want[st])
 			}
 		}
+		// Another organization counts nothing of this posting, not even
+		// its links that lapsed today.
+		other, err := store.CreateOrg(ctx, s.DB, "other", "Other", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := store.CandidateCounts(ctx, s.DB, other.ID, p.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for st, n := range theirs {
+			if n != 0 {
+				t.Errorf("another organization's CandidateCounts[%s] = %d, want 0", st, n)
+			}
+		}
 		byPosting, err := store.CandidateCountsByPosting(ctx, s.DB, org.ID, now)
 		if err != nil {
 			t.Fatal(err)
