@@ -76,9 +76,22 @@ func (s *Service) authenticate(ctx context.Context, authorization, endpoint stri
 	return &Caller{Org: org, Key: k}, nil
 }
 
-// ListTests answers list_tests: the organization's active postings.
-func (s *Service) ListTests(ctx context.Context, c *Caller) ([]greenhouse.TestListing, error) {
-	list, err := store.ActivePostingTitles(ctx, s.store.DB, c.Org.ID)
+// AuthenticatedListTests is Authenticate and list_tests in one: the key, its
+// organization and its active postings are read in one query. It answers
+// as the two would in turn (a refused key first).
+func (s *Service) AuthenticatedListTests(ctx context.Context, authorization string) ([]greenhouse.TestListing, error) {
+	var list []*model.Posting
+	c, err := s.authenticate(ctx, authorization, "list_tests", func(ctx context.Context, key string) (*model.APIKey, *model.Org, error) {
+		if !apikey.WellFormed(key) {
+			return nil, nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
+		}
+		k, org, l, err := store.APIKeyAndActivePostingTitles(readContext(ctx), s.store.DB, apikey.Hash(key))
+		if k, err = apikey.Check(key, k, err); err != nil {
+			return k, nil, err
+		}
+		list = l
+		return k, org, nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +114,11 @@ func (s *Service) ListTests(ctx context.Context, c *Caller) ([]greenhouse.TestLi
 	}
 	return out, nil
 }
+
+// readContext is ctx for a read endpoint's one short query: not cancelled
+// with the request, so that neither database/sql nor the driver starts a
+// goroutine to watch for it (two per query, a fifth of a read's CPU).
+func readContext(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // candidateField maps a candidates.Person field to its name in send_test.
 var candidateField = map[string]string{"first_name": "candidate.first_name", "last_name": "candidate.last_name",
@@ -216,7 +234,7 @@ func (s *Service) AuthenticatedTestStatus(ctx context.Context, authorization str
 		if !apikey.WellFormed(key) {
 			return nil, nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
 		}
-		k, org, r, err := store.APIKeyAndGreenhouseStatus(ctx, s.store.DB, apikey.Hash(key), id)
+		k, org, r, err := store.APIKeyAndGreenhouseStatus(readContext(ctx), s.store.DB, apikey.Hash(key), id)
 		if k, err = apikey.Check(key, k, err); err != nil {
 			return k, nil, err
 		}
