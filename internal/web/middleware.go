@@ -20,9 +20,9 @@ import (
 
 type (
 	ctxRequestID struct{}
-	ctxUser   struct{}
-	ctxOrg    struct{}
-	ctxSess   struct{}
+	ctxUser      struct{}
+	ctxOrg       struct{}
+	ctxSess      struct{}
 )
 
 // actor is the signed-in user of the request as the actor of a change.
