@@ -119,7 +119,7 @@ func (s *Service) AuthenticatedListTests(ctx context.Context, authorization stri
 
 // readContext is ctx for a read endpoint's one short query: not cancelled
 // with the request, so that neither database/sql nor the driver starts a
-// goroutine to watch for it (two per query, a fifth of a read's CPU).
+// goroutine to watch for it (two per query on SQLite, one on PostgreSQL).
 func readContext(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // candidateField maps a candidates.Person field to its name in send_test.
