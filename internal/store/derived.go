@@ -146,9 +146,12 @@ func CheckDerived(ctx context.Context, q Querier) error {
 	}
 	// Counters against recounts.
 	for _, c := range append([]derivedCheck{
-		{"candidate_counts", `SELECT posting_id || ' ' || status || ' ' || bucket || ' ' || shard, n FROM candidate_counts WHERE n <> 0`,
-			`SELECT posting_id || ' ' || status || ' ' || (CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END) || ' ' || (id % 16), COUNT(*)
-FROM candidates GROUP BY posting_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END, id % 16`},
+		// Summed over shards: on PostgreSQL a candidate is counted in its
+		// transaction's shard, not one its id says (migration 00020).
+		{"candidate_counts", `SELECT posting_id || ' ' || status || ' ' || bucket, CAST(SUM(n) AS BIGINT) FROM candidate_counts
+GROUP BY posting_id, status, bucket HAVING SUM(n) <> 0`,
+			`SELECT posting_id || ' ' || status || ' ' || (CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END), COUNT(*)
+FROM candidates GROUP BY posting_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END`},
 		{"score_counts", `SELECT posting_id || ' ' || CAST(score AS TEXT), n FROM score_counts WHERE n <> 0`,
 			`SELECT posting_id || ' ' || CAST(score AS TEXT), COUNT(*) FROM candidates WHERE status = 'completed' AND score IS NOT NULL GROUP BY posting_id, score`},
 		{"attempt_times", `SELECT CAST(attempt_id AS TEXT), total_ms FROM attempt_times WHERE total_ms <> 0`,
