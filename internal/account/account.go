@@ -248,7 +248,7 @@ func (s *Service) invite(ctx context.Context, actor model.Actor, orgID int64, em
 		inv.InvitedBy = actor.UserID
 		inviterName = actor.Name
 	}
-	msg, err := invitationMail(inviterName, org.Name, role, link, inv.ExpiresAt)
+	msg, err := invitationMail(inviterName, org.Name, role, link, inv.ExpiresAt.In(actor.Location()))
 	if err != nil {
 		return "", err
 	}
@@ -258,7 +258,7 @@ func (s *Service) invite(ctx context.Context, actor model.Actor, orgID int64, em
 				return err
 			}
 		} else if old, err := store.PendingInvitationByEmail(ctx, tx, org.ID, email, now); err == nil {
-			return apperror.Field("email", "%s was already invited on %s; resend or revoke that invitation in the list of pending invitations", email, old.CreatedAt.UTC().Format("2 Jan 2006"))
+			return apperror.Field("email", "%s was already invited on %s; resend or revoke that invitation in the list of pending invitations", email, actor.Date(old.CreatedAt))
 		} else if apperror.KindOf(err) != apperror.NotFound {
 			return err
 		}

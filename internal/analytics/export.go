@@ -114,25 +114,26 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// cells are one row's values in header order.
-func (t *table) cells(r *model.ExportRow, now time.Time) ([]string, error) {
+// cells appends one row's values in header order to row (emptied first),
+// so that a long export reuses one slice.
+func (t *table) cells(row []string, r *model.ExportRow, now time.Time) []string {
 	c := r.Candidate
-	row := []string{strconv.FormatInt(c.ID, 10), c.FirstName, c.LastName, c.Email, c.Phone, string(c.EffectiveStatus(now)), string(c.Source),
-		stamp(c.CreatedAt), stamp(c.StartedAt), stamp(c.CompletedAt), stamp(c.ExpiresAt)}
+	row = append(row[:0], strconv.FormatInt(c.ID, 10), c.FirstName, c.LastName, c.Email, c.Phone, string(c.EffectiveStatus(now)), string(c.Source),
+		stamp(c.CreatedAt), stamp(c.StartedAt), stamp(c.CompletedAt), stamp(c.ExpiresAt))
 	if r.TimeSpentMS > 0 {
 		row = append(row, strconv.FormatInt((r.TimeSpentMS+500)/1000, 10))
 	} else {
 		row = append(row, "")
 	}
 	score, top, rank, ranked := "", "", "", ""
-	if c.Score != nil && r.Ranked > 0 {
+	if c.Score != nil {
 		score = strconv.FormatFloat(*c.Score, 'f', 1, 64)
+	}
+	if c.Score != nil && r.Ranked > 0 {
 		rank, ranked = strconv.Itoa(r.Rank), strconv.Itoa(r.Ranked)
 		if r.Ranked >= stats.MinPercentileSample {
 			top = strconv.Itoa(stats.TopPercent(r.Rank, r.Ranked))
 		}
-	} else if c.Score != nil {
-		score = strconv.FormatFloat(*c.Score, 'f', 1, 64)
 	}
 	row = append(row, score, c.Recommendation, top, rank, ranked)
 	for _, v := range r.Competencies {
@@ -149,7 +150,7 @@ func (t *table) cells(r *model.ExportRow, now time.Time) ([]string, error) {
 			row = append(row, "")
 		}
 	}
-	return append(row, c.GHCandidateID, c.GHApplicationID, c.GHTestID), nil
+	return append(row, c.GHCandidateID, c.GHApplicationID, c.GHTestID)
 }
 
 // Neutralise keeps a spreadsheet from reading a cell as a formula: a cell
@@ -171,11 +172,9 @@ func (t *table) writeCSV(ctx context.Context, st *store.Store, f model.Candidate
 	if err := cw.Write(t.header()); err != nil {
 		return err
 	}
+	var cells []string
 	err := store.ExportCandidates(ctx, st.DB, f, t.compKeys(), t.questionKeys(), func(r *model.ExportRow) error {
-		cells, err := t.cells(r, f.Now)
-		if err != nil {
-			return err
-		}
+		cells = t.cells(cells, r, f.Now)
 		for i := range cells {
 			cells[i] = Neutralise(cells[i])
 		}
@@ -189,16 +188,18 @@ func (t *table) writeCSV(ctx context.Context, st *store.Store, f model.Candidate
 }
 
 func (t *table) writeJSON(ctx context.Context, st *store.Store, f model.CandidateFilter, w *bufio.Writer) error {
-	h := t.header()
+	var keys [][]byte
+	for _, h := range t.header() {
+		k, _ := json.Marshal(h)
+		keys = append(keys, k)
+	}
 	if _, err := w.WriteString("["); err != nil {
 		return err
 	}
 	first := true
+	var cells []string
 	err := store.ExportCandidates(ctx, st.DB, f, t.compKeys(), t.questionKeys(), func(r *model.ExportRow) error {
-		cells, err := t.cells(r, f.Now)
-		if err != nil {
-			return err
-		}
+		cells = t.cells(cells, r, f.Now)
 		if !first {
 			w.WriteString(",")
 		}
@@ -208,13 +209,12 @@ func (t *table) writeJSON(ctx context.Context, st *store.Store, f model.Candidat
 			if i > 0 {
 				w.WriteString(", ")
 			}
-			k, _ := json.Marshal(h[i])
 			v, _ := json.Marshal(c)
-			w.Write(k)
+			w.Write(keys[i])
 			w.WriteString(": ")
 			w.Write(v)
 		}
-		_, err = w.WriteString("}")
+		_, err := w.WriteString("}")
 		return err
 	})
 	if err != nil {

@@ -138,7 +138,7 @@ func (s *Service) addTx(ctx context.Context, actor model.Actor, tx *sql.Tx, sp *
 	}
 	if opt.Source == model.SourceManual {
 		if old, err := store.PostingCandidateByEmail(ctx, tx, actor.OrgID, postingID, p.Email); err == nil {
-			return nil, &Duplicate{Existing: old}
+			return nil, &Duplicate{Existing: old, For: actor}
 		} else if apperror.KindOf(err) != apperror.NotFound {
 			return nil, err
 		}

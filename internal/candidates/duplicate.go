@@ -13,11 +13,14 @@ import (
 // for the posting: one person is one candidate per posting.
 type Duplicate struct {
 	Existing *model.Candidate
+	// For is who tried to add the person: the message shows the day in
+	// their time zone.
+	For model.Actor
 }
 
 func (d *Duplicate) message() string {
 	return fmt.Sprintf("%s is already a candidate for this posting (added %s, %s). Open their page to remind them, extend or reset their link instead of adding them again.",
-		d.Existing.Email, d.Existing.CreatedAt.UTC().Format("2 Jan 2006"), d.Existing.Status)
+		d.Existing.Email, d.For.Date(d.Existing.CreatedAt), d.Existing.Status)
 }
 
 func (d *Duplicate) Error() string { return d.message() }

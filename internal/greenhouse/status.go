@@ -142,16 +142,30 @@ func BuildStatus(a Assessment, baseURL string, now time.Time) TestStatus {
 	return st
 }
 
-// DecodeResult reads a stored attempt result; nil when there is none.
-func DecodeResult(raw []byte) *scoring.Result {
+// DecodeBrief reads what Greenhouse is told of a stored result brief
+// (scoring.Result.Brief): the competencies' keys, names and scores, and
+// whether it awaits review; nil when there is none. The rest of the brief
+// is skipped, not decoded.
+func DecodeBrief(raw []byte) *scoring.Result {
 	if len(raw) == 0 {
 		return nil
 	}
-	var r scoring.Result
+	var r struct {
+		Competencies []struct {
+			Key   string  `json:"key"`
+			Name  string  `json:"name"`
+			Score float64 `json:"score"`
+		} `json:"competencies"`
+		NeedsReview bool `json:"needs_review"`
+	}
 	if json.Unmarshal(raw, &r) != nil {
 		return nil
 	}
-	return &r
+	out := &scoring.Result{NeedsReview: r.NeedsReview, Competencies: make([]scoring.CompetencyScore, len(r.Competencies))}
+	for i, c := range r.Competencies {
+		out.Competencies[i] = scoring.CompetencyScore{Key: c.Key, Name: c.Name, Score: c.Score}
+	}
+	return out
 }
 
 // RecommendationLabel is a recommendation in words: "Strong yes", "No"…

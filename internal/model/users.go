@@ -34,6 +34,24 @@ type Actor struct {
 	Role   Role
 	Name   string
 	Email  string
+	// Zone is where the actor reads times: messages that name a moment
+	// show it there (nil: UTC).
+	Zone *time.Location
+}
+
+// Date shows the day of t where the actor reads times, e.g. "2 Mar 2026".
+func (a Actor) Date(t time.Time) string { return t.In(a.Location()).Format("2 Jan 2006") }
+
+// Moment shows t where the actor reads times, with the zone's
+// abbreviation, e.g. "2 Mar 2026 14:05 CET".
+func (a Actor) Moment(t time.Time) string { return t.In(a.Location()).Format("2 Jan 2006 15:04 MST") }
+
+// Location is where the actor reads times (UTC when unknown).
+func (a Actor) Location() *time.Location {
+	if a.Zone == nil {
+		return time.UTC
+	}
+	return a.Zone
 }
 
 // Actor returns the user as the actor of a change.

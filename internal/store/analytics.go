@@ -476,12 +476,12 @@ func Activity(ctx context.Context, q Querier, s model.AnalyticsScope) ([]model.A
 }
 
 // ExportCandidates calls fn with each candidate that matches f (its
-// PostingID must be set), oldest first, with its time spent, rank among the
-// posting's scored candidates and its current result's competency scores
-// and question levels for the keys comps and questions, as the rows arrive
-// from the database: memory does not grow with the number of rows. The
-// scores and levels come from the per-result rows (result_competencies,
-// result_questions), pivoted by the database; ranks from score_counts.
+// PostingID must be set), oldest first, with its time spent (attempt_times),
+// rank among the posting's scored candidates (from score_counts) and its
+// current result's competency scores and question levels for the keys comps
+// and questions (from result_lines), as the rows arrive from the database:
+// memory does not grow with the number of rows. Each candidate is one row
+// with two primary-key lookups; fn may keep nothing of the row it is given.
 func ExportCandidates(ctx context.Context, q Querier, f model.CandidateFilter, comps, questions []string, fn func(*model.ExportRow) error) error {
 	dist, err := ScoreDistribution(ctx, q, f.PostingID)
 	if err != nil {
@@ -494,60 +494,46 @@ func ExportCandidates(ctx context.Context, q Querier, f model.CandidateFilter, c
 		ranked += d.N
 	}
 	cond, args := candidateWhere(f)
-	args = append(args, f.PostingID)
-	pid := fmt.Sprintf("$%d", len(args))
-	// pivot is a derived table of one row per attempt of the posting with a
-	// column per key (table t, key column kc, value column vc).
-	pivot := func(alias, table, kc, vc string, keys []string) (cols, join string) {
-		if len(keys) == 0 {
-			return "", ""
-		}
-		var sel, out []string
-		for i, k := range keys {
-			args = append(args, k)
-			sel = append(sel, fmt.Sprintf("MAX(CASE WHEN t.%s = $%d THEN t.%s END) AS v%d", kc, len(args), vc, i))
-			out = append(out, fmt.Sprintf(", %s.v%d", alias, i))
-		}
-		return strings.Join(out, ""), fmt.Sprintf(`
-LEFT JOIN (SELECT t.attempt_id, %s FROM candidates c2 JOIN %s t ON t.attempt_id = c2.attempt_id
-	WHERE c2.posting_id = %s GROUP BY t.attempt_id) %s ON %s.attempt_id = c.attempt_id`, strings.Join(sel, ", "), table, pid, alias, alias)
-	}
-	compCols, compJoin := pivot("rc", "result_competencies", "competency_key", "score", comps)
-	qCols, qJoin := pivot("rq", "result_questions", "question_key", "level", questions)
-	rows, err := q.QueryContext(ctx, `SELECT `+exportColumns+`, COALESCE(ts.t, 0)`+compCols+qCols+` FROM candidates c
-LEFT JOIN (SELECT an.attempt_id, SUM(an.time_spent_ms) AS t FROM candidates c3 JOIN answers an ON an.attempt_id = c3.attempt_id
-	WHERE c3.posting_id = `+pid+` GROUP BY an.attempt_id) ts ON ts.attempt_id = c.attempt_id`+compJoin+qJoin+`
+	rows, err := q.QueryContext(ctx, `SELECT `+exportColumns+`, COALESCE(ts.total_ms, 0), COALESCE(rl.levels, ''), COALESCE(rl.scores, '')
+FROM candidates c LEFT JOIN attempt_times ts ON ts.attempt_id = c.attempt_id LEFT JOIN result_lines rl ON rl.attempt_id = c.attempt_id
 WHERE `+cond+` ORDER BY c.created_at, c.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: export candidates: %w", err)
 	}
 	defer rows.Close()
-	vals := make([]sql.NullFloat64, len(comps)+len(questions))
-	row := &model.ExportRow{}
-	extra := []any{&row.TimeSpentMS}
-	for i := range vals {
-		extra = append(extra, &vals[i])
+	column := func(keys []string) map[string]int {
+		m := make(map[string]int, len(keys))
+		for i, k := range keys {
+			m[k] = i
+		}
+		return m
 	}
+	compCol, qCol := column(comps), column(questions)
+	row := &model.ExportRow{Competencies: make([]model.ExportValue, len(comps)), Levels: make([]model.ExportValue, len(questions))}
+	var levels, scores string
+	extra := []any{&row.TimeSpentMS, &levels, &scores}
 	for rows.Next() {
-		row.TimeSpentMS = 0
 		c, err := scanExportCandidate(scanExtra{rows, extra})
 		if err != nil {
 			return fmt.Errorf("store: export candidates: %w", err)
 		}
-		out := &model.ExportRow{Candidate: c, TimeSpentMS: row.TimeSpentMS,
-			Competencies: make([]model.ExportValue, len(comps)), Levels: make([]model.ExportValue, len(questions))}
-		for i, v := range vals {
-			ev := model.ExportValue{Value: v.Float64, Has: v.Valid}
-			if i < len(comps) {
-				out.Competencies[i] = ev
-			} else {
-				out.Levels[i-len(comps)] = ev
+		row.Candidate, row.Rank, row.Ranked = c, 0, 0
+		clear(row.Competencies)
+		clear(row.Levels)
+		eachInLine(scores, func(k string, v float64) {
+			if i, ok := compCol[k]; ok {
+				row.Competencies[i] = model.ExportValue{Value: v, Has: true}
 			}
-		}
+		})
+		eachInLine(levels, func(k string, v float64) {
+			if i, ok := qCol[k]; ok {
+				row.Levels[i] = model.ExportValue{Value: v, Has: true}
+			}
+		})
 		if c.Status == model.CandidateCompleted && c.Score != nil {
-			out.Rank, out.Ranked = rank[*c.Score], ranked
+			row.Rank, row.Ranked = rank[*c.Score], ranked
 		}
-		if err := fn(out); err != nil {
+		if err := fn(row); err != nil {
 			return err
 		}
 	}

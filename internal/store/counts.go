@@ -96,9 +96,12 @@ func CandidateCounts(ctx context.Context, q Querier, orgID, postingID int64, now
 	var by map[int64]model.StatusCounts
 	var err error
 	if postingID != 0 {
-		// The posting must be orgID's: a posting of another organization counts nothing.
+		// The posting must be orgID's: a posting of another organization
+		// counts nothing. Today's lapsed links check it on the posting, once,
+		// so that their count reads the (posting_id, status, expires_at)
+		// index alone (with c.org_id, every lapsed link was a row lookup).
 		by, err = countsByPosting(ctx, q, "k.posting_id = $1 AND k.org_id = "+fmt.Sprint(orgID),
-			"c.posting_id = $1 AND c.org_id = "+fmt.Sprint(orgID), postingID, now)
+			"c.posting_id = $1 AND EXISTS (SELECT 1 FROM postings p WHERE p.id = $1 AND p.org_id = "+fmt.Sprint(orgID)+")", postingID, now)
 	} else {
 		by, err = countsByPosting(ctx, q, "k.org_id = $1", "c.org_id = $1", orgID, now)
 	}

@@ -5,14 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
 // CheckDerived compares the tables derived from others with a recount from
 // their sources, and returns an error naming each difference: the per-result
-// rows against every attempt's decoded result, candidate_counts and
-// score_counts against the candidates, analytics_counts against the
-// candidates and stored outcomes, the running item sums (item_counts,
+// rows and result_lines against every attempt's decoded result, candidate_counts and
+// score_counts against the candidates, attempt_times against the answers,
+// analytics_counts against the candidates and stored outcomes, the running
+// item sums (item_counts,
 // item_sums, item_times) against the scored candidates' levels and answers. Tests call it after the changes that
 // must keep them in step; an operator may run it too.
 func CheckDerived(ctx context.Context, q Querier) error {
@@ -59,6 +61,24 @@ func CheckDerived(ctx context.Context, q Querier) error {
 		facts[id][k] = fmt.Sprintf("%s=%v", name, score)
 	}
 	rows.Close()
+	lines := map[int64]map[string]float64{}
+	rows, err = q.QueryContext(ctx, `SELECT attempt_id, levels, scores FROM result_lines`)
+	if err != nil {
+		return fmt.Errorf("store: check derived: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var levels, scores string
+		if err := rows.Scan(&id, &levels, &scores); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: check derived: %w", err)
+		}
+		m := map[string]float64{}
+		eachInLine(levels, func(k string, v float64) { m["q:"+k] = v })
+		eachInLine(scores, func(k string, v float64) { m["c:"+k] = v })
+		lines[id] = m
+	}
+	rows.Close()
 	rows, err = q.QueryContext(ctx, `SELECT id, result FROM attempts`)
 	if err != nil {
 		return fmt.Errorf("store: check derived: %w", err)
@@ -73,8 +93,8 @@ func CheckDerived(ctx context.Context, q Querier) error {
 		}
 		seen[id] = true
 		want := map[string]string{}
+		var r resultFacts
 		if raw != "" {
-			var r resultFacts
 			if err := json.Unmarshal([]byte(raw), &r); err != nil {
 				diffs = append(diffs, fmt.Sprintf("attempt %d: result does not decode: %v", id, err))
 				continue
@@ -84,6 +104,24 @@ func CheckDerived(ctx context.Context, q Querier) error {
 			}
 			for _, x := range r.Competencies {
 				want["c:"+x.Key] = fmt.Sprintf("%s=%v", x.Name, x.Score)
+			}
+		}
+		line, wantLine := lines[id], map[string]float64{}
+		delete(lines, id)
+		for _, x := range r.Questions {
+			wantLine["q:"+x.Key] = float64(x.Level) // the last of a key given twice, as WriteResultFacts keeps
+		}
+		for _, x := range r.Competencies {
+			wantLine["c:"+x.Key] = x.Score
+		}
+		for k, v := range wantLine {
+			if got, ok := line[k]; !ok || math.Abs(got-v) > 1e-9*math.Max(1, math.Abs(v)) {
+				diffs = append(diffs, fmt.Sprintf("attempt %d result_lines %s: line says %v (%v), result says %v", id, k, got, ok, v))
+			}
+		}
+		for k, v := range line {
+			if _, ok := wantLine[k]; !ok {
+				diffs = append(diffs, fmt.Sprintf("attempt %d result_lines %s: line says %v, result has none", id, k, v))
 			}
 		}
 		got := facts[id]
@@ -99,6 +137,9 @@ func CheckDerived(ctx context.Context, q Querier) error {
 		}
 	}
 	rows.Close()
+	for id := range lines {
+		diffs = append(diffs, fmt.Sprintf("attempt %d: result line without an attempt", id))
+	}
 	for id := range facts {
 		if !seen[id] {
 			diffs = append(diffs, fmt.Sprintf("attempt %d: rows without an attempt", id))
@@ -106,13 +147,18 @@ func CheckDerived(ctx context.Context, q Querier) error {
 	}
 	// Counters against recounts.
 	for _, c := range append([]derivedCheck{
-		{"candidate_counts", `SELECT posting_id || ' ' || status || ' ' || bucket || ' ' || shard, n FROM candidate_counts WHERE n <> 0`,
-			`SELECT posting_id || ' ' || status || ' ' || (CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END) || ' ' || (id % 16), COUNT(*)
-FROM candidates GROUP BY posting_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END, id % 16`},
+		// Summed over shards: on PostgreSQL a candidate is counted in its
+		// transaction's shard, not one its id says (migration 00020).
+		{"candidate_counts", `SELECT posting_id || ' ' || status || ' ' || bucket, CAST(SUM(n) AS BIGINT) FROM candidate_counts
+GROUP BY posting_id, status, bucket HAVING SUM(n) <> 0`,
+			`SELECT posting_id || ' ' || status || ' ' || (CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END), COUNT(*)
+FROM candidates GROUP BY posting_id, status, CASE WHEN status = 'sent' THEN expires_at / 86400000000 ELSE 0 END`},
 		{"score_counts", `SELECT posting_id || ' ' || CAST(score AS TEXT), n FROM score_counts WHERE n <> 0`,
 			`SELECT posting_id || ' ' || CAST(score AS TEXT), COUNT(*) FROM candidates WHERE status = 'completed' AND score IS NOT NULL GROUP BY posting_id, score`},
 		{"analytics_counts", `SELECT posting_id || ' ' || kind || ' ' || k, n FROM analytics_counts WHERE n <> 0`,
 			`SELECT posting_id || ' ' || kind || ' ' || k, COUNT(*) FROM (` + analyticsRows + `) x GROUP BY posting_id, kind, k`},
+		{"attempt_times", `SELECT CAST(attempt_id AS TEXT), total_ms FROM attempt_times WHERE total_ms <> 0`,
+			`SELECT CAST(attempt_id AS TEXT), SUM(time_spent_ms) FROM answers GROUP BY attempt_id`},
 	}, itemChecks()...) {
 		stored, err := countBy(ctx, q, c.stored)
 		if err != nil {

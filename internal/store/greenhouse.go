@@ -475,30 +475,82 @@ WHERE c.id = $1 AND c.org_id = $2`, id, orgID).Scan(r.dest()...)
 	return r.get(), nil
 }
 
-// APIKeyAndGreenhouseStatus is APIKeyAndOrgByHash and GreenhouseStatus (of
+// keyCheckColumns are what checking a presented key k needs (a read
+// endpoint's one query starts with them; its organization is k.org_id).
+const keyCheckColumns = `k.id, k.org_id, k.prefix, k.key_hash, k.status, k.ended_at`
+
+// keyCheckRow scans keyCheckColumns.
+type keyCheckRow struct {
+	k     model.APIKey
+	ended sql.NullInt64
+}
+
+func (r *keyCheckRow) dest() []any {
+	return []any{&r.k.ID, &r.k.OrgID, &r.k.Prefix, &r.k.Hash, &r.k.Status, &r.ended}
+}
+
+func (r *keyCheckRow) get() *model.APIKey {
+	k := r.k
+	k.EndedAt = nullMicros(r.ended)
+	return &k
+}
+
+// APIKeyAndGreenhouseStatus is the key by its hash and GreenhouseStatus (of
 // the key's organization's candidate id) in one query: a test_status call
 // is one round trip. The status is nil when the organization has no such
 // candidate; a key is returned in any status, and its candidate only while
-// it is active.
-func APIKeyAndGreenhouseStatus(ctx context.Context, q Querier, hash string, id int64) (*model.APIKey, *model.Org, *model.GreenhouseStatus, error) {
-	k := &model.APIKey{}
-	o := &model.Org{}
-	var by, used, ended sql.NullInt64
-	var created, orgCreated int64
+// it is active. The key holds what checking it needs (keyCheckColumns).
+func APIKeyAndGreenhouseStatus(ctx context.Context, q Querier, hash string, id int64) (*model.APIKey, *model.GreenhouseStatus, error) {
+	var kr keyCheckRow
 	var r greenhouseStatusRow
-	err := q.QueryRowContext(ctx, `SELECT k.id, k.org_id, k.prefix, k.key_hash, k.key_sealed, k.status, k.created_by, k.created_at,
-	k.last_used_at, k.ended_at, o.slug, o.name, o.created_at, `+greenhouseStatusColumns+`
-FROM api_keys k JOIN organizations o ON o.id = k.org_id
+	err := q.QueryRowContext(ctx, `SELECT `+keyCheckColumns+`, `+greenhouseStatusColumns+`
+FROM api_keys k
 LEFT JOIN candidates c ON c.id = $2 AND c.org_id = k.org_id AND k.status = 'active'
 LEFT JOIN postings p ON p.id = c.posting_id LEFT JOIN attempts a ON a.id = c.attempt_id AND a.candidate_id = c.id
 LEFT JOIN org_review_settings rs ON rs.org_id = c.org_id
-WHERE k.key_hash = $1`, hash, id).Scan(append([]any{&k.ID, &k.OrgID, &k.Prefix, &k.Hash, &k.Sealed, &k.Status,
-		&by, &created, &used, &ended, &o.Slug, &o.Name, &orgCreated}, r.dest()...)...)
+WHERE k.key_hash = $1`, hash, id).Scan(append(kr.dest(), r.dest()...)...)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("store: api key and greenhouse status: %w", notFound(err, "API key"))
+		return nil, nil, fmt.Errorf("store: api key and greenhouse status: %w", notFound(err, "API key"))
 	}
-	k.CreatedBy, k.CreatedAt = by.Int64, fromMicros(created)
-	k.LastUsedAt, k.EndedAt = nullMicros(used), nullMicros(ended)
-	o.ID, o.CreatedAt = k.OrgID, fromMicros(orgCreated)
-	return k, o, r.get(), nil
+	return kr.get(), r.get(), nil
+}
+
+// APIKeyAndActivePostingTitles is the key by its hash and its
+// organization's active postings (newest change first, with only their
+// public id, title and assessment type) in one query: a
+// list_tests call is one round trip. A key is returned in any status, and
+// its organization's postings only while it is active. The key holds what
+// checking it needs (keyCheckColumns).
+func APIKeyAndActivePostingTitles(ctx context.Context, q Querier, hash string) (*model.APIKey, []*model.Posting, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+keyCheckColumns+`, p.public_id, p.title, p.assessment_type
+FROM api_keys k
+LEFT JOIN postings p ON p.org_id = k.org_id AND p.status = $2 AND k.status = 'active'
+WHERE k.key_hash = $1 ORDER BY p.updated_at DESC, p.id DESC`, hash, model.PostingActive)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: api key and active postings: %w", err)
+	}
+	defer rows.Close()
+	var k *model.APIKey
+	var out []*model.Posting
+	for rows.Next() {
+		var kr keyCheckRow
+		var publicID, title, assessmentType sql.NullString
+		if err := rows.Scan(append(kr.dest(), &publicID, &title, &assessmentType)...); err != nil {
+			return nil, nil, fmt.Errorf("store: api key and active postings: %w", err)
+		}
+		if k == nil {
+			k = kr.get()
+		}
+		if publicID.Valid {
+			out = append(out, &model.Posting{OrgID: k.OrgID, Status: model.PostingActive, PublicID: publicID.String,
+				Title: title.String, AssessmentType: assessmentType.String})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store: api key and active postings: %w", err)
+	}
+	if k == nil {
+		return nil, nil, fmt.Errorf("store: api key and active postings: %w", notFound(sql.ErrNoRows, "API key"))
+	}
+	return k, out, nil
 }

@@ -298,3 +298,118 @@ FROM competency_counts WHERE posting_id = $1 AND n > 0 GROUP BY competency_key O
 	}
 	return out, rows.Err()
 }
+
+// RecountItemSums rebuilds a posting's running item sums (migration 00019's
+// tables) from its candidates, results and answers in a few statements, as
+// the migration's backfill does: what store.SyncItemSums keeps attempt by
+// attempt, for a bulk load (the seeders) or a repair.
+func RecountItemSums(ctx context.Context, q Querier, postingID int64) error {
+	const mine = `attempt_id IN (SELECT attempt_id FROM item_attempts WHERE posting_id = $1)`
+	for _, s := range []string{
+		`DELETE FROM item_attempt_values WHERE ` + mine,
+		`DELETE FROM item_attempt_competencies WHERE ` + mine,
+		`DELETE FROM item_attempts WHERE posting_id = $1`,
+		`DELETE FROM item_counts WHERE posting_id = $1`,
+		`DELETE FROM item_sums WHERE posting_id = $1`,
+		`DELETE FROM item_times WHERE posting_id = $1`,
+		`DELETE FROM competency_counts WHERE posting_id = $1`,
+		`INSERT INTO item_attempts (attempt_id, candidate_id, posting_id, version, has_result)
+SELECT a.id, c.id, c.posting_id, a.posting_version, CASE WHEN a.result <> '' THEN 1 ELSE 0 END
+FROM candidates c JOIN attempts a ON a.id = c.attempt_id
+WHERE c.posting_id = $1 AND c.status = 'completed' AND c.score IS NOT NULL`,
+		`INSERT INTO item_attempt_values (attempt_id, kind, question_key, value)
+SELECT rq.attempt_id, 'L', rq.question_key, rq.level FROM item_attempts ia JOIN result_questions rq ON rq.attempt_id = ia.attempt_id
+WHERE ia.posting_id = $1 AND ia.has_result = 1`,
+		`INSERT INTO item_attempt_values (attempt_id, kind, question_key, value)
+SELECT an.attempt_id, 'T', an.question_key, an.time_spent_ms FROM item_attempts ia JOIN answers an ON an.attempt_id = ia.attempt_id
+WHERE ia.posting_id = $1 AND ia.has_result = 1`,
+		`INSERT INTO item_attempt_competencies (attempt_id, competency_key, name, score)
+SELECT rc.attempt_id, rc.competency_key, rc.name, rc.score FROM item_attempts ia JOIN result_competencies rc ON rc.attempt_id = ia.attempt_id
+WHERE ia.posting_id = $1`,
+		`INSERT INTO item_counts (posting_id, version, scored, n)
+SELECT posting_id, version, COUNT(*), SUM(has_result) FROM item_attempts WHERE posting_id = $1 GROUP BY posting_id, version`,
+		`INSERT INTO competency_counts (posting_id, competency_key, name, score, n)
+SELECT ia.posting_id, x.competency_key, x.name, x.score, COUNT(*)
+FROM item_attempts ia JOIN item_attempt_competencies x ON x.attempt_id = ia.attempt_id
+WHERE ia.posting_id = $1 GROUP BY ia.posting_id, x.competency_key, x.name, x.score`,
+		`INSERT INTO item_times (posting_id, version, question_key, n, total_ms)
+SELECT ia.posting_id, ia.version, t.question_key, COUNT(*), SUM(t.value)
+FROM item_attempts ia JOIN item_attempt_values t ON t.attempt_id = ia.attempt_id AND t.kind = 'T'
+WHERE ia.posting_id = $1 GROUP BY ia.posting_id, ia.version, t.question_key`,
+	} {
+		if _, err := q.ExecContext(ctx, s, postingID); err != nil {
+			return fmt.Errorf("store: recount item sums of posting %d: %w", postingID, err)
+		}
+	}
+	if err := recountPairSums(ctx, q, postingID); err != nil {
+		return fmt.Errorf("store: recount item sums of posting %d: %w", postingID, err)
+	}
+	return nil
+}
+
+// recountPairSums fills item_sums from the posting's counted levels, read
+// once in attempt and key order (the database's order of keys, so pairs are
+// ordered as key_i <= key_j in SQL) and summed here: the same sums in SQL are a join of
+// k(k+1)/2 rows per attempt that SQLite sorts to group (8 million rows at
+// 70 000 attempts of 15 questions).
+func recountPairSums(ctx context.Context, q Querier, postingID int64) error {
+	type pairKey struct {
+		version int64
+		ki, kj  string
+	}
+	type level struct {
+		key   string
+		value int64
+	}
+	sums := map[pairKey]*ItemPair{}
+	var cur []level
+	var curAttempt, curVersion int64
+	flush := func() {
+		for i, x := range cur {
+			for _, y := range cur[i:] {
+				k := pairKey{curVersion, x.key, y.key}
+				p := sums[k]
+				if p == nil {
+					p = &ItemPair{}
+					sums[k] = p
+				}
+				p.N++
+				p.SXY += x.value * y.value
+				p.SX += x.value
+				p.SY += y.value
+			}
+		}
+		cur = cur[:0]
+	}
+	rows, err := q.QueryContext(ctx, `SELECT ia.attempt_id, ia.version, x.question_key, x.value
+FROM item_attempts ia JOIN item_attempt_values x ON x.attempt_id = ia.attempt_id AND x.kind = 'L'
+WHERE ia.posting_id = $1 ORDER BY ia.attempt_id, x.question_key`, postingID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var aid, ver int64
+		var l level
+		if err := rows.Scan(&aid, &ver, &l.key, &l.value); err != nil {
+			return err
+		}
+		if aid != curAttempt {
+			flush()
+			curAttempt, curVersion = aid, ver
+		}
+		cur = append(cur, l)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	flush()
+	rows.Close()
+	for k, p := range sums {
+		if _, err := q.ExecContext(ctx, `INSERT INTO item_sums (posting_id, version, key_i, key_j, n, sxy, sx, sy) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			postingID, k.version, k.ki, k.kj, p.N, p.SXY, p.SX, p.SY); err != nil {
+			return err
+		}
+	}
+	return nil
+}

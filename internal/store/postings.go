@@ -178,24 +178,3 @@ func PostingRevision(ctx context.Context, q Querier, orgID, id int64) (model.Pos
 	}
 	return status, rev, nil
 }
-
-// ActivePostingTitles returns an organization's active postings, newest
-// change first, with only their public id, title and assessment type (not
-// the document): what list_tests answers.
-func ActivePostingTitles(ctx context.Context, q Querier, orgID int64) ([]*model.Posting, error) {
-	rows, err := q.QueryContext(ctx, `SELECT public_id, title, assessment_type FROM postings
-WHERE org_id = $1 AND status = $2 ORDER BY updated_at DESC, id DESC`, orgID, model.PostingActive)
-	if err != nil {
-		return nil, fmt.Errorf("store: active postings: %w", err)
-	}
-	defer rows.Close()
-	var out []*model.Posting
-	for rows.Next() {
-		p := &model.Posting{OrgID: orgID, Status: model.PostingActive}
-		if err := rows.Scan(&p.PublicID, &p.Title, &p.AssessmentType); err != nil {
-			return nil, fmt.Errorf("store: active postings: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}

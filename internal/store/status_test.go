@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +58,21 @@ func TestEffectiveStatusAgrees(t *testing.T) {
 			}
 			if n != want[st] {
 				t.Errorf("ListCandidates(status %s) = %d, Go rule says %d", st, n, want[st])
+			}
+		}
+		// Another organization counts nothing of this posting, not even
+		// its links that lapsed today.
+		other, err := store.CreateOrg(ctx, s.DB, "other", "Other", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := store.CandidateCounts(ctx, s.DB, other.ID, p.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for st, n := range theirs {
+			if n != 0 {
+				t.Errorf("another organization's CandidateCounts[%s] = %d, want 0", st, n)
 			}
 		}
 		byPosting, err := store.CandidateCountsByPosting(ctx, s.DB, org.ID, now)
@@ -253,6 +270,30 @@ func TestDerivedBackfill(t *testing.T) {
 		}
 		if err := s.DB.QueryRowContext(ctx, `SELECT total_ms FROM item_times WHERE posting_id = $1 AND version = 1 AND question_key = 'q3'`, p.ID).Scan(&times); err != nil || times != 1002+2002 {
 			t.Errorf("item_times q3: %d (%v), want 3004", times, err)
+		}
+		// Migration 00022: the export's time spent and result line.
+		var levels, scores string
+		if err := s.DB.QueryRowContext(ctx, `SELECT ts.total_ms, rl.levels, rl.scores FROM candidates c JOIN attempt_times ts ON ts.attempt_id = c.attempt_id
+JOIN result_lines rl ON rl.attempt_id = c.attempt_id WHERE c.last_name = '0'`).Scan(&times, &levels, &scores); err != nil || times != 1000+1001+1002 {
+			t.Errorf("attempt_times: %d (%v), want 3003", times, err)
+		}
+		if l, sc := strings.Fields(levels), strings.Fields(scores); len(l) != 2 || len(sc) != 2 || !slices.Contains(l, "q1=5") || !slices.Contains(sc, "sql=62.25") {
+			t.Errorf("result line: %q, %q; want q1=5, q2=1 and sql=62.25, stats=0.1", levels, scores)
+		}
+		// A kept figure that drifts from its source is found.
+		for _, drift := range []string{`UPDATE attempt_times SET total_ms = total_ms + 1`, `UPDATE result_lines SET levels = 'q1=4 q2=1'`,
+			`UPDATE result_lines SET scores = 'sql=62.25'`, `DELETE FROM result_lines`} {
+			tx, err := s.DB.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tx.ExecContext(ctx, drift); err != nil {
+				t.Fatal(err)
+			}
+			if err := store.CheckDerived(ctx, tx); err == nil {
+				t.Errorf("%s: CheckDerived found no difference", drift)
+			}
+			tx.Rollback()
 		}
 		for _, now := range []time.Time{t0, t0.Add(time.Hour), t0.Add(2 * time.Hour)} {
 			countersAgree(t, s, org.ID, p.ID, now)

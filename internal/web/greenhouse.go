@@ -56,9 +56,9 @@ type apiEndpoint struct {
 }
 
 var apiEndpoints = map[string]apiEndpoint{
-	"list_tests": {method: http.MethodGet, serve: func(s *Server, w http.ResponseWriter, r *http.Request, c *partner.Caller) error {
-		out, err := s.greenhouse.ListTests(r.Context(), c)
-		return answerJSON(w, out, err)
+	"list_tests": {method: http.MethodGet, authServe: func(s *Server, w http.ResponseWriter, r *http.Request) error {
+		out, err := s.greenhouse.AuthenticatedListTests(r.Context(), r.Header.Get("Authorization"))
+		return answerJSON(w, greenhouse.TestList(out), err)
 	}},
 	"send_test": {method: http.MethodPost, serve: func(s *Server, w http.ResponseWriter, r *http.Request, c *partner.Caller) error {
 		out, err := s.greenhouse.SendTest(r.Context(), c, r.Body)
@@ -141,7 +141,7 @@ type IntegrationsPage struct {
 }
 
 func (s *Server) integrationsPage(w http.ResponseWriter, r *http.Request) error {
-	card, err := s.greenhouse.Card(r.Context(), orgFrom(r.Context()).ID)
+	card, err := s.greenhouse.Card(r.Context(), orgFrom(r.Context()).ID, actor(r))
 	if err != nil {
 		return err
 	}

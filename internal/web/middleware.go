@@ -19,16 +19,18 @@ import (
 )
 
 type (
-	ctxLogger struct{}
-	ctxUser   struct{}
-	ctxOrg    struct{}
-	ctxSess   struct{}
+	ctxRequestID struct{}
+	ctxUser      struct{}
+	ctxOrg       struct{}
+	ctxSess      struct{}
 )
 
 // actor is the signed-in user of the request as the actor of a change.
 func actor(r *http.Request) model.Actor {
 	if u := userFrom(r.Context()); u != nil {
-		return u.Actor()
+		a := u.Actor()
+		a.Zone = userLocation(u, orgFrom(r.Context()))
+		return a
 	}
 	return model.Actor{}
 }
@@ -78,16 +80,16 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		id := make([]byte, 8)
 		rand.Read(id)
 		reqID := hex.EncodeToString(id)
-		w.Header().Set("X-Request-Id", reqID)
-		log := s.log.With("request_id", reqID)
-		r = r.WithContext(context.WithValue(r.Context(), ctxLogger{}, log))
+		w.Header()["X-Request-Id"] = []string{reqID}
+		// The request's logger (logFrom) is built only when something logs.
+		r = r.WithContext(context.WithValue(r.Context(), ctxRequestID{}, reqID))
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				log.Error("panic", "panic", p, "stack", string(debug.Stack()))
+				s.log.Error("panic", "request_id", reqID, "panic", p, "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					http.Error(sw, "Internal Server Error", http.StatusInternalServerError)
 				}
@@ -99,15 +101,18 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			elapsed := time.Since(start)
 			s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
 			s.metrics.latency.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
-			attrs := []any{"method", r.Method, "route", route, "status", sw.status, "duration_ms", elapsed.Milliseconds()}
-			if !strings.Contains(route, "{token}") {
-				attrs = append(attrs, "path", logPath(r.URL.Path)) // paths with tokens are secrets
-			}
 			level := slog.LevelInfo
 			if route == "GET /healthz" || route == "GET /readyz" || route == "GET /metrics" || strings.HasPrefix(route, "GET /static/") {
 				level = slog.LevelDebug
 			}
-			log.Log(r.Context(), level, "request", attrs...)
+			if !s.log.Enabled(r.Context(), level) {
+				return
+			}
+			attrs := []any{"request_id", reqID, "method", r.Method, "route", route, "status", sw.status, "duration_ms", elapsed.Milliseconds()}
+			if !strings.Contains(route, "{token}") {
+				attrs = append(attrs, "path", logPath(r.URL.Path)) // paths with tokens are secrets
+			}
+			s.log.Log(r.Context(), level, "request", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
 	})

@@ -287,16 +287,31 @@ func wantsJSON(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/json")
 }
 
+// jsonAppender is an answer that writes its own JSON, the bytes
+// encoding/json would write (the Assessment Partner API's read endpoints),
+// or says it cannot.
+type jsonAppender interface {
+	AppendJSON([]byte) ([]byte, bool)
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json"}
+	h["Cache-Control"] = []string{"no-store"}
+	if a, ok := v.(jsonAppender); ok {
+		if b, ok := a.AppendJSON(make([]byte, 0, 512)); ok {
+			w.WriteHeader(status)
+			w.Write(b)
+			return
+		}
+	}
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
 }
 
 func logFrom(ctx interface{ Value(any) any }, fallback *slog.Logger) *slog.Logger {
-	if l, ok := ctx.Value(ctxLogger{}).(*slog.Logger); ok {
-		return l
+	if id, ok := ctx.Value(ctxRequestID{}).(string); ok {
+		return fallback.With("request_id", id)
 	}
 	return fallback
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 
@@ -99,7 +100,9 @@ func (s *Server) rejectControls(next http.Handler) http.Handler {
 		if safetext.HasControl(r.URL.Path, false) || safetext.HasControl(r.URL.RawQuery, false) {
 			return errControls("")
 		}
-		for k, vs := range r.URL.Query() {
+		// Without a percent escape the decoded names and values are pieces of
+		// the raw query (with '+' for ' '), just checked: no need to parse it.
+		for k, vs := range queryToCheck(r.URL.RawQuery) {
 			if safetext.HasControl(k, false) {
 				return errControls("")
 			}
@@ -257,3 +260,13 @@ type slogPrinter struct {
 }
 
 func (p slogPrinter) Println(v ...any) { p.log.Warn("metrics collection", "err", fmt.Sprint(v...)) }
+
+// queryToCheck is the query's decoded values when they may hold what the
+// raw query does not show (a percent escape), else nothing.
+func queryToCheck(raw string) url.Values {
+	if !strings.Contains(raw, "%") {
+		return nil
+	}
+	q, _ := url.ParseQuery(raw)
+	return q
+}

@@ -76,6 +76,23 @@ func TestTimeZones(t *testing.T) {
 		expectStatus(t, "list in New York time", c.Get(list), http.StatusOK, want)
 		expectStatus(t, "settings say the zone", c.Get("/settings"), http.StatusOK, `value="America/New_York"`, "Now: America/New_York")
 
+		// Messages the services write name days in the reader's zone
+		// too: adding the candidate again says when they were added.
+		var far *time.Location
+		for _, name := range []string{"Pacific/Kiritimati", "Etc/GMT+12", "America/New_York", "Asia/Tokyo"} {
+			if loc, _ := time.LoadLocation(name); loc != nil && cand.CreatedAt.In(loc).Day() != cand.CreatedAt.UTC().Day() {
+				far = loc
+				break
+			}
+		}
+		if far == nil {
+			t.Fatalf("no zone where %s is another day", cand.CreatedAt.UTC())
+		}
+		expectRedirect(t, far.String(), c.Submit("/settings", "/settings/profile", url.Values{"name": {"ann"}, "time_zone": {far.String()}}), "/settings")
+		again := c.Submit(list, list, url.Values{"first_name": {"Ada"}, "last_name": {"Lovelace"}, "email": {"ada@example.test"}})
+		expectStatus(t, "duplicate in the reader's zone", again, http.StatusConflict, "(added "+cand.CreatedAt.In(far).Format("2 Jan 2006")+",")
+		expectRedirect(t, "New York again", c.Submit("/settings", "/settings/profile", url.Values{"name": {"ann"}, "time_zone": {"America/New_York"}}), "/settings")
+
 		// Exports keep ISO 8601 in UTC.
 		csv := c.Get(list + "/export")
 		if csv.Status != http.StatusOK || !strings.Contains(csv.Body, cand.CreatedAt.UTC().Format("2006-01-02T15:04")) {

@@ -22,7 +22,9 @@ import (
 )
 
 // Caller is the authenticated side of an API request: the organization
-// whose key was presented.
+// whose key was presented. The read endpoints (AuthenticatedListTests,
+// AuthenticatedTestStatus) know only its id, and of the key what checking
+// it needs.
 type Caller struct {
 	Org *model.Org
 	Key *model.APIKey
@@ -76,9 +78,22 @@ func (s *Service) authenticate(ctx context.Context, authorization, endpoint stri
 	return &Caller{Org: org, Key: k}, nil
 }
 
-// ListTests answers list_tests: the organization's active postings.
-func (s *Service) ListTests(ctx context.Context, c *Caller) ([]greenhouse.TestListing, error) {
-	list, err := store.ActivePostingTitles(ctx, s.store.DB, c.Org.ID)
+// AuthenticatedListTests is Authenticate and list_tests in one: the key and
+// its organization's active postings are read in one query. It answers
+// as the two would in turn (a refused key first).
+func (s *Service) AuthenticatedListTests(ctx context.Context, authorization string) ([]greenhouse.TestListing, error) {
+	var list []*model.Posting
+	c, err := s.authenticate(ctx, authorization, "list_tests", func(ctx context.Context, key string) (*model.APIKey, *model.Org, error) {
+		if !apikey.WellFormed(key) {
+			return nil, nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
+		}
+		k, l, err := store.APIKeyAndActivePostingTitles(readContext(ctx), s.store.DB, apikey.Hash(key))
+		if k, err = apikey.Check(key, k, err); err != nil {
+			return k, nil, err
+		}
+		list = l
+		return k, &model.Org{ID: k.OrgID}, nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +116,11 @@ func (s *Service) ListTests(ctx context.Context, c *Caller) ([]greenhouse.TestLi
 	}
 	return out, nil
 }
+
+// readContext is ctx for a read endpoint's one short query: not cancelled
+// with the request, so that neither database/sql nor the driver starts a
+// goroutine to watch for it (two per query on SQLite, one on PostgreSQL).
+func readContext(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // candidateField maps a candidates.Person field to its name in send_test.
 var candidateField = map[string]string{"first_name": "candidate.first_name", "last_name": "candidate.last_name",
@@ -206,8 +226,8 @@ func (s *Service) TestStatus(ctx context.Context, c *Caller, query url.Values) (
 	return s.testStatus(ctx, c, interviewID, id, row, err)
 }
 
-// AuthenticatedTestStatus is Authenticate and TestStatus in one: the key, its
-// organization and the candidate are read in one query. It answers as the
+// AuthenticatedTestStatus is Authenticate and TestStatus in one: the key and
+// its organization's candidate are read in one query. It answers as the
 // two would in turn (a refused key first, then a bad or unknown id).
 func (s *Service) AuthenticatedTestStatus(ctx context.Context, authorization string, query url.Values) (*greenhouse.TestStatus, error) {
 	interviewID, id, idErr := interviewID(query)
@@ -216,12 +236,12 @@ func (s *Service) AuthenticatedTestStatus(ctx context.Context, authorization str
 		if !apikey.WellFormed(key) {
 			return nil, nil, apperror.New(apperror.Unauthorized, "The API key is not valid.")
 		}
-		k, org, r, err := store.APIKeyAndGreenhouseStatus(ctx, s.store.DB, apikey.Hash(key), id)
+		k, r, err := store.APIKeyAndGreenhouseStatus(readContext(ctx), s.store.DB, apikey.Hash(key), id)
 		if k, err = apikey.Check(key, k, err); err != nil {
 			return k, nil, err
 		}
 		row = r
-		return k, org, nil
+		return k, &model.Org{ID: k.OrgID}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -288,7 +308,7 @@ func (s *Service) testStatus(ctx context.Context, c *Caller, interviewID string,
 		Score: row.Score, Recommendation: row.Recommendation, StartedAt: row.StartedAt, CompletedAt: row.CompletedAt,
 		AssessmentType: row.AssessmentType, Provisional: row.Provisional}
 	if row.Status == model.CandidateCompleted && row.AttemptID != 0 {
-		a.Result = greenhouse.DecodeResult(row.Result)
+		a.Result = greenhouse.DecodeBrief(row.Result)
 	}
 	st := greenhouse.BuildStatus(a, s.baseURL, s.now())
 	detail := fmt.Sprintf("Greenhouse read the status of candidate #%d: %s", row.ID, strings.ReplaceAll(st.PartnerStatus, "_", " "))

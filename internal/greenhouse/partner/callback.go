@@ -116,7 +116,7 @@ func (n *Notifier) OnResult(ctx context.Context, tx *sql.Tx, c *model.Candidate)
 		if err != nil {
 			return err
 		}
-		if r := greenhouse.DecodeResult(row.Result); r != nil && r.NeedsReview && !row.Provisional {
+		if r := greenhouse.DecodeBrief(row.Result); r != nil && r.NeedsReview && !row.Provisional {
 			return nil
 		}
 	}

@@ -98,8 +98,9 @@ type Card struct {
 // troubleWindow is how far back the card looks for recent problems.
 const troubleWindow = 7 * 24 * time.Hour
 
-// Card returns the organization's integration card.
-func (s *Service) Card(ctx context.Context, orgID int64) (*Card, error) {
+// Card returns the organization's integration card; the moments its
+// messages name are shown in the reader's time zone.
+func (s *Service) Card(ctx context.Context, orgID int64, reader model.Actor) (*Card, error) {
 	s.Flush(ctx, orgID) // this instance's counted reads show at once
 	c := &Card{Endpoints: s.Endpoints()}
 	var err error
@@ -123,14 +124,14 @@ func (s *Service) Card(ctx context.Context, orgID int64) (*Card, error) {
 	if c.Errors, err = store.ListResponseErrors(ctx, s.store.DB, orgID, time.Time{}, 5); err != nil {
 		return nil, err
 	}
-	if c.Troubles, err = s.troubles(ctx, orgID, c); err != nil {
+	if c.Troubles, err = s.troubles(ctx, orgID, c, reader); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
 // troubles fills in the help page's troubleshooting table with what we see.
-func (s *Service) troubles(ctx context.Context, orgID int64, c *Card) ([]Trouble, error) {
+func (s *Service) troubles(ctx context.Context, orgID int64, c *Card, reader model.Actor) ([]Trouble, error) {
 	since := s.now().Add(-troubleWindow)
 	failed, err := store.RecentGreenhouseEvents(ctx, s.store.DB, orgID, true, since, 50)
 	if err != nil {
@@ -139,7 +140,7 @@ func (s *Service) troubles(ctx context.Context, orgID int64, c *Card) ([]Trouble
 	latest := func(kind string) []string {
 		for _, e := range failed {
 			if e.Kind == kind {
-				return []string{date(e.CreatedAt) + ": " + e.Detail}
+				return []string{reader.Moment(e.CreatedAt) + ": " + e.Detail}
 			}
 		}
 		return nil
@@ -166,12 +167,12 @@ func (s *Service) troubles(ctx context.Context, orgID int64, c *Card) ([]Trouble
 	if len(c.FailedCallbacks) > 0 {
 		results.Detected = true
 		cb := c.FailedCallbacks[0]
-		results.Details = append(results.Details, fmt.Sprintf("We could not tell Greenhouse about a result (candidate #%d, %s): %s. Talent Systems staff can see and retry it.", cb.CandidateID, date(cb.UpdatedAt), cb.LastError))
+		results.Details = append(results.Details, fmt.Sprintf("We could not tell Greenhouse about a result (candidate #%d, %s): %s. Talent Systems staff can see and retry it.", cb.CandidateID, reader.Moment(cb.UpdatedAt), cb.LastError))
 	}
 	key := Trouble{Issue: "API key not working", Solution: "Contact your administrator — the key may have been revoked or rotated."}
 	if c.State.Status == Revoked {
 		key.Detected = true
-		key.Details = append(key.Details, "Your API key "+c.State.Newest.Prefix+"… was revoked on "+date(c.State.Newest.EndedAt)+". Request a new key with Request Setup.")
+		key.Details = append(key.Details, "Your API key "+c.State.Newest.Prefix+"… was revoked on "+reader.Moment(c.State.Newest.EndedAt)+". Request a new key with Request Setup.")
 	}
 	if d := latest("auth"); d != nil {
 		key.Detected = true
@@ -181,7 +182,7 @@ func (s *Service) troubles(ctx context.Context, orgID int64, c *Card) ([]Trouble
 	if len(c.Errors) > 0 && c.Errors[0].CreatedAt.After(since) {
 		e := c.Errors[0]
 		reported.Detected = true
-		reported.Details = []string{date(e.CreatedAt) + ": in " + e.APICall + ": " + strings.Join(e.Errors, "; ")}
+		reported.Details = []string{reader.Moment(e.CreatedAt) + ": in " + e.APICall + ": " + strings.Join(e.Errors, "; ")}
 	}
 	return []Trouble{postings, notCreated, results, key, reported}, nil
 }

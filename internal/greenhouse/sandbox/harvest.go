@@ -80,6 +80,14 @@ func (s *Sandbox) harvestGate(w http.ResponseWriter, r *http.Request, endpoint, 
 	return true
 }
 
+// listGate is harvestGate then pageQuery, for the list endpoints.
+func (s *Sandbox) listGate(w http.ResponseWriter, r *http.Request, endpoint, scope string) (url.Values, int, int, bool) {
+	if !s.harvestGate(w, r, endpoint, scope) {
+		return nil, 0, 0, false
+	}
+	return pageQuery(w, r)
+}
+
 // pageQuery returns a list request's query. Following a cursor, the cursor
 // must be the only parameter (422 otherwise); it carries the filters.
 func pageQuery(w http.ResponseWriter, r *http.Request) (url.Values, int, int, bool) {
@@ -161,10 +169,7 @@ func idParam(w http.ResponseWriter, q url.Values, name string) (int64, bool) {
 }
 
 func (s *Sandbox) listJobs(w http.ResponseWriter, r *http.Request) {
-	if !s.harvestGate(w, r, "jobs", "harvest:jobs:list") {
-		return
-	}
-	q, perPage, offset, ok := pageQuery(w, r)
+	q, perPage, offset, ok := s.listGate(w, r, "jobs", "harvest:jobs:list")
 	if !ok {
 		return
 	}
@@ -178,10 +183,7 @@ func (s *Sandbox) listJobs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sandbox) listJobPosts(w http.ResponseWriter, r *http.Request) {
-	if !s.harvestGate(w, r, "job_posts", "harvest:job_posts:list") {
-		return
-	}
-	q, perPage, offset, ok := pageQuery(w, r)
+	q, perPage, offset, ok := s.listGate(w, r, "job_posts", "harvest:job_posts:list")
 	if !ok {
 		return
 	}
@@ -194,10 +196,7 @@ func (s *Sandbox) listJobPosts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sandbox) listCandidates(w http.ResponseWriter, r *http.Request) {
-	if !s.harvestGate(w, r, "candidates", "harvest:candidates:list") {
-		return
-	}
-	q, perPage, offset, ok := pageQuery(w, r)
+	q, perPage, offset, ok := s.listGate(w, r, "candidates", "harvest:candidates:list")
 	if !ok {
 		return
 	}
@@ -205,10 +204,7 @@ func (s *Sandbox) listCandidates(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sandbox) listApplications(w http.ResponseWriter, r *http.Request) {
-	if !s.harvestGate(w, r, "applications", "harvest:applications:list") {
-		return
-	}
-	q, perPage, offset, ok := pageQuery(w, r)
+	q, perPage, offset, ok := s.listGate(w, r, "applications", "harvest:applications:list")
 	if !ok {
 		return
 	}
@@ -244,10 +240,7 @@ func toNoteJSON(n Note) noteJSON {
 // comma-separated list). It shares the "notes" fault with createNote: both
 // are the path /v3/notes.
 func (s *Sandbox) listNotes(w http.ResponseWriter, r *http.Request) {
-	if !s.harvestGate(w, r, "notes", "harvest:notes:list") {
-		return
-	}
-	q, perPage, offset, ok := pageQuery(w, r)
+	q, perPage, offset, ok := s.listGate(w, r, "notes", "harvest:notes:list")
 	if !ok {
 		return
 	}
