@@ -14,7 +14,9 @@ import (
 // The figures below read analytics_counts (migration 00021): counts per
 // posting, kind and key kept by triggers on candidates and harvest_outcomes
 // in the transaction of every change, so the analytics without a date range
-// cost the same whatever the number of candidates.
+// cost the same whatever the number of candidates. On PostgreSQL a change
+// is counted in its transaction's shard (txid % 16), so concurrent creates
+// in one posting do not all wait on one row: readers sum over the shards.
 
 // analyticsRows is every (posting, kind, key) analytics_counts holds,
 // recounted from the candidates and the stored outcomes (the migration's
@@ -175,7 +177,8 @@ func KeptStepQuantiles(ctx context.Context, q Querier, postingID int64, step str
 	prefix := map[string]string{StepStart: "s", StepComplete: "c"}[step]
 	type bucket struct{ k, n int64 }
 	read := func(level int, lo, hi int64) ([]bucket, error) {
-		rows, err := q.QueryContext(ctx, `SELECT k, n FROM analytics_counts WHERE posting_id = $1 AND kind = $2 AND k >= $3 AND k <= $4 AND n <> 0 ORDER BY k`,
+		rows, err := q.QueryContext(ctx, `SELECT k, CAST(SUM(n) AS BIGINT) FROM analytics_counts WHERE posting_id = $1 AND kind = $2 AND k >= $3 AND k <= $4
+GROUP BY k HAVING SUM(n) <> 0 ORDER BY k`,
 			postingID, fmt.Sprint(prefix, level), lo, hi)
 		if err != nil {
 			return nil, err
@@ -242,7 +245,8 @@ func KeptStepQuantiles(ctx context.Context, q Querier, postingID int64, step str
 // from the kept counts; the posting must be one the caller checked is the
 // organization's.
 func KeptOutcomesByBand(ctx context.Context, q Querier, postingID int64) (map[int]map[string]int, error) {
-	rows, err := q.QueryContext(ctx, `SELECT kind, k, n FROM analytics_counts WHERE posting_id = $1 AND kind >= 'o:' AND kind < 'o;' AND n <> 0`, postingID)
+	rows, err := q.QueryContext(ctx, `SELECT kind, k, CAST(SUM(n) AS BIGINT) FROM analytics_counts WHERE posting_id = $1 AND kind >= 'o:' AND kind < 'o;'
+GROUP BY kind, k HAVING SUM(n) <> 0`, postingID)
 	if err != nil {
 		return nil, fmt.Errorf("store: kept outcomes: %w", err)
 	}

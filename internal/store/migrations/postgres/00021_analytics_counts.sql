@@ -23,8 +23,13 @@ CREATE TABLE analytics_counts (
     org_id     BIGINT NOT NULL,
     kind       TEXT NOT NULL,
     k          BIGINT NOT NULL,
+    -- The writing transaction's shard (txid % 16), as in candidate_counts
+    -- (migration 00020): concurrent creates in one posting would otherwise
+    -- all wait on the same few rows. Only the sum over shards means anything
+    -- (a shard's n may go below zero); every reader sums.
+    shard      BIGINT NOT NULL DEFAULT 0,
     n          BIGINT NOT NULL,
-    PRIMARY KEY (posting_id, kind, k)
+    PRIMARY KEY (posting_id, kind, k, shard)
 );
 CREATE INDEX analytics_counts_org ON analytics_counts(org_id, kind, k);
 
@@ -68,20 +73,21 @@ CREATE FUNCTION analytics_counts_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
         UPDATE analytics_counts a SET n = a.n - 1 FROM analytics_rows(OLD) r
-        WHERE a.posting_id = OLD.posting_id AND a.kind = r.kind AND a.k = r.k;
+        WHERE a.posting_id = OLD.posting_id AND a.kind = r.kind AND a.k = r.k
+        AND a.shard = (SELECT MIN(b.shard) FROM analytics_counts b WHERE b.posting_id = OLD.posting_id AND b.kind = r.kind AND b.k = r.k);
         RETURN NULL;
     END IF;
     IF TG_OP = 'UPDATE' AND (OLD.status, OLD.expires_at, OLD.started_at, OLD.completed_at, OLD.created_at, OLD.source, OLD.posting_id, OLD.org_id, OLD.score, OLD.gh_application_id)
         IS NOT DISTINCT FROM (NEW.status, NEW.expires_at, NEW.started_at, NEW.completed_at, NEW.created_at, NEW.source, NEW.posting_id, NEW.org_id, NEW.score, NEW.gh_application_id) THEN
         RETURN NULL;
     END IF;
-    INSERT INTO analytics_counts (posting_id, org_id, kind, k, n)
-    SELECT x.posting_id, MAX(x.org_id), x.kind, x.k, SUM(x.d) FROM (
+    INSERT INTO analytics_counts (posting_id, org_id, kind, k, shard, n)
+    SELECT x.posting_id, MAX(x.org_id), x.kind, x.k, txid_current() % 16, SUM(x.d) FROM (
         SELECT NEW.posting_id AS posting_id, NEW.org_id AS org_id, r.kind, r.k, 1 AS d FROM analytics_rows(NEW) r
         UNION ALL
         SELECT OLD.posting_id, OLD.org_id, r.kind, r.k, -1 FROM analytics_rows(OLD) r WHERE TG_OP = 'UPDATE'
     ) x GROUP BY x.posting_id, x.kind, x.k HAVING SUM(x.d) <> 0 ORDER BY x.posting_id, x.kind, x.k
-    ON CONFLICT (posting_id, kind, k) DO UPDATE SET n = analytics_counts.n + excluded.n;
+    ON CONFLICT (posting_id, kind, k, shard) DO UPDATE SET n = analytics_counts.n + excluded.n;
     RETURN NULL;
 END
 $$;
@@ -101,13 +107,14 @@ BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         UPDATE analytics_counts a SET n = a.n - x.n FROM (
             SELECT c.posting_id, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END AS k, COUNT(*) AS n FROM candidates c WHERE c.org_id = OLD.org_id AND c.gh_application_id = CAST(OLD.gh_application_id AS TEXT) AND c.status || '' = 'completed' AND c.score IS NOT NULL GROUP BY 1, 2
-        ) x WHERE a.posting_id = x.posting_id AND a.kind = 'o:' || OLD.status AND a.k = x.k;
+        ) x WHERE a.posting_id = x.posting_id AND a.kind = 'o:' || OLD.status AND a.k = x.k
+        AND a.shard = (SELECT MIN(b.shard) FROM analytics_counts b WHERE b.posting_id = x.posting_id AND b.kind = 'o:' || OLD.status AND b.k = x.k);
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        INSERT INTO analytics_counts (posting_id, org_id, kind, k, n)
-        SELECT c.posting_id, MAX(c.org_id), 'o:' || NEW.status, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END, COUNT(*) FROM candidates c
+        INSERT INTO analytics_counts (posting_id, org_id, kind, k, shard, n)
+        SELECT c.posting_id, MAX(c.org_id), 'o:' || NEW.status, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END, txid_current() % 16, COUNT(*) FROM candidates c
         WHERE c.org_id = NEW.org_id AND c.gh_application_id = CAST(NEW.gh_application_id AS TEXT) AND c.status || '' = 'completed' AND c.score IS NOT NULL GROUP BY c.posting_id, CASE WHEN c.score >= 80 THEN 3 WHEN c.score >= 60 THEN 2 WHEN c.score >= 40 THEN 1 ELSE 0 END ORDER BY 1, 4
-        ON CONFLICT (posting_id, kind, k) DO UPDATE SET n = analytics_counts.n + excluded.n;
+        ON CONFLICT (posting_id, kind, k, shard) DO UPDATE SET n = analytics_counts.n + excluded.n;
     END IF;
     RETURN NULL;
 END
