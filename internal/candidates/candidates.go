@@ -35,8 +35,6 @@ type Service struct {
 	// erasure). The Greenhouse integration
 	// enqueues its callback there, so the change and the callback commit together.
 	OnResult func(ctx context.Context, tx *sql.Tx, c *model.Candidate) error
-
-	docs docCache
 }
 
 // tokenContext binds sealed link tokens to their use.
@@ -143,7 +141,7 @@ func (s *Service) addTx(ctx context.Context, actor model.Actor, tx *sql.Tx, sp *
 			return nil, err
 		}
 	}
-	doc, err := s.docs.decode(sp.Document)
+	doc, err := decodeDoc(sp.Document)
 	if err != nil {
 		return nil, fmt.Errorf("candidates: posting %d: %w", sp.ID, err)
 	}
@@ -226,7 +224,7 @@ func (s *Service) postingDoc(ctx context.Context, q store.Querier, c *model.Cand
 	if err != nil {
 		return nil, err
 	}
-	return s.docs.decode(sp.Document)
+	return decodeDoc(sp.Document)
 }
 
 // Reset gives the candidate a new link and a fresh start: the old link stops
@@ -421,7 +419,7 @@ func (s *Service) versionDoc(ctx context.Context, q store.Querier, c *model.Cand
 	if err != nil {
 		return nil, err
 	}
-	return s.docs.decode(v.Document)
+	return decodeDoc(v.Document)
 }
 
 func sectionMinutes(doc *posting.Posting, sec posting.Section) int {

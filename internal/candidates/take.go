@@ -168,7 +168,7 @@ func (s *Service) build(ctx context.Context, q store.Querier, cs *model.Candidat
 	if len(cs.Document) == 0 {
 		return nil, fmt.Errorf("candidates: the posting document of candidate %d is missing", c.ID)
 	}
-	if ss.Doc, err = s.docs.decode(cs.Document); err != nil {
+	if ss.Doc, err = decodeDoc(cs.Document); err != nil {
 		return nil, err
 	}
 	if ss.Attempt != nil && answers {
