@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -193,8 +194,14 @@ func (s *Service) Update(ctx context.Context, actor model.Actor, id int64, revis
 		if err != nil {
 			return err
 		}
+		before := posting.Posting{Competencies: slices.Clone(p.Doc.Competencies), Questions: slices.Clone(p.Doc.Questions)}
 		if err := edit(p.Doc); err != nil {
 			return err
+		}
+		if sp.Status != model.PostingDraft {
+			if err := competencyKeysKept(&before, p.Doc); err != nil {
+				return err
+			}
 		}
 		raw, err := encode(p.Doc)
 		if err != nil {
@@ -202,7 +209,7 @@ func (s *Service) Update(ctx context.Context, actor model.Actor, id int64, revis
 		}
 		if sp.Status != model.PostingDraft {
 			if problems := p.Doc.Problems(); len(problems) > 0 {
-				return invalid("A "+string(sp.Status)+" posting must stay fully configured: "+plural(len(problems), "problem")+"; nothing was saved. To make larger changes, duplicate the posting.", problems)
+				return invalid("This posting is "+string(sp.Status)+", so it must stay fully configured: "+plural(len(problems), "problem")+"; nothing was saved. To make larger changes, duplicate the posting.", problems)
 			}
 		}
 		columns(sp, p.Doc, raw)
@@ -332,4 +339,30 @@ func (s *Service) Export(ctx context.Context, actor model.Actor, id int64) ([]by
 		return nil, err
 	}
 	return p.Document, nil
+}
+
+// competencyKeysKept refuses to rename a competency of a posting that was
+// published: scorecards, exports and Greenhouse results name it by its key.
+// A rename is a question that measured a competency the edit removed and
+// now measures one the edit added; deleting an unmeasured competency and
+// adding another stay allowed.
+func competencyKeysKept(before, doc *posting.Posting) error {
+	keys := func(d *posting.Posting) map[string]bool {
+		m := map[string]bool{}
+		for _, c := range d.Competencies {
+			m[c.Key] = true
+		}
+		return m
+	}
+	was, now := keys(before), keys(doc)
+	measured := map[string]string{}
+	for _, q := range before.Questions {
+		measured[q.Key] = q.Competency
+	}
+	for _, q := range doc.Questions {
+		if old, ok := measured[q.Key]; ok && was[old] && !now[old] && !was[q.Competency] {
+			return apperror.Field("key", "The key stays %q once the posting has been published: scorecards, exports and Greenhouse results name the competency by it. Change its name instead.", old)
+		}
+	}
+	return nil
 }

@@ -409,9 +409,6 @@ func (s *Server) saveCompetency(w http.ResponseWriter, r *http.Request) error {
 			if c.Key == "" {
 				c.Key = oldKey
 			}
-			if c.Key != oldKey && view.KeyFixed() {
-				return apperror.Field("key", "The key stays %q once the posting has been published: scorecards, exports and Greenhouse results name the competency by it. Change its name instead.", oldKey)
-			}
 			d.Competencies[i] = c
 			if c.Key != oldKey {
 				for j := range d.Questions {
