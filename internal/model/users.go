@@ -42,9 +42,12 @@ type Actor struct {
 // Date shows the day of t where the actor reads times, e.g. "2 Mar 2026".
 func (a Actor) Date(t time.Time) string { return t.In(a.Location()).Format("2 Jan 2006") }
 
-// Moment shows t where the actor reads times, with the zone's
-// abbreviation, e.g. "2 Mar 2026 14:05 CET".
-func (a Actor) Moment(t time.Time) string { return t.In(a.Location()).Format("2 Jan 2006 15:04 MST") }
+// MomentLayout is how pages and messages show a moment: in the reader's
+// zone, with the zone's abbreviation, e.g. "3 Mar 2026 14:05 CET".
+const MomentLayout = "2 Jan 2006 15:04 MST"
+
+// Moment shows t where the actor reads times (MomentLayout).
+func (a Actor) Moment(t time.Time) string { return t.In(a.Location()).Format(MomentLayout) }
 
 // Location is where the actor reads times (UTC when unknown).
 func (a Actor) Location() *time.Location {

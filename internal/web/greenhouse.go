@@ -167,7 +167,7 @@ func (s *Server) requestGreenhouseSetup(w http.ResponseWriter, r *http.Request) 
 	case req.Fresh:
 		s.flash(w, "Setup requested. The Talent Systems team has been notified and will set up your API key.")
 	default:
-		s.flash(w, "Setup was already requested on "+req.RequestedAt.In(userLocation(userFrom(r.Context()), orgFrom(r.Context()))).Format(timeLayout)+"; the Talent Systems team is on it.")
+		s.flash(w, "Setup was already requested on "+actor(r).Moment(req.RequestedAt)+"; the Talent Systems team is on it.")
 	}
 	http.Redirect(w, r, "/settings/integrations", http.StatusSeeOther)
 	return nil

@@ -8,10 +8,6 @@ import (
 	"github.com/talentsystems/talentsystems/internal/model"
 )
 
-// timeLayout is how pages show a moment: in the viewer's zone, with the
-// zone's abbreviation, e.g. "3 Mar 2026 14:05 CET".
-const timeLayout = "2 Jan 2006 15:04 MST"
-
 // zones caches loaded time zones by name.
 var zones sync.Map
 
@@ -53,7 +49,7 @@ func (b *Base) When(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(b.Location()).Format(timeLayout)
+	return t.In(b.Location()).Format(model.MomentLayout)
 }
 
 // ZoneName names the zone the page shows times in, e.g. "Europe/Berlin".
