@@ -91,6 +91,14 @@ func TestTimeZones(t *testing.T) {
 		expectRedirect(t, far.String(), c.Submit("/settings", "/settings/profile", url.Values{"name": {"ann"}, "time_zone": {far.String()}}), "/settings")
 		again := c.Submit(list, list, url.Values{"first_name": {"Ada"}, "last_name": {"Lovelace"}, "email": {"ada@example.test"}})
 		expectStatus(t, "duplicate in the reader's zone", again, http.StatusConflict, "(added "+cand.CreatedAt.In(far).Format("2 Jan 2006")+",")
+		invite := url.Values{"email": {"zed@acme.test"}, "role": {"recruiter"}}
+		mustStatus(t, "invite", c.Submit("/settings", "/settings/teammates", invite), http.StatusSeeOther)
+		inv, err := store.PendingInvitationByEmail(ctx, e.Store.DB, ann.OrgID, "zed@acme.test", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		expectStatus(t, "invited again, in the reader's zone", c.Submit("/settings", "/settings/teammates", invite), http.StatusBadRequest,
+			"already invited on "+inv.CreatedAt.In(far).Format("2 Jan 2006"))
 		expectRedirect(t, "New York again", c.Submit("/settings", "/settings/profile", url.Values{"name": {"ann"}, "time_zone": {"America/New_York"}}), "/settings")
 
 		// Exports keep ISO 8601 in UTC.
