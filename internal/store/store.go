@@ -48,6 +48,12 @@ type Store struct {
 	// queue in Go instead of spinning in SQLite's busy handler; on
 	// PostgreSQL it is DB.
 	writer *sql.DB
+	// turns queues write transactions for the SQLite writer in arrival order
+	// (nil on PostgreSQL): database/sql hands a freed connection to a random
+	// waiter, so under load a write could wait behind many later ones (the
+	// tail of send_test's latency), while a channel's senders are served in
+	// order.
+	turns chan struct{}
 	// dir is the SQLite data folder ("" on PostgreSQL).
 	dir string
 }
@@ -95,7 +101,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		db.SetMaxIdleConns(n)
 		w.SetMaxOpenConns(1)
 		w.SetMaxIdleConns(1)
-		s = &Store{DB: db, Dialect: SQLite, writer: w, dir: dataDir}
+		s = &Store{DB: db, Dialect: SQLite, writer: w, turns: make(chan struct{}, 1), dir: dataDir}
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -226,6 +232,14 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	w := s.writer
 	if w == nil {
 		w = s.DB
+	}
+	if s.turns != nil {
+		select {
+		case s.turns <- struct{}{}:
+			defer func() { <-s.turns }()
+		case <-ctx.Done():
+			return fmt.Errorf("store: begin: %w", ctx.Err())
+		}
 	}
 	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
