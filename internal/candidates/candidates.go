@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -82,6 +83,8 @@ type AddOptions struct {
 	Source     model.Source
 	SendEmail  bool
 	Greenhouse *Greenhouse
+	// Event is the Greenhouse event written with the candidate, if any.
+	Event *store.CandidateEvent
 }
 
 // Add creates a candidate on an active posting of the actor's organization
@@ -111,25 +114,34 @@ func (s *Service) AddTx(ctx context.Context, actor model.Actor, tx *sql.Tx, post
 
 // AddToPostingTx is AddTx for a posting the caller read before the
 // transaction (sp, with its document), which keeps the write transaction
-// short: inside it only the posting's status and revision are read again,
-// and a posting saved meanwhile is read again in full.
+// short: the candidate is inserted only if the posting is still active at
+// the revision read, in the same statement, and a posting saved meanwhile is
+// read again in full.
 func (s *Service) AddToPostingTx(ctx context.Context, actor model.Actor, tx *sql.Tx, sp *model.Posting, p Person, opt AddOptions) (*model.Candidate, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	status, rev, err := store.PostingRevision(ctx, tx, actor.OrgID, sp.ID)
-	if err != nil {
-		return nil, err
-	}
-	if rev != sp.Revision || status != sp.Status {
+	return s.addTx(ctx, actor, tx, sp, p, opt)
+}
+
+// addTx adds the candidate to sp, reading the posting again when it was saved
+// since sp was read (a few times at most: each save is a committed change).
+func (s *Service) addTx(ctx context.Context, actor model.Actor, tx *sql.Tx, sp *model.Posting, p Person, opt AddOptions) (*model.Candidate, error) {
+	for range 3 {
+		c, err := s.addAt(ctx, actor, tx, sp, p, opt)
+		if !errors.Is(err, store.ErrPostingChanged) {
+			return c, err
+		}
 		if sp, err = store.OrgPosting(ctx, tx, actor.OrgID, sp.ID); err != nil {
 			return nil, err
 		}
 	}
-	return s.addTx(ctx, actor, tx, sp, p, opt)
+	return nil, apperror.New(apperror.Conflict, "The posting %q changed while the candidate was being added. Try again.", sp.Title)
 }
 
-func (s *Service) addTx(ctx context.Context, actor model.Actor, tx *sql.Tx, sp *model.Posting, p Person, opt AddOptions) (*model.Candidate, error) {
+// addAt adds the candidate to sp as read: store.ErrPostingChanged when the
+// posting has been saved since.
+func (s *Service) addAt(ctx context.Context, actor model.Actor, tx *sql.Tx, sp *model.Posting, p Person, opt AddOptions) (*model.Candidate, error) {
 	postingID := sp.ID
 	if sp.Status != model.PostingActive {
 		return nil, apperror.New(apperror.Conflict, "The posting %q is %s: only an active posting takes candidates.", sp.Title, sp.Status)
@@ -156,10 +168,9 @@ func (s *Service) addTx(ctx context.Context, actor model.Actor, tx *sql.Tx, sp *
 	if g := opt.Greenhouse; g != nil {
 		c.GHTestID, c.GHCandidateID, c.GHApplicationID, c.GHProfileURL, c.GHCallbackURL, c.GHSentBy = g.TestID, g.CandidateID, g.ApplicationID, g.ProfileURL, g.CallbackURL, g.SentBy
 	}
-	if err := store.CreateCandidate(ctx, tx, c); err != nil {
-		return nil, err
-	}
-	if err := store.Audit(ctx, tx, actor.OrgID, actor.UserID, "candidate.add", fmt.Sprintf("%d %s on %s (%s)", c.ID, c.Email, sp.PublicID, c.Source), now); err != nil {
+	log := store.NewCandidateLog{ActorID: actor.UserID, Action: "candidate.add",
+		AuditDetail: fmt.Sprintf(" %s on %s (%s)", c.Email, sp.PublicID, c.Source), Event: opt.Event}
+	if err := s.Store.AddCandidate(ctx, tx, c, sp.Revision, log); err != nil {
 		return nil, err
 	}
 	if opt.SendEmail {

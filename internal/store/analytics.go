@@ -513,7 +513,7 @@ WHERE `+cond+` ORDER BY c.created_at, c.id`, args...)
 	var levels, scores string
 	extra := []any{&row.TimeSpentMS, &levels, &scores}
 	for rows.Next() {
-		c, err := scanExportCandidate(scanExtra{rows, extra})
+		c, err := scanExportCandidate(extraScan{rows, extra})
 		if err != nil {
 			return fmt.Errorf("store: export candidates: %w", err)
 		}
@@ -568,11 +568,3 @@ func scanExportCandidate(sc interface{ Scan(...any) error }) (*model.Candidate, 
 	}
 	return c, nil
 }
-
-// scanExtra scans a candidate's columns followed by extra ones.
-type scanExtra struct {
-	sc    interface{ Scan(...any) error }
-	extra []any
-}
-
-func (s scanExtra) Scan(dest ...any) error { return s.sc.Scan(append(dest, s.extra...)...) }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/talentsystems/talentsystems/internal/apperror"
 	"github.com/talentsystems/talentsystems/internal/model"
@@ -272,11 +273,14 @@ func GreenhouseCallbackCounts(ctx context.Context, q Querier, orgID int64) (mode
 // greenhouseRetention is how long events and reported errors are kept.
 const greenhouseRetention = 90 * 24 * time.Hour
 
-// AddGreenhouseEvent records an event and drops the organization's events
-// older than the retention period.
+// maxEventDetail is the most characters an event's detail keeps.
+const maxEventDetail = 1000
+
+// AddGreenhouseEvent records an event, its detail cut to maxEventDetail
+// characters (PruneGreenhouseEvents drops the old ones).
 func AddGreenhouseEvent(ctx context.Context, q Querier, e *model.GreenhouseEvent) error {
-	if len(e.Detail) > 1000 {
-		e.Detail = e.Detail[:1000]
+	if utf8.RuneCountInString(e.Detail) > maxEventDetail {
+		e.Detail = string([]rune(e.Detail)[:maxEventDetail])
 	}
 	err := q.QueryRowContext(ctx, `INSERT INTO greenhouse_events (org_id, kind, ok, detail, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		e.OrgID, e.Kind, e.OK, e.Detail, micros(e.CreatedAt)).Scan(&e.ID)
@@ -553,4 +557,19 @@ WHERE k.key_hash = $1 ORDER BY p.updated_at DESC, p.id DESC`, hash, model.Postin
 		return nil, nil, fmt.Errorf("store: api key and active postings: %w", notFound(sql.ErrNoRows, "API key"))
 	}
 	return k, out, nil
+}
+
+// SendTestTarget is what a Send Test reads before its transaction, in one
+// query: the organization's posting with the public id (NotFound when it
+// has none), the candidate already created for the Greenhouse test key (0
+// when none), and whether Greenhouse candidates are mailed their link.
+func SendTestTarget(ctx context.Context, q Querier, orgID int64, publicID, testKey string) (p *model.Posting, existing int64, emailCandidates bool, err error) {
+	row := q.QueryRowContext(ctx, `SELECT `+postingColumns+`, COALESCE((SELECT c.id FROM candidates c WHERE c.org_id = $1 AND c.gh_test_id = $3), 0),
+	COALESCE((SELECT g.email_candidates FROM greenhouse_settings g WHERE g.org_id = $1), FALSE)
+FROM postings WHERE public_id = $2 AND org_id = $1`, orgID, publicID, testKey)
+	p, err = scanPosting(extraScan{row, []any{&existing, &emailCandidates}})
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("store: send test target %q: %w", publicID, notFound(err, "posting"))
+	}
+	return p, existing, emailCandidates, nil
 }

@@ -166,15 +166,3 @@ WHERE posting_id = $1 AND version = $2`, postingID, version).Scan(&v.ID, &v.Post
 	v.Document, v.CreatedBy, v.CreatedAt = []byte(doc), by.Int64, fromMicros(created)
 	return v, nil
 }
-
-// PostingRevision returns an organization's posting's status and revision
-// (which every save of the posting increments), without its document.
-func PostingRevision(ctx context.Context, q Querier, orgID, id int64) (model.PostingStatus, int, error) {
-	var status model.PostingStatus
-	var rev int
-	err := q.QueryRowContext(ctx, `SELECT status, revision FROM postings WHERE id = $1 AND org_id = $2`, id, orgID).Scan(&status, &rev)
-	if err != nil {
-		return "", 0, fmt.Errorf("store: posting %d revision: %w", id, notFound(err, "posting"))
-	}
-	return status, rev, nil
-}

@@ -148,13 +148,15 @@ func (s *Service) SendTest(ctx context.Context, c *Caller, body io.Reader) (*gre
 		return nil, err
 	}
 	testKey := greenhouse.TestKey(req.URL)
-	if existing, err := store.CandidateByGHTest(ctx, s.store.DB, c.Org.ID, testKey); err == nil {
+	sp, existing, emailCandidates, err := store.SendTestTarget(ctx, s.store.DB, c.Org.ID, req.PartnerTestID, testKey)
+	if existing != 0 {
 		return s.repeatedSend(ctx, c, existing), nil
-	} else if apperror.KindOf(err) != apperror.NotFound {
-		return nil, err
 	}
-	sp, err := store.OrgPostingByPublicID(ctx, s.store.DB, c.Org.ID, req.PartnerTestID)
 	if apperror.KindOf(err) == apperror.NotFound {
+		// A test already sent stays answered even when its partner_test_id no longer names a posting.
+		if existing, err := store.CandidateByGHTest(ctx, s.store.DB, c.Org.ID, testKey); err == nil {
+			return s.repeatedSend(ctx, c, existing.ID), nil
+		}
 		s.event(ctx, nil, c.Org.ID, "send_test", false, fmt.Sprintf("Candidate not created: Greenhouse sent a candidate to posting id %q, which is not one of your postings. Check that the Greenhouse job is mapped to the correct posting.", req.PartnerTestID))
 		msg := fmt.Sprintf("No posting has the partner_test_id %q.", req.PartnerTestID)
 		return nil, &apperror.Error{Kind: apperror.NotFound, Message: msg, Fields: map[string]string{"partner_test_id": msg}}
@@ -166,36 +168,29 @@ func (s *Service) SendTest(ctx context.Context, c *Caller, body io.Reader) (*gre
 		s.event(ctx, nil, c.Org.ID, "send_test", false, fmt.Sprintf("Candidate not created: Greenhouse sent a candidate to the posting %q, which is %s. Make sure the posting is active (not draft), or map the Greenhouse job to an active posting.", sp.Title, sp.Status))
 		return nil, apperror.New(apperror.NotFound, "The posting %s is not active (it is %s): it takes no candidates.", sp.PublicID, sp.Status)
 	}
-	settings, err := store.OrgGreenhouseSettings(ctx, s.store.DB, c.Org.ID)
-	if err != nil {
-		return nil, err
-	}
 	ghCandidate, ghApplication := greenhouse.ParseProfileURL(req.Candidate.GreenhouseProfileURL)
+	after := fmt.Sprintf(" to %q", sp.Title)
+	if req.SentBy != "" {
+		after += " (sent by " + req.SentBy + ")"
+	}
+	if emailCandidates {
+		after += "; their link was emailed"
+	}
 	var cand *model.Candidate
 	err = s.store.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		cand, err = s.candidates.AddToPostingTx(ctx, model.Actor{OrgID: c.Org.ID}, tx, sp, person, candidates.AddOptions{
-			Source: model.SourceGreenhouse, SendEmail: settings.EmailCandidates,
+			Source: model.SourceGreenhouse, SendEmail: emailCandidates,
 			Greenhouse: &candidates.Greenhouse{TestID: testKey, CandidateID: ghCandidate, ApplicationID: ghApplication,
 				ProfileURL: req.Candidate.GreenhouseProfileURL, CallbackURL: req.URL, SentBy: req.SentBy},
+			Event: &store.CandidateEvent{Kind: "send_test", Before: "Greenhouse sent candidate #", After: after + "."},
 		})
-		if err != nil {
-			return err
-		}
-		detail := fmt.Sprintf("Greenhouse sent candidate #%d to %q", cand.ID, sp.Title)
-		if req.SentBy != "" {
-			detail += " (sent by " + req.SentBy + ")"
-		}
-		if settings.EmailCandidates {
-			detail += "; their link was emailed"
-		}
-		s.event(ctx, tx, c.Org.ID, "send_test", true, detail+".")
-		return nil
+		return err
 	})
 	if apperror.KindOf(err) == apperror.Conflict {
 		// Another request for the same test won the race: answer with its candidate.
 		if existing, lookup := store.CandidateByGHTest(ctx, s.store.DB, c.Org.ID, testKey); lookup == nil {
-			return s.repeatedSend(ctx, c, existing), nil
+			return s.repeatedSend(ctx, c, existing.ID), nil
 		}
 		err = apperror.New(apperror.NotFound, "%s", apperror.Message(err))
 	}
@@ -208,9 +203,9 @@ func (s *Service) SendTest(ctx context.Context, c *Caller, body io.Reader) (*gre
 	return &greenhouse.SendTestResponse{PartnerInterviewID: strconv.FormatInt(cand.ID, 10)}, nil
 }
 
-func (s *Service) repeatedSend(ctx context.Context, c *Caller, existing *model.Candidate) *greenhouse.SendTestResponse {
-	s.event(ctx, nil, c.Org.ID, "send_test", true, fmt.Sprintf("Greenhouse sent candidate #%d again (same test): nothing new was created.", existing.ID))
-	return &greenhouse.SendTestResponse{PartnerInterviewID: strconv.FormatInt(existing.ID, 10)}
+func (s *Service) repeatedSend(ctx context.Context, c *Caller, existing int64) *greenhouse.SendTestResponse {
+	s.event(ctx, nil, c.Org.ID, "send_test", true, fmt.Sprintf("Greenhouse sent candidate #%d again (same test): nothing new was created.", existing))
+	return &greenhouse.SendTestResponse{PartnerInterviewID: strconv.FormatInt(existing, 10)}
 }
 
 // TestStatus answers test_status for the query's partner_interview_id.
