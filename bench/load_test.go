@@ -106,7 +106,12 @@ func load(c, n int, limit time.Duration, do func(worker, i int) error) result {
 // alternately A B A B … so that both see the same machine noise.
 type pair struct{ A, B []result }
 
+// alternate runs a and b once each unmeasured, so that both are measured
+// warm (connections open, statements prepared, plans chosen), then rounds
+// of A B.
 func alternate(s scale, a, b func() result) pair {
+	a()
+	b()
 	var p pair
 	for range s.Rounds {
 		p.A = append(p.A, a())
