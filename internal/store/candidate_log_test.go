@@ -21,14 +21,7 @@ func TestAddCandidateLogs(t *testing.T) {
 	t.Parallel()
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
-		s, err := store.Open(ctx, dbURL, t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		if err := s.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		s := open(t, dbURL)
 		org, err := store.CreateOrg(ctx, s.DB, "acme", "Acme", t0)
 		if err != nil {
 			t.Fatal(err)
