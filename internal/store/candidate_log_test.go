@@ -56,9 +56,17 @@ func TestAddCandidateLogs(t *testing.T) {
 		if e := events[0]; e.Kind != "send_test" || !e.OK || e.Detail != want || !utf8.ValidString(e.Detail) || !e.CreatedAt.Equal(c.CreatedAt) {
 			t.Fatalf("event: %+v", e)
 		}
-		// Without an event, only the audit entry.
-		if _, err := add("two@example.test", 0, store.NewCandidateLog{Action: "candidate.add", AuditDetail: " two"}); err != nil {
+		// Without an event, only the audit entry; an actor's id past 32 bits is kept whole.
+		const bigID = 3_000_000_000
+		if _, err := s.DB.ExecContext(ctx, `INSERT INTO users (id, org_id, email, name, password_hash, role, created_at)
+VALUES ($1, $2, 'big@example.test', 'Big', 'x', 'recruiter', 0)`, bigID, org.ID); err != nil {
 			t.Fatal(err)
+		}
+		if _, err := add("two@example.test", 0, store.NewCandidateLog{ActorID: bigID, Action: "candidate.add", AuditDetail: " two"}); err != nil {
+			t.Fatal(err)
+		}
+		if audit, err := store.OrgAudit(ctx, s.DB, org.ID, 1); err != nil || len(audit) != 1 || audit[0].ActorID != bigID {
+			t.Fatalf("audit by a user past 32 bits: %+v %v", audit, err)
 		}
 		// The posting read at an older revision: nothing is written.
 		if _, err := add("three@example.test", p.Revision+1, store.NewCandidateLog{Action: "candidate.add", AuditDetail: " three",

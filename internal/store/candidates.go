@@ -78,7 +78,7 @@ func (s *Store) AddCandidate(ctx context.Context, q Querier, c *model.Candidate,
 	if s.Dialect == Postgres {
 		return createCandidate(ctx, q, `WITH c AS (`+insertCandidate+`),
 a AS (INSERT INTO audit_events (org_id, actor_id, action, detail, created_at)
-	SELECT $1, NULLIF($22, 0), $23, CAST(id AS TEXT) || $24, $20 FROM c),
+	SELECT $1, NULLIF(CAST($22 AS BIGINT), 0), $23, CAST(id AS TEXT) || $24, $20 FROM c),
 e AS (INSERT INTO greenhouse_events (org_id, kind, ok, detail, created_at)
 	SELECT $1, $25, TRUE, LEFT($26 || CAST(id AS TEXT) || $27, `+strconv.Itoa(maxEventDetail)+`), $20 FROM c WHERE $25 <> '')
 SELECT id FROM c`, c, revision, log.ActorID, log.Action, log.AuditDetail, event.Kind, event.Before, event.After)
