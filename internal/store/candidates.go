@@ -34,7 +34,7 @@ const insertCandidate = `INSERT INTO candidates (org_id, posting_id, first_name,
 	token_hash, token_sealed, expires_at, extra_time_pct, gh_test_id, gh_candidate_id, gh_application_id, gh_profile_url,
 	gh_callback_url, gh_sent_by, created_by, created_at, updated_at)
 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20
-WHERE $21 = 0 OR EXISTS (SELECT 1 FROM postings WHERE id = $2 AND status = 'active' AND revision = $21) RETURNING id`
+WHERE CAST($21 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM postings WHERE id = $2 AND status = 'active' AND revision = $21) RETURNING id`
 
 // CreateCandidate inserts a candidate. A Greenhouse test id already used in
 // the organization is a Conflict.
