@@ -1,11 +1,8 @@
 package bench
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path"
 	"strings"
 	"syscall"
@@ -13,8 +10,6 @@ import (
 	"time"
 
 	"github.com/talentsystems/talentsystems/internal/apptest"
-	"github.com/talentsystems/talentsystems/internal/model"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 // BenchmarkPartnerHandler calls the Assessment Partner API's read endpoints
@@ -34,27 +29,11 @@ func BenchmarkPartnerHandler(b *testing.B) {
 			if db == "postgres" {
 				dbURL = apptest.PostgresURL(b)
 			}
-			ctx := context.Background()
-			cfg := apptest.Config(b, dbURL)
-			cfg.Greenhouse.RateLimit = 100_000_000 // measure the endpoint, not the limiter
-			inst := apptest.Start(b, cfg)
-			org, err := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Bench", "bench")
-			if err != nil {
-				b.Fatal(err)
-			}
-			doc, _ := os.ReadFile("../examples/postings/backend-engineer.json")
-			p, err := inst.Postings.Import(ctx, model.CommandLine(org.ID), bytesReader(doc), true)
-			if err != nil {
-				b.Fatal(err)
-			}
-			issued, err := inst.APIKeys.Generate(ctx, model.CommandLine(org.ID), org.ID)
-			if err != nil {
-				b.Fatal(err)
-			}
-			h := inst.Server.Handler()
+			f := newPartnerFixture(b, dbURL)
+			h := f.inst.Server.Handler()
 			req := func(method, p, body string) *http.Request {
 				q := httptest.NewRequest(method, "http://bench"+p, strings.NewReader(body))
-				q.SetBasicAuth(issued.Key, "")
+				q.SetBasicAuth(f.key, "")
 				q.Header.Set("Content-Type", "application/json")
 				return q
 			}
@@ -65,20 +44,8 @@ func BenchmarkPartnerHandler(b *testing.B) {
 					b.Fatalf("%s: %d %s", r.URL.Path, w.Code, w.Body)
 				}
 			}
-			serve(req(http.MethodPost, "/api/greenhouse/send_test", fmt.Sprintf(`{"partner_test_id":%q,
-"candidate":{"first_name":"C","last_name":"1","email":"c1@example.test","greenhouse_profile_url":"https://app.greenhouse.io/people/1?application_id=1"},
-"url":"https://app.greenhouse.io/integrations/testing_partners/take_home_tests/1"}`, p.PublicID)))
-			c, err := store.OrgCandidate(ctx, inst.Store.DB, org.ID, 1)
-			if err != nil {
-				b.Fatal(err)
-			}
-			token := path.Base(inst.Candidates.Link(c))
-			if err := inst.Candidates.Start(ctx, token, true); err != nil {
-				b.Fatal(err)
-			}
-			if err := inst.Candidates.Submit(ctx, token); err != nil {
-				b.Fatal(err)
-			}
+			serve(req(http.MethodPost, "/api/greenhouse/send_test", f.sendBody(1)))
+			f.complete(b, 1)
 			for _, ep := range []string{"/api/greenhouse/test_status?partner_interview_id=1", "/api/greenhouse/list_tests"} {
 				b.Run(strings.SplitN(path.Base(ep), "?", 2)[0], func(b *testing.B) {
 					r := req(http.MethodGet, ep, "")

@@ -2,20 +2,13 @@ package bench
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
-
-	"github.com/talentsystems/talentsystems/internal/apptest"
-	"github.com/talentsystems/talentsystems/internal/model"
-	"github.com/talentsystems/talentsystems/internal/store"
 )
 
 func listen(tb testing.TB) net.Listener {
@@ -41,52 +34,23 @@ func BenchmarkPartnerRatio(b *testing.B) {
 func partnerScenario(r *report, dbURL string, s scale) {
 	tb := r.tb
 	ctx := context.Background()
-	cfg := apptest.Config(tb, dbURL)
-	cfg.Greenhouse.RateLimit = 100_000_000 // measure the endpoint, not the limiter
-	inst := apptest.Start(tb, cfg)
-	org, err := inst.Accounts.CreateOrg(ctx, model.CommandLine(0), "Bench", "bench")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	doc, _ := os.ReadFile("../examples/postings/backend-engineer.json")
-	p, err := inst.Postings.Import(ctx, model.CommandLine(org.ID), bytesReader(doc), true)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	issued, err := inst.APIKeys.Generate(ctx, model.CommandLine(org.ID), org.ID)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	f := newPartnerFixture(tb, dbURL)
+	inst := f.inst
 	cl := httpClient(s.C)
 	req := func(method, base, p, body string) *http.Request {
 		q, _ := http.NewRequest(method, base+p, strings.NewReader(body))
-		q.SetBasicAuth(issued.Key, "")
+		q.SetBasicAuth(f.key, "")
 		q.Header.Set("Content-Type", "application/json")
 		return q
 	}
 	var seq atomic.Int64
 	send := func(int, int) error {
-		n := seq.Add(1)
-		body := fmt.Sprintf(`{"partner_test_id":%q,"candidate":{"first_name":"C","last_name":"%d","email":"c%d@example.test",
-"greenhouse_profile_url":"https://app.greenhouse.io/people/%d?application_id=%d"},"url":"https://app.greenhouse.io/integrations/testing_partners/take_home_tests/%d"}`,
-			p.PublicID, n, n, n, n, n)
-		return call(cl, req(http.MethodPost, inst.URL, "/api/greenhouse/send_test", body), http.StatusOK)
+		return call(cl, req(http.MethodPost, inst.URL, "/api/greenhouse/send_test", f.sendBody(seq.Add(1))), http.StatusOK)
 	}
 	if err := send(0, 0); err != nil {
 		tb.Fatal(err)
 	}
-	// Candidate 1 completes (so test_status carries the whole result).
-	c, err := store.OrgCandidate(ctx, inst.Store.DB, org.ID, 1)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	token := path.Base(inst.Candidates.Link(c))
-	if err := inst.Candidates.Start(ctx, token, true); err != nil {
-		tb.Fatal(err)
-	}
-	if err := inst.Candidates.Submit(ctx, token); err != nil {
-		tb.Fatal(err)
-	}
+	f.complete(tb, 1) // so that test_status carries the whole result
 	fetch := func(p string) []byte {
 		resp, err := cl.Do(req(http.MethodGet, inst.URL, p, ""))
 		if err != nil {
