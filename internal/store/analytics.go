@@ -458,8 +458,14 @@ func Activity(ctx context.Context, q Querier, s model.AnalyticsScope) ([]model.A
 	UNION ALL
 	SELECT c.completed_at / %[1]d, 0, 1 FROM candidates c WHERE %[2]s AND c.completed_at IS NOT NULL
 ) t GROUP BY w ORDER BY w`, weekMicros, cond), args...)
+	return activityWeeks(rows, err, "activity")
+}
+
+// activityWeeks reads rows of (week, invited, completed), as Activity and
+// KeptActivity select them.
+func activityWeeks(rows *sql.Rows, err error, what string) ([]model.ActivityWeek, error) {
 	if err != nil {
-		return nil, fmt.Errorf("store: activity: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []model.ActivityWeek
@@ -467,7 +473,7 @@ func Activity(ctx context.Context, q Querier, s model.AnalyticsScope) ([]model.A
 		var w int64
 		var a model.ActivityWeek
 		if err := rows.Scan(&w, &a.Invited, &a.Completed); err != nil {
-			return nil, fmt.Errorf("store: activity: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		a.Start = fromMicros(w * weekMicros)
 		out = append(out, a)

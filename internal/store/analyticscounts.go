@@ -306,19 +306,5 @@ WHERE p.org_id = $1 GROUP BY p.id, p.title ORDER BY p.title, p.id`, orgID)
 func KeptActivity(ctx context.Context, q Querier, orgID int64) ([]model.ActivityWeek, error) {
 	rows, err := q.QueryContext(ctx, `SELECT k, SUM(CASE WHEN kind = 'wi' THEN n ELSE 0 END), SUM(CASE WHEN kind = 'wc' THEN n ELSE 0 END)
 FROM analytics_counts WHERE org_id = $1 AND kind IN ('wi', 'wc') GROUP BY k HAVING SUM(n) <> 0 ORDER BY k`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("store: kept activity: %w", err)
-	}
-	defer rows.Close()
-	var out []model.ActivityWeek
-	for rows.Next() {
-		var w int64
-		var a model.ActivityWeek
-		if err := rows.Scan(&w, &a.Invited, &a.Completed); err != nil {
-			return nil, fmt.Errorf("store: kept activity: %w", err)
-		}
-		a.Start = fromMicros(w * weekMicros)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return activityWeeks(rows, err, "kept activity")
 }
