@@ -24,7 +24,7 @@ func nullTime(t time.Time) sql.NullInt64 {
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
-// ErrPostingChanged is CreateCandidateAt's answer when the posting was saved
+// ErrPostingChanged is AddCandidate's answer when the posting was saved
 // again or is no longer active: nothing was created.
 var ErrPostingChanged = errors.New("store: the posting changed")
 
@@ -36,18 +36,12 @@ const insertCandidate = `INSERT INTO candidates (org_id, posting_id, first_name,
 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20
 WHERE CAST($21 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM postings WHERE id = $2 AND status = 'active' AND revision = $21) RETURNING id`
 
-// CreateCandidate inserts a candidate. A Greenhouse test id already used in
-// the organization is a Conflict.
+// CreateCandidate inserts a candidate, whatever its posting's state, with
+// nothing else (for tests; the services add candidates with
+// AddCandidate). A Greenhouse test id already used in the organization is a
+// Conflict.
 func CreateCandidate(ctx context.Context, q Querier, c *model.Candidate) error {
-	return CreateCandidateAt(ctx, q, c, 0)
-}
-
-// CreateCandidateAt is CreateCandidate in the same statement as a check that
-// the candidate's posting is still active at revision (which every save
-// increments), so that a caller holding a posting it read earlier needs no
-// other round trip; revision 0 skips the check.
-func CreateCandidateAt(ctx context.Context, q Querier, c *model.Candidate, revision int) error {
-	return createCandidate(ctx, q, insertCandidate, c, revision)
+	return createCandidate(ctx, q, insertCandidate, c, 0)
 }
 
 // NewCandidateLog is what adding a candidate writes to the logs with it: the
@@ -66,10 +60,13 @@ type CandidateEvent struct {
 	Kind, Before, After string
 }
 
-// AddCandidate is CreateCandidateAt and its log lines, in one statement on
-// PostgreSQL, where each statement of a write transaction is a round trip
-// that costs about as much as the insert (send_test's throughput), and in
-// three on SQLite, which has no inserts in WITH.
+// AddCandidate inserts a candidate and its log lines, checking in the same
+// statement that its posting is still active at revision (which every save
+// increments; 0 skips the check), so that a caller holding a posting it read
+// earlier needs no other round trip. It is one statement on PostgreSQL,
+// where each statement of a write transaction is a round trip that costs
+// about as much as the insert (send_test's throughput), and three on
+// SQLite, which has no inserts in WITH.
 func (s *Store) AddCandidate(ctx context.Context, q Querier, c *model.Candidate, revision int, log NewCandidateLog) error {
 	event := log.Event
 	if event == nil {
@@ -83,7 +80,7 @@ e AS (INSERT INTO greenhouse_events (org_id, kind, ok, detail, created_at)
 	SELECT $1, $25, TRUE, LEFT($26 || CAST(id AS TEXT) || $27, `+strconv.Itoa(maxEventDetail)+`), $20 FROM c WHERE $25 <> '')
 SELECT id FROM c`, c, revision, log.ActorID, log.Action, log.AuditDetail, event.Kind, event.Before, event.After)
 	}
-	if err := CreateCandidateAt(ctx, q, c, revision); err != nil {
+	if err := createCandidate(ctx, q, insertCandidate, c, revision); err != nil {
 		return err
 	}
 	id := strconv.FormatInt(c.ID, 10)
