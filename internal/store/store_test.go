@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -169,6 +170,41 @@ func TestTxRollsBack(t *testing.T) {
 			t.Errorf("a failed transaction left %d organizations", len(orgs))
 		}
 	})
+}
+
+// TestTxTurns: on SQLite, write transactions waiting for the one writer
+// run in the order they came (database/sql alone hands the connection to a
+// random waiter), and one whose context ends while it waits gives up with
+// that error.
+func TestTxTurns(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, "")
+	release := make(chan struct{})
+	holding := make(chan struct{})
+	go s.Tx(ctx, func(*sql.Tx) error { close(holding); <-release; return nil })
+	<-holding
+	const waiters = 8
+	var mu sync.Mutex
+	var order []int
+	var wg sync.WaitGroup
+	for i := range waiters {
+		wg.Go(func() {
+			s.Tx(ctx, func(*sql.Tx) error { mu.Lock(); order = append(order, i); mu.Unlock(); return nil })
+		})
+		time.Sleep(20 * time.Millisecond) // waiter i queues before waiter i+1 starts
+	}
+	gone, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if err := s.Tx(gone, func(*sql.Tx) error { return nil }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a wait past its context: %v, want the deadline", err)
+	}
+	close(release)
+	wg.Wait()
+	for i, got := range order {
+		if got != i {
+			t.Fatalf("transactions ran in the order %v, want the order they came", order)
+		}
+	}
 }
 
 func TestOpenErrors(t *testing.T) {
