@@ -111,6 +111,23 @@ func TestSendTestOnce(t *testing.T) {
 		if _, err := gh.SendTest(ctx, caller, strings.NewReader(sendBody("pst_nope", "1"))); apperror.KindOf(err) != apperror.NotFound {
 			t.Errorf("unknown posting: %v, want NotFound", err)
 		}
+		// A test already sent is answered with its candidate even once its
+		// posting is closed, or when the send names another posting id.
+		p, err := store.OrgPostingByPublicID(ctx, f.Store.DB, f.admin.OrgID, f.publicID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Postings.Close(ctx, f.admin.Actor(), p.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, posting := range []string{f.publicID, "pst_nope"} {
+			if out, err := gh.SendTest(ctx, caller, strings.NewReader(sendBody(posting, "98765"))); err != nil || out.PartnerInterviewID != ids[0] {
+				t.Errorf("the same test again, to %s: %+v %v, want %s", posting, out, err, ids[0])
+			}
+		}
+		if _, err := gh.SendTest(ctx, caller, strings.NewReader(sendBody(f.publicID, "98766"))); apperror.KindOf(err) != apperror.NotFound {
+			t.Errorf("a new test to a closed posting: %v, want NotFound", err)
+		}
 		if _, err := gh.TestStatus(ctx, caller, url.Values{"partner_interview_id": {"999999"}}); apperror.KindOf(err) != apperror.NotFound {
 			t.Errorf("unknown interview: %v, want NotFound", err)
 		}
