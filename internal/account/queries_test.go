@@ -18,13 +18,7 @@ import (
 // HTTP or job workers.
 func open(t *testing.T, dbURL string) (*app.App, *apptest.Clock) {
 	t.Helper()
-	clock := apptest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	a, err := app.New(context.Background(), apptest.Config(t, dbURL), app.Options{Now: clock.Now, Log: apptest.Logger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a, clock
+	return apptest.NewApp(t, dbURL, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 }
 
 func TestAccountQueries(t *testing.T) {

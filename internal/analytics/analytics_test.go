@@ -32,12 +32,7 @@ type fixture struct {
 func setup(t *testing.T, dbURL string, n int) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	clock := apptest.NewClock(start)
-	a, err := app.New(ctx, apptest.Config(t, dbURL), app.Options{Now: clock.Now, Log: apptest.Logger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
+	a, _ := apptest.NewApp(t, dbURL, start)
 	acme, _ := a.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
 	other, _ := a.Accounts.CreateOrg(ctx, model.CommandLine(0), "Other", "")
 	doc, err := os.ReadFile("../../examples/postings/data-analyst.json")

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/talentsystems/talentsystems/internal/app"
 	"github.com/talentsystems/talentsystems/internal/apptest"
 	"github.com/talentsystems/talentsystems/internal/model"
 	"github.com/talentsystems/talentsystems/internal/posting"
@@ -51,12 +50,7 @@ func TestCorporaThroughService(t *testing.T) {
 	}
 	apptest.Databases(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
-		clock := apptest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		a, err := app.New(ctx, apptest.Config(t, dbURL), app.Options{Now: clock.Now, Log: apptest.Logger(t)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
+		a, clock := apptest.NewApp(t, dbURL, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 		org, err := a.Accounts.CreateOrg(ctx, model.CommandLine(0), "Acme", "")
 		if err != nil {
 			t.Fatal(err)

@@ -58,3 +58,17 @@ func StartWith(t testing.TB, cfg *config.Config, opts app.Options) *Instance {
 	t.Cleanup(func() { a.Shutdown(context.Background()) })
 	return &Instance{App: a, URL: cfg.BaseURL}
 }
+
+// NewApp builds the services on dbURL's database (SQLite in a temporary
+// folder when empty) with a Clock standing at start, without HTTP or job
+// workers. The App is closed when the test ends.
+func NewApp(t testing.TB, dbURL string, start time.Time) (*app.App, *Clock) {
+	t.Helper()
+	clock := NewClock(start)
+	a, err := app.New(context.Background(), Config(t, dbURL), app.Options{Now: clock.Now, Log: Logger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a, clock
+}
